@@ -1,0 +1,14 @@
+"""Customer-management workbench: a reproducible simulated customer world.
+
+>>> import sim
+>>> scenario = sim.load_scenario("scenarios/coffee_chain.yaml")
+>>> result = sim.run(scenario, seed=7, customers=500, days=90)
+>>> result.tables["orders"].head()
+"""
+
+from sim.result import Result
+from sim.runner import run
+from sim.scenario import Scenario, ScenarioError, load_scenario, parse_scenario
+
+__all__ = ["Result", "Scenario", "ScenarioError", "load_scenario", "parse_scenario", "run"]
+__version__ = "0.1.0"

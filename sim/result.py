@@ -1,0 +1,133 @@
+"""A run's outcome: the data-contract tables, the resolved scenario, the seed, a summary.
+
+`Result.save(dir)` writes CSV (and Parquet when pyarrow is present), summary.json and the
+resolved scenario, atomically: everything goes to a temporary folder beside `dir`, which
+is renamed into place only when complete, so a failed run never leaves half a folder.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from sim.scenario import Scenario
+
+
+class OutputError(Exception):
+    """The output folder cannot be written as asked (it exists, or is not writable)."""
+
+
+@dataclass
+class Result:
+    """Tables of one run plus what produced them (scenario and seed)."""
+
+    tables: dict[str, pd.DataFrame]
+    scenario: Scenario
+    seed: int
+    _summary: dict | None = field(default=None, repr=False)
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return self.tables[name]
+
+    def summary(self) -> dict:
+        """Headline figures of the run (all within the horizon unless named otherwise)."""
+        if self._summary is None:
+            self._summary = _summarise(self)
+        return dict(self._summary)
+
+    def save(self, directory: str | Path, parquet: bool = True, overwrite: bool = False) -> Path:
+        """Write every table, summary.json and scenario.yaml into `directory`, atomically."""
+        target = Path(directory)
+        if target.exists() and not target.is_dir():
+            raise OutputError(f"{target}: exists and is not a directory; choose another --out")
+        if target.is_dir() and any(target.iterdir()) and not overwrite:
+            raise OutputError(
+                f"{target}: directory exists and is not empty; nothing was written. "
+                "Use --force to replace it, or choose another --out"
+            )
+        parent = target.resolve().parent
+        try:
+            parent.mkdir(parents=True, exist_ok=True)
+            tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent))
+        except OSError as exc:
+            raise OutputError(f"{target}: cannot write here ({exc.strerror})") from None
+        try:
+            self._write(tmp, parquet)
+            if target.exists():
+                old = parent / f".{target.name}.old"
+                shutil.rmtree(old, ignore_errors=True)
+                os.replace(target, old)
+                os.replace(tmp, target)
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                os.replace(tmp, target)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        return target
+
+    def _write(self, folder: Path, parquet: bool) -> None:
+        try:
+            import pyarrow  # noqa: F401
+        except ImportError:
+            parquet = False
+        for name, df in self.tables.items():
+            df.to_csv(folder / f"{name}.csv", index=False)
+            if parquet:
+                df.to_parquet(folder / f"{name}.parquet", index=False)
+        (folder / "summary.json").write_text(
+            json.dumps(self.summary(), indent=2, ensure_ascii=False, default=str) + "\n",
+            encoding="utf-8",
+        )
+        resolved = self.scenario.model_dump(mode="json")
+        resolved["seed"] = self.seed
+        (folder / "scenario.yaml").write_text(
+            "# The resolved scenario of this run (defaults filled in, overrides applied).\n"
+            + yaml.safe_dump(resolved, allow_unicode=True, sort_keys=False),
+            encoding="utf-8",
+        )
+
+
+def _summarise(result: Result) -> dict:
+    sc = result.scenario
+    customers = result.tables["customers"]
+    orders = result.tables["orders"]
+    daily = result.tables["daily"]
+    horizon = sc.horizon_days
+    signup = customers["signup_day"].to_numpy()
+    churn = customers["churn_day"].to_numpy()
+    in_h = orders[(orders["day"] >= 0) & (orders["day"] < horizon)]
+    at_start = (signup < 0) & ~(churn < 0)
+    still = at_start & ~(churn < horizon)
+    revenue = float(in_h["net_amount"].sum())
+    n_orders = len(in_h)
+    return {
+        "scenario": sc.name,
+        "seed": result.seed,
+        "setting": sc.setting.kind,
+        "start_date": str(sc.start_date),
+        "horizon_days": horizon,
+        "currency": sc.catalogue.currency,
+        "customers": len(customers),
+        "active_at_start": int(at_start.sum()),
+        "acquired": int(((signup >= 0) & (signup < horizon)).sum()),
+        "active_at_end": int(daily["active"].iloc[-1]) if len(daily) else 0,
+        "churned": int(((churn >= 0) & (churn < horizon)).sum()),
+        "retention": round(float(still.sum() / at_start.sum()), 4) if at_start.any() else None,
+        "orders": n_orders,
+        "revenue": round(revenue, 2),
+        "gross_margin": round(float(in_h["gross_margin"].sum()), 2),
+        "mean_order_value": round(revenue / n_orders, 2) if n_orders else None,
+        "orders_with_problems": int(in_h["fulfilment_problem"].sum()),
+        "mean_satisfaction_end": round(float(np.mean(customers["true_satisfaction_end"])), 4)
+        if len(customers)
+        else None,
+    }

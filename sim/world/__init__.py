@@ -1,0 +1,145 @@
+"""The one simulated world: a SimPy environment, its random streams, state and records.
+
+    world = World(scenario, seed=7)
+    world.run()
+    tables = world.tables()
+
+Env time runs from the start of the initial base's history; day 0 of the tables is the
+scenario's start_date, so history orders have negative days.
+"""
+
+from __future__ import annotations
+
+import gc
+import math
+from contextlib import contextmanager
+
+import numpy as np
+import simpy
+
+from sim.scenario import Scenario
+from sim.world import customers, rng
+from sim.world.population import Population, draw_population
+from sim.world.records import EventLog, OrderLog
+
+SHARED_SECTIONS = ("loyalty", "service", "outreach", "surveys", "shocks")
+
+
+class World:
+    """Owns everything of one run; two worlds in one process never touch each other."""
+
+    def __init__(self, scenario: Scenario, seed: int | None = None, settle: bool | None = None):
+        self.scenario = scenario
+        self.seed = int(scenario.seed if seed is None else seed)
+        self.env = simpy.Environment()
+        self.start = float(scenario.population.history_days)
+        self.end = self.start + scenario.horizon_days
+        self.pop: Population = draw_population(scenario, rng.stream(self.seed, rng.POPULATION))
+        n = len(self.pop)
+        self.signup_time = np.full(n, np.nan)
+        self.churn_time = np.full(n, np.nan)
+        self.sat = self.pop.satisfaction0.copy()
+        self.sat_time = self.pop.signup.copy()
+        self.orders = OrderLog()
+        self.renewals = EventLog(("cust", "time", "satisfaction", "lapse_prob", "outcome"))
+        self.contacts = EventLog(("cust", "time"))
+        contractual = scenario.setting.kind == "contractual"
+        if contractual:
+            self._process = customers.account
+        else:
+            independent = all(getattr(scenario, s) is None for s in SHARED_SECTIONS)
+            use_settled = independent if settle is None else settle
+            self._process = customers.settled_shopper if use_settled else customers.shopper
+        self._decay = scenario.setting.satisfaction_decay_per_day if contractual else 0.0
+        self._spend_shape = scenario.population.spend.p
+        self._ran = False
+        self.env.process(self.arrivals())
+
+    # ------------------------------------------------------------------ processes
+    def arrivals(self):
+        """The source: starts each customer's process at their signup time."""
+        env, signup, process = self.env, self.pop.signup, self._process
+        for c in range(len(signup)):
+            wait = signup[c] - env.now
+            if wait > 0:
+                yield env.timeout(wait)
+            if env.now >= self.end:
+                return
+            self.signup_time[c] = env.now
+            env.process(process(env, self, c))
+
+    # ------------------------------------------------------------------ state
+    def draws(self, c: int) -> customers.Draws:
+        """Customer c's own purchase draws (its own stream: common random numbers)."""
+        return customers.Draws(rng.customer_stream(self.seed, rng.PURCHASES, c), self._spend_shape)
+
+    def dropout_probability(self, c: int) -> float:
+        """Chance that customer c leaves after a repeat order, given their satisfaction now."""
+        return customers.lapse_probability(
+            self.pop.dropout_prob[c],
+            self.pop.satisfaction0[c],
+            self.satisfaction_at(c, self.env.now),
+            self.scenario.population.satisfaction_effect,
+        )
+
+    def satisfaction_at(self, c: int, time: float) -> float:
+        """Customer c's satisfaction at `time`, after the decay since it last moved."""
+        if self._decay:
+            elapsed = time - self.sat_time[c]
+            if elapsed > 0:
+                self.sat[c] = max(0.0, self.sat[c] - self._decay * elapsed)
+                self.sat_time[c] = time
+        return float(self.sat[c])
+
+    def move_satisfaction(self, c: int, delta: float, time: float) -> None:
+        """Shift customer c's satisfaction by delta, kept within [0, 1]."""
+        current = self.satisfaction_at(c, time)
+        self.sat[c] = min(1.0, max(0.0, current + delta))
+        self.sat_time[c] = time
+
+    def churn(self, c: int, time: float) -> None:
+        self.churn_time[c] = time
+
+    def churned(self, c: int) -> bool:
+        return not math.isnan(self.churn_time[c])
+
+    # ------------------------------------------------------------------ running
+    def run(self, progress: bool = False) -> World:
+        """Run from the start of the history to the end of the horizon (once)."""
+        if self._ran:
+            raise RuntimeError("this world has already run; make a new World to run again")
+        self._ran = True
+        with _quiet_gc():
+            if not progress:
+                self.env.run(until=self.end)
+            else:
+                from tqdm.auto import tqdm
+
+                days = int(math.ceil(self.end))
+                with tqdm(total=days, desc=self.scenario.name, unit="day") as bar:
+                    for day in range(1, days + 1):
+                        self.env.run(until=min(float(day), self.end))
+                        bar.update(1)
+        return self
+
+    def tables(self) -> dict:
+        """The Result tables of DESIGN.md's data contract (DataFrames, built once)."""
+        from sim.world.tables import build_tables
+
+        return build_tables(self)
+
+
+@contextmanager
+def _quiet_gc():
+    """Pause the cyclic garbage collector while running: our records hold no cycles and
+    its scans cost more than the simulation at 100,000 customers."""
+    was_enabled = gc.isenabled()
+    gc.collect()
+    gc.freeze()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+        if was_enabled:
+            gc.enable()

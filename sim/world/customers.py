@@ -1,0 +1,166 @@
+"""Customer processes: how one customer buys, drifts and leaves, or renews and lapses.
+
+Read like SimPy's tutorial: each is a generator over (env, world, customer index).
+`shopper` is the reference, one `yield` per order. `settled_shopper` draws the same
+numbers in the same order and settles a whole life in a few numpy operations; the
+world uses it when nothing shared (a desk, a message, a shock) can touch the customer
+between orders. tests/test_engine.py proves the two give identical tables.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    import simpy
+
+    from sim.world import World
+
+BLOCK = 32
+
+
+class Draws:
+    """One customer's purchase draws, served in fixed blocks of BLOCK orders.
+
+    Order j uses gap[j] (the wait before it, in units of 1/λ), u[j] (leave after it, or
+    a fulfilment problem), z[j] (its Gamma spend draw) and c[j] (its category draw).
+    """
+
+    __slots__ = ("rng", "shape", "gap", "u", "z", "c", "i")
+
+    def __init__(self, rng: np.random.Generator, spend_shape: float) -> None:
+        self.rng = rng
+        self.shape = spend_shape
+        self.i = BLOCK
+
+    def refill(self) -> None:
+        rng = self.rng
+        self.gap = rng.standard_exponential(BLOCK)
+        self.u = rng.random(BLOCK)
+        self.z = rng.standard_gamma(self.shape, BLOCK)
+        self.c = rng.random(BLOCK)
+        self.i = 0
+
+    def next(self) -> tuple[float, float, float, float]:
+        if self.i == BLOCK:
+            self.refill()
+        i = self.i
+        self.i = i + 1
+        return self.gap[i], self.u[i], self.z[i], self.c[i]
+
+
+def lapse_probability(p: float, sat0: float, sat: float, effect: float) -> float:
+    """The chance of leaving at a decision point given satisfaction.
+
+    log-odds(leave) = log-odds(p) + effect × (sat0 − sat): exactly p while satisfaction is
+    where the customer started, higher when it has fallen, lower when it has risen.
+    """
+    if sat == sat0 or effect == 0.0 or p <= 0.0 or p >= 1.0:
+        return p
+    odds = p / (1.0 - p) * math.exp(effect * (sat0 - sat))
+    return odds / (1.0 + odds)
+
+
+def shopper(env: simpy.Environment, world: World, c: int):
+    """Non-contractual customer: first order now, then orders at rate λ; after each repeat
+    order leaves with probability p (the BG/NBD process of Fader, Hardie and Lee 2005)."""
+    draws = world.draws(c)
+    lam = world.pop.purchase_rate[c]
+    _, _, z, ucat = draws.next()
+    world.orders.add(c, env.now, z, ucat)
+    while True:
+        gap, u, z, ucat = draws.next()
+        yield env.timeout(gap / lam)
+        world.orders.add(c, env.now, z, ucat)
+        if u < world.dropout_probability(c):
+            world.churn(c, env.now)
+            return
+
+
+def settled_shopper(env: simpy.Environment, world: World, c: int):
+    """The same life as `shopper`, settled in blocks up to the horizon, then one wake-up."""
+    draws = world.draws(c)
+    lam = world.pop.purchase_rate[c]
+    p = world.dropout_probability(c)
+    end = world.end
+    t = env.now
+    draws.refill()
+    world.orders.add_batch(c, np.array([t]), draws.z[:1], draws.c[:1])
+    draws.i = 1
+    churn_at = None
+    while True:
+        if draws.i == BLOCK:
+            draws.refill()
+        s = draws.i
+        # cumsum from t adds one gap at a time, exactly as env.now advances in `shopper`
+        times = np.cumsum(np.concatenate(([t], draws.gap[s:] / lam)))[1:]
+        n_in = int(np.searchsorted(times, end, side="left"))
+        leaves = np.flatnonzero(draws.u[s : s + n_in] < p)
+        k = int(leaves[0]) + 1 if leaves.size else n_in
+        world.orders.add_batch(c, times[:k], draws.z[s : s + k], draws.c[s : s + k])
+        draws.i = s + k
+        if leaves.size:
+            churn_at = float(times[k - 1])
+            break
+        if n_in < len(times):
+            break
+        t = times[-1]
+    if churn_at is not None:
+        yield env.timeout(churn_at - env.now)
+        world.churn(c, churn_at)
+    else:
+        yield env.timeout(0)
+
+
+def account(env: simpy.Environment, world: World, c: int):
+    """Contract account: signs a contract now and orders at rate λ while it runs; some
+    orders have fulfilment problems, which cost satisfaction. Renewal is decided by
+    `contract_renewals`, contact by `account_manager`."""
+    setting = world.scenario.setting
+    draws = world.draws(c)
+    lam = world.pop.purchase_rate[c]
+    env.process(contract_renewals(env, world, c, draws.rng))
+    if setting.contact_every_days:
+        env.process(account_manager(env, world, c))
+    first = True
+    while True:
+        gap, u, z, ucat = draws.next()
+        if not first:
+            yield env.timeout(gap / lam)
+            if world.churned(c):
+                return
+        first = False
+        problem = bool(u < setting.fulfilment_failure_rate)
+        world.orders.add(c, env.now, z, ucat, problem)
+        if problem:
+            world.move_satisfaction(c, -setting.failure_satisfaction_drop, env.now)
+
+
+def contract_renewals(env: simpy.Environment, world: World, c: int, rng: np.random.Generator):
+    """At each term end the account renews, or lapses with its satisfaction-adjusted odds."""
+    term = world.scenario.setting.term_days
+    effect = world.scenario.population.satisfaction_effect
+    p = world.pop.dropout_prob[c]
+    while True:
+        yield env.timeout(term)
+        sat = world.satisfaction_at(c, env.now)
+        q = lapse_probability(p, world.pop.satisfaction0[c], sat, effect)
+        lapsed = bool(rng.random() < q)
+        world.renewals.add(c, env.now, sat, q, "lapsed" if lapsed else "renewed")
+        if lapsed:
+            world.churn(c, env.now)
+            return
+
+
+def account_manager(env: simpy.Environment, world: World, c: int):
+    """The account manager's regular contact lifts the account's satisfaction."""
+    setting = world.scenario.setting
+    while True:
+        yield env.timeout(setting.contact_every_days)
+        if world.churned(c):
+            return
+        world.move_satisfaction(c, setting.contact_satisfaction_lift, env.now)
+        world.contacts.add(c, env.now)

@@ -1,0 +1,204 @@
+"""Turn a finished world's records into the data contract's tables (DESIGN.md).
+
+Column names are a contract: add freely, never rename silently. Tables whose subsystem
+is off are present and empty, with their columns, so code can rely on them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from sim.world.population import NEEDS
+from sim.world.profiles import make_profiles
+
+if TYPE_CHECKING:
+    from sim.world import World
+
+EMPTY_TABLES: dict[str, dict[str, str]] = {
+    "points_ledger": {
+        "customer_id": "int64",
+        "day": "float64",
+        "delta": "int64",
+        "reason": "str",
+        "balance": "int64",
+    },
+    "tiers": {"customer_id": "int64", "day": "float64", "tier_from": "str", "tier_to": "str"},
+    "tickets": {
+        "ticket_id": "int64",
+        "customer_id": "int64",
+        "opened_day": "float64",
+        "severity": "str",
+        "first_response_day": "float64",
+        "resolved_day": "float64",
+        "follow_up_day": "float64",
+        "escalated": "bool",
+        "handling": "str",
+        "csat": "float64",
+    },
+    "touches": {
+        "touch_id": "int64",
+        "customer_id": "int64",
+        "day": "float64",
+        "trigger": "str",
+        "channel": "str",
+        "cost": "float64",
+        "opened": "bool",
+        "converted": "bool",
+    },
+    "surveys": {
+        "customer_id": "int64",
+        "day": "float64",
+        "kind": "str",
+        "score": "float64",
+        "comment": "str",
+    },
+}
+
+
+def _empty(columns: dict[str, str]) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in columns.items()})
+
+
+def _dates(start: np.datetime64, days: np.ndarray) -> np.ndarray:
+    return start + np.floor(days).astype("int64").astype("timedelta64[D]")
+
+
+def build_tables(world: World) -> dict[str, pd.DataFrame]:
+    sc = world.scenario
+    pop = world.pop
+    start = np.datetime64(sc.start_date, "D")
+    origin = world.start
+    cats = sc.catalogue.categories
+    channels = list(sc.population.channel_mix)
+    joined = ~np.isnan(world.signup_time)
+    idx = np.flatnonzero(joined)  # customers who joined before the horizon ended
+    ids = idx + 1
+
+    # ---------------------------------------------------------------- orders
+    o = world.orders.arrays()
+    cust = o["cust"]
+    cat = (o["ucat"][:, None] > pop.taste_cdf[cust]).sum(axis=1)
+    cat = np.minimum(cat, len(cats) - 1)
+    price = np.array([c.price_level for c in cats])
+    margin = np.array([c.margin for c in cats])
+    amount = np.maximum(np.round(o["z"] / pop.spend_scale[cust] * price[cat], 2), 0.01)
+    day = o["time"] - origin
+    orders = pd.DataFrame(
+        {
+            "order_id": np.arange(1, len(cust) + 1, dtype=np.int64),
+            "customer_id": cust + 1,
+            "day": day,
+            "date": _dates(start, day),
+            "category": pd.Categorical.from_codes(cat, [c.name for c in cats]),
+            "channel": pd.Categorical.from_codes(pop.channel[cust], channels),
+            "amount": amount,
+            "discount": np.zeros(len(cust)),
+            "net_amount": amount,
+            "points_earned": np.zeros(len(cust), dtype=np.int64),
+            "points_redeemed": np.zeros(len(cust), dtype=np.int64),
+            "gross_margin": np.round(amount * margin[cat], 2),
+            "fulfilment_problem": o["problem"],
+        }
+    )
+
+    # ---------------------------------------------------------------- customers
+    prof = make_profiles(len(pop), sc.locale, world.seed)
+    signup_day = world.signup_time[idx] - origin
+    churn_day = world.churn_time[idx] - origin
+    needs = pop.needs[idx]
+    customers = pd.DataFrame(
+        {
+            "customer_id": ids,
+            "name": prof["name"][idx],
+            "gender": prof["gender"][idx],
+            "birth_date": prof["birth_date"][idx],
+            "city": prof["city"][idx],
+            "phone": prof["phone"][idx],
+            "email": prof["email"][idx],
+            "preferred_channel": pd.Categorical.from_codes(pop.channel[idx], channels),
+            "signup_day": signup_day,
+            "signup_date": _dates(start, signup_day),
+            "churn_day": churn_day,
+            "true_purchase_rate": pop.purchase_rate[idx],
+            "true_dropout_prob": pop.dropout_prob[idx],
+            "true_mean_spend": pop.mean_spend[idx],
+            "true_spend_scale": pop.spend_scale[idx],
+            "true_price_sensitivity": needs[:, 0],
+            "true_quality_sensitivity": needs[:, 1],
+            "true_service_sensitivity": needs[:, 2],
+            "true_needs_profile": pd.Categorical.from_codes(pop.dominant_need[idx], NEEDS),
+            "true_satisfaction_start": pop.satisfaction0[idx],
+            "true_satisfaction_end": world.sat[idx],
+        }
+    )
+    if not len(customers):
+        customers["birth_date"] = customers["birth_date"].astype("datetime64[s]")
+
+    # ---------------------------------------------------------------- daily
+    horizon = sc.horizon_days
+    edges = np.arange(1, horizon + 1, dtype=float)  # end of each day
+    s_sorted = np.sort(signup_day)
+    c_sorted = np.sort(churn_day[~np.isnan(churn_day)])
+    joined_by = np.searchsorted(s_sorted, edges, side="left")
+    left_by = np.searchsorted(c_sorted, edges, side="left")
+    joined_before = np.searchsorted(s_sorted, edges - 1, side="left")
+    left_before = np.searchsorted(c_sorted, edges - 1, side="left")
+    in_horizon = (day >= 0) & (day < horizon)
+    order_day = np.floor(day[in_horizon]).astype(np.int64)
+    days = np.arange(horizon)
+    daily = pd.DataFrame(
+        {
+            "day": days,
+            "date": start + days.astype("timedelta64[D]"),
+            "active": joined_by - left_by,
+            "new": joined_by - joined_before,
+            "churned": left_by - left_before,
+            "orders": np.bincount(order_day, minlength=horizon),
+            "revenue": np.round(
+                np.bincount(order_day, weights=amount[in_horizon], minlength=horizon), 2
+            ),
+            "gross_margin": np.round(
+                np.bincount(
+                    order_day,
+                    weights=orders["gross_margin"].to_numpy()[in_horizon],
+                    minlength=horizon,
+                ),
+                2,
+            ),
+            "points_liability": np.zeros(horizon),
+            "open_tickets": np.zeros(horizon, dtype=np.int64),
+        }
+    )
+
+    tables = {"customers": customers, "orders": orders, "daily": daily}
+    tables.update({name: _empty(cols) for name, cols in EMPTY_TABLES.items()})
+
+    # ---------------------------------------------------------------- contracts
+    ren = world.renewals.rows
+    tables["renewals"] = pd.DataFrame(
+        {
+            "customer_id": np.array([r[0] + 1 for r in ren], dtype=np.int64),
+            "day": np.array([r[1] - origin for r in ren], dtype=float),
+            "satisfaction": np.array([r[2] for r in ren], dtype=float),
+            "lapse_prob": np.array([r[3] for r in ren], dtype=float),
+            "outcome": pd.Series([r[4] for r in ren], dtype="str"),
+        }
+    )
+    if world.contacts.rows:
+        con = world.contacts.rows
+        tables["touches"] = pd.DataFrame(
+            {
+                "touch_id": np.arange(1, len(con) + 1, dtype=np.int64),
+                "customer_id": np.array([r[0] + 1 for r in con], dtype=np.int64),
+                "day": np.array([r[1] - origin for r in con], dtype=float),
+                "trigger": "account_review",
+                "channel": "account_manager",
+                "cost": 0.0,
+                "opened": True,
+                "converted": False,
+            }
+        )
+    return tables
