@@ -26,7 +26,7 @@ format: $(STAMP)
 
 test: lint
 	MPLBACKEND=Agg $(PY) -m pytest tests
-	MPLBACKEND=Agg $(PY) -m pytest --nbval-lax --nbval-cell-timeout=120 -p no:cacheprovider notebooks
+	$(PY) -m pytest --nbval-lax --nbval-cell-timeout=120 -p no:cacheprovider notebooks
 
 bench: $(STAMP)
 	$(PY) benchmarks/run.py

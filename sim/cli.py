@@ -41,19 +41,28 @@ def _fail(message: str) -> int:
     return 2
 
 
+LIMITS = {"--customers": (0, 5_000_000), "--days": (1, 3650), "--seed": (0, 2**63 - 1)}
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
-    from sim.result import OutputError
+    from sim.result import OutputError, check_output_dir
     from sim.runner import run
 
-    scenario = load_scenario(args.scenario)
     for flag, value in (
         ("--customers", args.customers),
         ("--days", args.days),
         ("--seed", args.seed),
     ):
-        if value is not None and value < (1 if flag == "--days" else 0):
-            low = "at least 1" if flag == "--days" else "0 or more"
-            return _fail(f"{flag}: expected {low}, found {value}")
+        low, high = LIMITS[flag]
+        if value is not None and not low <= value <= high:
+            return _fail(
+                f"{flag}: expected a whole number from {low:,} to {high:,}, found {value:,}"
+            )
+    scenario = load_scenario(args.scenario)
+    try:
+        check_output_dir(args.out, overwrite=args.force)  # before minutes of simulating
+    except OutputError as exc:
+        return _fail(str(exc))
     result = run(
         scenario, seed=args.seed, customers=args.customers, days=args.days, progress=not args.quiet
     )
@@ -87,6 +96,10 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # a console that cannot show a character of a scenario should not crash the report
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     args = _parser().parse_args(argv)
     try:
         if args.command == "run":

@@ -25,6 +25,19 @@ class OutputError(Exception):
     """The output folder cannot be written as asked (it exists, or is not writable)."""
 
 
+def check_output_dir(directory: str | Path, overwrite: bool = False) -> Path:
+    """Raise OutputError unless `directory` can be (re)written as asked."""
+    target = Path(directory)
+    if target.exists() and not target.is_dir():
+        raise OutputError(f"{target}: exists and is not a directory; choose another --out")
+    if target.is_dir() and any(target.iterdir()) and not overwrite:
+        raise OutputError(
+            f"{target}: directory exists and is not empty; nothing was written. "
+            "Use --force to replace it, or choose another --out"
+        )
+    return target
+
+
 @dataclass
 class Result:
     """Tables of one run plus what produced them (scenario and seed)."""
@@ -45,14 +58,7 @@ class Result:
 
     def save(self, directory: str | Path, parquet: bool = True, overwrite: bool = False) -> Path:
         """Write every table, summary.json and scenario.yaml into `directory`, atomically."""
-        target = Path(directory)
-        if target.exists() and not target.is_dir():
-            raise OutputError(f"{target}: exists and is not a directory; choose another --out")
-        if target.is_dir() and any(target.iterdir()) and not overwrite:
-            raise OutputError(
-                f"{target}: directory exists and is not empty; nothing was written. "
-                "Use --force to replace it, or choose another --out"
-            )
+        target = check_output_dir(directory, overwrite)
         parent = target.resolve().parent
         try:
             parent.mkdir(parents=True, exist_ok=True)

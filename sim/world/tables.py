@@ -105,7 +105,7 @@ def build_tables(world: World) -> dict[str, pd.DataFrame]:
     )
 
     # ---------------------------------------------------------------- customers
-    prof = make_profiles(len(pop), sc.locale, world.seed)
+    prof = make_profiles(len(pop), sc.locale, world.seed, as_of=sc.start_date)
     signup_day = world.signup_time[idx] - origin
     churn_day = world.churn_time[idx] - origin
     needs = pop.needs[idx]

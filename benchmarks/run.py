@@ -1,0 +1,113 @@
+"""`make bench`: the performance harness. Every figure is measured in this one run.
+
+For each world size it runs the coffee-chain scenario in a fresh child process (so the
+peak memory is that world's own) and reports wall time, peak resident memory and orders
+per second; then, in that same child, a bare SimPy loop (one process per customer that
+only does `yield env.timeout(...)`, as many timeouts as the world produced orders) and
+the ratio of our orders per second to the bare loop's.
+
+    python benchmarks/run.py            # 5,000 / 10,000 / 100,000 customers x 365 days
+    python benchmarks/run.py --quick    # 5,000 only
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+CHILD = r"""
+import gc, json, resource, sys, time
+import numpy as np, simpy
+import sim
+
+customers, days, settle = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3] == "1"
+scenario = sim.load_scenario(sys.argv[4])
+t0 = time.perf_counter()
+result = sim.run(scenario, seed=7, customers=customers, days=days, progress=False,
+                 settle=None if settle else False)
+wall = time.perf_counter() - t0
+peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+n_orders = len(result.tables["orders"])
+n_customers = len(result.tables["customers"])
+del result
+gc.collect()
+
+# The bare loop: the same number of customer processes and timeouts, nothing else.
+per = max(1, n_orders // n_customers)
+extra = n_orders - per * n_customers
+rng = np.random.default_rng(0)
+def bare(env, n):
+    for _ in range(n):
+        yield env.timeout(rng.exponential(1.0))
+env = simpy.Environment()
+t1 = time.perf_counter()
+for i in range(n_customers):
+    env.process(bare(env, per + (1 if i < extra else 0)))
+env.run()
+bare_wall = time.perf_counter() - t1
+print(json.dumps(dict(customers=n_customers, orders=n_orders, wall=wall, peak_mb=peak_mb,
+                      bare_wall=bare_wall)))
+"""
+
+
+def measure(customers: int, days: int, settle: bool, scenario: Path) -> dict:
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            CHILD,
+            str(customers),
+            str(days),
+            "1" if settle else "0",
+            str(scenario),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="only the classroom world")
+    args = parser.parse_args()
+    scenario = ROOT / "scenarios" / "coffee_chain.yaml"
+    sizes = [5_000] if args.quick else [5_000, 10_000, 100_000]
+    targets = {5_000: "< 1 s", 100_000: "< 30 s, < 2 GB"}
+    print("coffee chain, 365 days, seed 7; one fresh process per row\n")
+    header = (
+        f"{'initial':>8} {'path':>9} {'customers':>9} {'orders':>9} {'wall s':>7} "
+        f"{'peak MB':>8} {'orders/s':>10} {'bare/s':>10} {'ratio':>6}  target"
+    )
+    print(header)
+    print("-" * len(header))
+    for size in sizes:
+        for settle in (True, False):
+            if not settle and size > 10_000:
+                continue  # the per-order reference path is for comparison at small sizes
+            m = measure(size, 365, settle, scenario)
+            ours = m["orders"] / m["wall"]
+            bare = m["orders"] / m["bare_wall"]
+            print(
+                f"{size:>8,} {'settled' if settle else 'per-order':>9} {m['customers']:>9,} "
+                f"{m['orders']:>9,} {m['wall']:>7.2f} {m['peak_mb']:>8.0f} {ours:>10,.0f} "
+                f"{bare:>10,.0f} {ours / bare:>6.2f}  {targets.get(size, '') if settle else ''}",
+                flush=True,
+            )
+    print(
+        "\nratio = our orders per second / a bare SimPy loop's timeouts per second, both "
+        "measured in the same process; wall includes building every table and the "
+        "Faker profiles."
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

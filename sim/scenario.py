@@ -1,0 +1,990 @@
+"""The typed scenario: what a world is made of, loaded from YAML and validated.
+
+Defaults live here in code; a scenario file overrides what it names. Sections that later
+work fills (loyalty, service, outreach, surveys, shocks) are optional: absent means off.
+Errors name the file, the field path, the line, what was expected and what was found.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import difflib
+import json
+import re
+import typing
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
+
+Probability = Annotated[float, Field(ge=0.0, le=1.0)]
+PositiveFloat = Annotated[float, Field(gt=0.0)]
+
+# Sections a later version fills; until then a scenario must leave them out (or null).
+_NOT_YET = ("loyalty", "service", "outreach", "surveys", "shocks")
+
+
+class _Model(BaseModel):
+    """Base for every scenario section: unknown keys are errors, values are checked."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=False)
+
+
+class GammaPrior(_Model):
+    """Gamma heterogeneity of the purchase rate λ (orders per day): shape r, rate α.
+
+    The mean rate is r / α orders per day (BG/NBD's parameterisation, Fader et al. 2005).
+    """
+
+    r: PositiveFloat = Field(description="shape of the gamma distribution of purchase rates")
+    alpha: PositiveFloat = Field(description="rate (in days) of the gamma distribution")
+
+
+class BetaPrior(_Model):
+    """Beta heterogeneity of a probability: mean a / (a + b)."""
+
+    a: PositiveFloat
+    b: PositiveFloat
+
+
+class SpendPrior(_Model):
+    """Gamma-Gamma spend (Fader, Hardie and Lee 2005): an order's amount is Gamma(p, ν),
+    each customer's ν is Gamma(q, γ); mean spend per order p·γ/(q−1) when q > 1."""
+
+    p: PositiveFloat
+    q: PositiveFloat
+    gamma: PositiveFloat
+
+
+class Population(_Model):
+    """Who the customers are and how they behave before anything acts on them."""
+
+    initial_customers: int = Field(
+        3000, ge=0, description="customers already known at the start (the initial base)"
+    )
+    history_days: int = Field(
+        180,
+        ge=0,
+        description="the initial base joined over this many days before the start; "
+        "their orders in that window are simulated too, so the CRM has history on day 0",
+    )
+    acquisitions_per_day: float = Field(
+        5.0, ge=0.0, description="new customers per day (Poisson arrivals)"
+    )
+    purchase_rate: GammaPrior = GammaPrior(r=2.0, alpha=20.0)
+    dropout: BetaPrior = BetaPrior(a=1.0, b=20.0)
+    spend: SpendPrior = SpendPrior(p=6.0, q=4.0, gamma=20.0)
+    satisfaction: BetaPrior = Field(
+        BetaPrior(a=7.0, b=3.0),
+        description="initial satisfaction (0-1) per customer; mean a / (a + b)",
+    )
+    satisfaction_effect: float = Field(
+        3.0,
+        ge=0.0,
+        description="how strongly a fall in satisfaction raises the odds of leaving "
+        "(log-odds per unit of satisfaction below the customer's own starting level)",
+    )
+    needs_mix: dict[Literal["price", "quality", "service"], Probability] = Field(
+        default_factory=lambda: {"price": 0.4, "quality": 0.35, "service": 0.25},
+        description="share of customers whose dominant need is price, quality or service",
+    )
+    channel_mix: dict[str, Probability] = Field(
+        default_factory=lambda: {"store": 0.6, "app": 0.3, "phone": 0.1},
+        description="share of customers preferring each channel",
+    )
+
+    @field_validator("needs_mix", "channel_mix")
+    @classmethod
+    def _shares_sum_to_one(cls, value: dict[str, float]) -> dict[str, float]:
+        if not value:
+            raise _invalid("at least one entry with its share", "an empty mapping")
+        total = sum(value.values())
+        if abs(total - 1.0) > 1e-6:
+            raise _invalid(
+                "shares that add up to 1",
+                f"shares adding up to {total:g}",
+                "adjust the shares so that they add up to exactly 1",
+            )
+        return value
+
+
+class Category(_Model):
+    """A product category: its share of orders, relative price level and gross margin."""
+
+    name: str = Field(min_length=1)
+    share: Probability
+    price_level: PositiveFloat = 1.0
+    margin: Probability = 0.6
+
+
+class Catalogue(_Model):
+    """What is sold. Shares are the population's average category tastes."""
+
+    currency: str = Field("CNY", min_length=3, max_length=3)
+    categories: list[Category] = Field(
+        default_factory=lambda: [Category(name="general", share=1.0)], min_length=1
+    )
+    taste_concentration: PositiveFloat = Field(
+        5.0, description="how similar customers' category tastes are (higher = more alike)"
+    )
+
+    @field_validator("categories")
+    @classmethod
+    def _check(cls, categories: list[Category]) -> list[Category]:
+        # a field validator (not a model one) so that it runs, and reports, even when
+        # another key of the catalogue is wrong too
+        names = [c.name for c in categories]
+        for i, name in enumerate(names):
+            if name in names[:i]:
+                raise _invalid(
+                    "a category name used only once",
+                    f"{name!r} again (already categories[{names.index(name)}])",
+                    "give each category its own name, or merge the two",
+                    at=(i, "name"),
+                )
+        total = sum(c.share for c in categories)
+        if abs(total - 1.0) > 1e-6:
+            raise _invalid(
+                "category shares that add up to 1",
+                f"shares adding up to {total:g}",
+                "adjust the categories' share values so that they add up to exactly 1",
+            )
+        return categories
+
+
+class NonContractual(_Model):
+    """Retail-like: customers buy when they like and leave without saying (BG/NBD)."""
+
+    kind: Literal["non_contractual"] = "non_contractual"
+
+
+class Contractual(_Model):
+    """Accounts on contracts: they order during a term and renew or lapse at its end.
+
+    At each renewal an account lapses with its own `true_dropout_prob`, raised when its
+    satisfaction has fallen (fulfilment problems, neglect) and lowered when it has risen.
+    """
+
+    kind: Literal["contractual"] = "contractual"
+    term_days: int = Field(365, gt=0, description="contract length in days")
+    fulfilment_failure_rate: Probability = Field(
+        0.05, description="chance that an order has a fulfilment problem"
+    )
+    failure_satisfaction_drop: Probability = Field(
+        0.08, description="satisfaction lost per fulfilment problem"
+    )
+    contact_every_days: int | None = Field(
+        60, gt=0, description="account manager contact cadence in days; null = never"
+    )
+    contact_satisfaction_lift: Probability = Field(
+        0.03, description="satisfaction gained per account-manager contact"
+    )
+    satisfaction_decay_per_day: Probability = Field(
+        0.0005, description="satisfaction lost per day without attention"
+    )
+
+
+class Scenario(_Model):
+    """One simulated world. Time is in days from `start_date`."""
+
+    name: str = Field(min_length=1)
+    description: str = ""
+    locale: Literal["zh_CN", "en_US", "en_GB", "de_DE", "fr_FR", "ja_JP"] = "en_US"
+    start_date: dt.date = dt.date(2026, 1, 1)
+    horizon_days: int = Field(365, gt=0, le=3650)
+    seed: int = Field(0, ge=0)
+    setting: NonContractual | Contractual = Field(
+        default_factory=NonContractual, discriminator="kind"
+    )
+    population: Population = Field(default_factory=Population)
+    catalogue: Catalogue = Field(default_factory=Catalogue)
+    # Sections filled by later work; absent (null) means the subsystem is off.
+    loyalty: dict[str, Any] | None = None
+    service: dict[str, Any] | None = None
+    outreach: dict[str, Any] | None = None
+    surveys: dict[str, Any] | None = None
+    shocks: list[dict[str, Any]] | None = None
+
+    @field_validator(*_NOT_YET, mode="before")
+    @classmethod
+    def _not_supported_yet(cls, value: Any, info: ValidationInfo) -> Any:
+        if value is not None:
+            raise _invalid(
+                "nothing (null): this section is not supported yet in this version",
+                _describe(value),
+                f"remove the '{info.field_name}:' section, or set it to null",
+            )
+        return value
+
+    def with_overrides(self, customers: int | None = None, days: int | None = None) -> Scenario:
+        """A copy with another population size and/or horizon.
+
+        `customers` sets the initial base and scales acquisitions by the same factor, so
+        the world keeps its shape at any size.
+        """
+        data = self.model_dump()
+        if customers is not None:
+            if customers < 0:
+                raise ScenarioError(
+                    [Problem("customers", None, "a number of customers >= 0", repr(customers))]
+                )
+            base = self.population.initial_customers
+            factor = customers / base if base else 1.0
+            data["population"]["initial_customers"] = int(customers)
+            data["population"]["acquisitions_per_day"] = (
+                self.population.acquisitions_per_day * factor
+            )
+        if days is not None:
+            if days <= 0:
+                raise ScenarioError(
+                    [Problem("days", None, "a horizon of at least 1 day", repr(days))]
+                )
+            data["horizon_days"] = int(days)
+        try:
+            return Scenario.model_validate(data)
+        except ValidationError as err:  # e.g. --days beyond the 3650-day limit
+            names = {"horizon_days": "days", "population.initial_customers": "customers"}
+            problems = [
+                dataclasses.replace(p, path=names.get(p.path, p.path)) for p in _problems_from(err)
+            ]
+            raise ScenarioError(problems) from None
+
+
+# --------------------------------------------------------------------------- errors
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a scenario: where, what was expected, what was found.
+
+    `path` is the field as written in the file (`catalogue.categories[2].share`; "" for the
+    file as a whole), `line` its 1-based line in the file (None when there is no line to
+    point at: a missing, empty or unreadable file), `hint` how to fix it.
+    """
+
+    path: str
+    line: int | None
+    expected: str
+    found: str
+    hint: str = ""
+
+    def render(self, source: str) -> str:
+        where = f"{source}:{self.line}" if self.line else source
+        field = self.path or "(top level)"
+        text = f"{where}: {field}: expected {self.expected}, found {self.found}"
+        return text + (f"; {self.hint}" if self.hint else "")
+
+
+class ScenarioError(ValueError):
+    """A scenario could not be loaded; holds every problem found, not just the first.
+
+    `problems` are sorted by line; `report()` renders them all, one line each.
+    """
+
+    def __init__(self, problems: list[Problem], source: str = "scenario"):
+        unique = list(dict.fromkeys(problems))
+        self.problems = sorted(unique, key=lambda p: p.line or 0)
+        self.source = source
+        super().__init__(self.report())
+
+    def __reduce__(self) -> tuple:
+        # so that the error survives a trip between processes (experiments run in workers)
+        return (type(self), (self.problems, self.source))
+
+    def report(self) -> str:
+        n = len(self.problems)
+        head = f"{self.source}: cannot use this scenario, {n} problem{'s' if n != 1 else ''}:"
+        return "\n".join([head] + ["  " + p.render(self.source) for p in self.problems])
+
+
+def _invalid(expected: str, found: str, hint: str = "", at: tuple = ()) -> PydanticCustomError:
+    """An error for a validator to raise, rendered as a Problem with this wording.
+
+    `at` extends the location pydantic knows (the validated field or model), e.g.
+    ("categories", 3, "name") to point at the offending item of a list.
+    """
+    template = "expected {expected}, found {found}" + ("; {hint}" if hint else "")
+    ctx = {"expected": expected, "found": found, "hint": hint, "at": tuple(at)}
+    return PydanticCustomError("scenario", template, ctx)
+
+
+def _is_numeric(annotation: Any) -> bool:
+    """int or float, perhaps optional or Annotated with limits."""
+    if typing.get_origin(annotation) is Annotated:
+        return _is_numeric(typing.get_args(annotation)[0])
+    if typing.get_origin(annotation) in (typing.Union, type(int | None)):
+        return any(_is_numeric(a) for a in typing.get_args(annotation))
+    return annotation in (int, float)
+
+
+def _describe(value: Any) -> str:
+    """A value as the user wrote it in YAML, short enough for one line."""
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        if not value.strip():
+            return "empty text"
+        return repr(value) if len(value) <= 40 else repr(value[:37] + "...")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return "a mapping" if value else "an empty mapping"
+    if isinstance(value, list):
+        return f"a list of {len(value)} item{'s' if len(value) != 1 else ''}"
+    if isinstance(value, int | float):
+        return repr(value)
+    return f"a {type(value).__name__} value"
+
+
+# ---------------------------------------------------------------------- reading YAML
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that leaves impossible dates (2026-02-30) as text, for a clear message."""
+
+
+def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode) -> Any:
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+def _key_of(loader: _Loader, node: yaml.Node) -> Any:
+    """A mapping key as PyYAML will construct it (so `1:` is 1, `on:` is True)."""
+    if isinstance(node, yaml.ScalarNode):
+        try:
+            key = loader.construct_object(node)
+            hash(key)
+            return key
+        except Exception:  # fall back to the text; construction will report the trouble
+            return node.value
+    return ("<complex key>", node.start_mark.line + 1)
+
+
+def _walk(
+    loader: _Loader,
+    node: yaml.Node,
+    path: tuple,
+    lines: dict[tuple, int],
+    problems: list[Problem],
+    seen: set[int],
+) -> None:
+    """Record the line of every key and list item; report keys given twice."""
+    lines.setdefault(path, node.start_mark.line + 1)
+    if id(node) in seen:  # an alias: its anchor was walked already
+        return
+    seen.add(id(node))
+    if isinstance(node, yaml.MappingNode):
+        first: dict[Any, int] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE_TAG:  # `<<: *base` merges; later keys may override
+                continue
+            key = _key_of(loader, key_node)
+            line = key_node.start_mark.line + 1
+            sub = path + (key,)
+            seen_as = (type(key).__name__, key)  # so that `1:` and `true:` are not the same
+            if seen_as in first:
+                problems.append(
+                    Problem(
+                        _render_path(sub),
+                        line,
+                        "each key only once in a mapping",
+                        f"{str(key)!r} twice: first on line {first[seen_as]}, again on line {line}",
+                        "YAML keeps only the last one and silently drops the first; "
+                        "delete one or merge them",
+                    )
+                )
+                for stale in [k for k in lines if k[: len(sub)] == sub]:
+                    del lines[stale]  # the value that counts is the last one
+            else:
+                first[seen_as] = line
+            lines[sub] = line
+            if not isinstance(key, str):
+                lines.setdefault(path + (str(key),), line)
+            _walk(loader, value_node, sub, lines, problems, seen)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _walk(loader, item, path + (i,), lines, problems, seen)
+
+
+def _syntax_problem(exc: yaml.YAMLError, text: str) -> Problem:
+    """A Problem for text PyYAML cannot read, at the line where the trouble is."""
+    if isinstance(exc, yaml.reader.ReaderError):
+        char = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        return Problem(
+            "",
+            text.count("\n", 0, max(exc.position, 0)) + 1,
+            "plain text",
+            f"a character YAML does not allow (#x{char:04x})",
+            "is this a binary file? a scenario is a UTF-8 text file",
+        )
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    context = getattr(exc, "context", None) or ""
+    mark = getattr(exc, "problem_mark", None)
+    context_mark = getattr(exc, "context_mark", None)
+    if problem.startswith("but "):  # "expected a single document ... but found another"
+        problem, context_mark = f"{context} {problem}", None
+    # Some errors are only noticed on a later line (an unclosed quote at the end of the
+    # file, a key without ':' when the next line starts); the context points at the cause.
+    if context_mark is not None and (
+        "end of stream" in problem or "could not find expected ':'" in problem
+    ):
+        mark = context_mark
+    elif context_mark is not None and mark is not None and context_mark.line != mark.line:
+        problem += f" ({context} on line {context_mark.line + 1})"
+    hint = ""
+    if "'\\t'" in problem:
+        hint = "YAML indents with spaces, never tabs"
+    elif "mapping values are not allowed" in problem:
+        hint = "a ':' inside a value: put the value in quotes, or check this line's indentation"
+    elif "could not find expected ':'" in problem:
+        hint = "every key needs a ':' after it, e.g. horizon_days: 365"
+    elif "expected a single document" in problem:
+        hint = "a scenario file holds one YAML document: remove the second '---'"
+    elif "constructor for the tag" in problem:
+        hint = "tags such as !python/... are not allowed in a scenario; remove the tag"
+    elif "end of stream" in problem:
+        hint = "a quote or bracket is opened here and never closed"
+    elif "expected <block end>" in problem or "did not find expected key" in problem:
+        hint = "check the indentation of this line against the lines above"
+    column = f" at column {mark.column + 1}" if mark is not None else ""
+    syntax = isinstance(exc, yaml.scanner.ScannerError | yaml.parser.ParserError)
+    what = "a syntax error" if syntax else "something YAML cannot read"
+    return Problem(
+        "",
+        mark.line + 1 if mark is not None else None,
+        "valid YAML",
+        f"{what}{column}: {problem}",
+        hint,
+    )
+
+
+def _read_yaml(text: str, source: str) -> tuple[Any, dict[tuple, int], list[Problem], int]:
+    """Parse YAML text: (data, line of each key path, duplicate-key problems, root line).
+
+    Raises ScenarioError when the text is not YAML at all.
+    """
+    loader = _Loader(text)
+    lines: dict[tuple, int] = {}
+    problems: list[Problem] = []
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, lines, problems, 1
+        _walk(loader, node, (), lines, problems, set())
+        data = loader.construct_document(node)
+    except yaml.YAMLError as exc:
+        raise ScenarioError([_syntax_problem(exc, text)], source) from None
+    except (ValueError, TypeError, OverflowError, RecursionError) as exc:
+        # a value PyYAML itself chokes on (e.g. !!int abc), or absurd nesting
+        raise ScenarioError(
+            [Problem("", None, "YAML values that can be read", f"one that cannot ({exc})")],
+            source,
+        ) from None
+    finally:
+        loader.dispose()
+    return data, lines, problems, node.start_mark.line + 1
+
+
+def _line_map(text: str) -> dict[tuple, int]:
+    """Map each key/item path in a YAML document to its 1-based line number."""
+    try:
+        return _read_yaml(text, "scenario")[1]
+    except ScenarioError:
+        return {}
+
+
+# ------------------------------------------------------------ pydantic errors → Problems
+
+
+def _inner_model(annotation: Any) -> Any:
+    """The BaseModel (or tuple of models for a union) inside an annotation."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    args = typing.get_args(annotation)
+    models = tuple(a for a in args if isinstance(a, type) and issubclass(a, BaseModel)) or tuple(
+        m for a in args for m in _as_tuple(_inner_model(a))
+    )
+    if len(models) == 1:
+        return models[0]
+    return models or None
+
+
+def _as_tuple(x: Any) -> tuple:
+    if x is None:
+        return ()
+    return x if isinstance(x, tuple) else (x,)
+
+
+def _is_list(annotation: Any) -> bool:
+    if typing.get_origin(annotation) is list:
+        return True
+    return any(_is_list(a) for a in typing.get_args(annotation))
+
+
+def _tag_of(model: type[BaseModel]) -> str | None:
+    """The value of a union member's `kind: ...` tag (pydantic puts it in error paths)."""
+    field = model.model_fields.get("kind")
+    if field is not None and typing.get_origin(field.annotation) is Literal:
+        return typing.get_args(field.annotation)[0]
+    return None
+
+
+def _resolve(loc: tuple) -> tuple[tuple, Any]:
+    """pydantic's location -> (the path as the file has it, the model found there).
+
+    Drops discriminated-union tags (('setting', 'contractual', 'term_days') is
+    `setting.term_days` in the file) and dict-key markers ('[key]').
+    """
+    clean: list = []
+    current: Any = Scenario
+    for part in loc:
+        if part == "[key]":
+            continue
+        if isinstance(current, tuple) and isinstance(part, str):
+            member = next((m for m in current if _tag_of(m) == part), None)
+            if member is not None:
+                current = member
+                continue
+        clean.append(part)
+        if isinstance(part, int) and not isinstance(part, bool):
+            continue  # a list item: same model as the list
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            field = current.model_fields.get(part) if isinstance(part, str) else None
+            current = _inner_model(field.annotation) if field is not None else None
+        else:
+            current = None
+    return tuple(clean), current
+
+
+def _render_path(path: tuple) -> str:
+    """('catalogue', 'categories', 2, 'share') -> 'catalogue.categories[2].share'."""
+    out = ""
+    for part in path:
+        if isinstance(part, int) and not isinstance(part, bool):
+            out += f"[{part}]"
+        elif isinstance(part, str) and re.fullmatch(r"[^\W\d][\w-]*", part):
+            out += ("." if out else "") + part
+        else:
+            out += f"[{str(part)!r}]"
+    return out
+
+
+def _pattern(path: tuple) -> str:
+    """A path with list indices generalised: catalogue.categories[...]."""
+    return re.sub(r"\[\d+\]", "[...]", _render_path(path))
+
+
+def _homes() -> dict[str, list[tuple[str, type[BaseModel], str | None]]]:
+    """For each field name, where it may appear: (path pattern, model, union tag)."""
+    out: dict[str, list[tuple[str, type[BaseModel], str | None]]] = {}
+
+    def visit(model: type[BaseModel], path: str, tag: str | None, depth: int) -> None:
+        for name, field in model.model_fields.items():
+            out.setdefault(name, []).append((path, model, tag))
+            inner = _inner_model(field.annotation)
+            sub = f"{path}.{name}" if path else name
+            if _is_list(field.annotation):
+                sub += "[...]"
+            union = isinstance(inner, tuple)
+            for m in _as_tuple(inner):
+                if depth < 6:
+                    visit(m, sub, _tag_of(m) if union else None, depth + 1)
+
+    visit(Scenario, "", None, 0)
+    return out
+
+
+def _close(word: str, options: list[str]) -> str | None:
+    """The option the user probably meant, if any."""
+    normal = word.strip().lower().replace("-", "_").replace(" ", "_")
+    if normal in options:
+        return normal
+    close = difflib.get_close_matches(normal, options, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def _unknown_key_hint(key: Any, parent: Any, parent_path: tuple) -> str:
+    if not (isinstance(parent, type) and issubclass(parent, BaseModel)):
+        return ""
+    known = list(parent.model_fields)
+    guess = _close(str(key), known)
+    if guess:
+        return f"did you mean {guess!r}?"
+    here = _pattern(parent_path)
+    # only for names that say something (not a, b, r, p, q, which several priors share)
+    homes = _homes().get(str(key), []) if len(str(key)) > 2 else []
+    elsewhere = [h for h in homes if h[1] is not parent]
+    for path, _model, tag in elsewhere:
+        if tag is not None and path == here:
+            return f"{key!r} only applies to kind: {tag}; remove it here, or set kind: {tag}"
+    if elsewhere:
+        places = sorted({f"under '{p}:'" if p else "at the top level" for p, _, _ in elsewhere})
+        return f"{key!r} belongs {' or '.join(places[:3])}, not here"
+    return "known keys here: " + ", ".join(known)
+
+
+_EXPECTED = {
+    "int_parsing": "a whole number",
+    "int_type": "a whole number",
+    "int_from_float": "a whole number",
+    "float_parsing": "a number",
+    "float_type": "a number",
+    "bool_parsing": "true or false",
+    "bool_type": "true or false",
+    "string_type": "text",
+    "dict_type": "a mapping of keys to values",
+    "list_type": "a list",
+    "model_type": "a mapping of keys to values",
+    "model_attributes_type": "a mapping of keys to values",
+}
+
+_LIMITS = {
+    "greater_than": ("gt", ">"),
+    "greater_than_equal": ("ge", ">="),
+    "less_than": ("lt", "<"),
+    "less_than_equal": ("le", "<="),
+}
+
+_YAML_BOOL = "YAML reads yes/no/on/off/true/false as true or false; put it in quotes"
+
+
+def _quoted_options(text: str) -> list[str]:
+    return re.findall(r"'([^']*)'", text)
+
+
+def _problem(e: dict[str, Any], lines: dict[tuple, int]) -> Problem:
+    """One pydantic error as a Problem: path in the file, line, expected, found, hint."""
+    raw = tuple(e["loc"])
+    kind = e["type"]
+    ctx = e.get("ctx") or {}
+    value = e.get("input")
+    loc, _ = _resolve(raw)
+    line_loc = loc
+    found = _describe(value)
+    hint = ""
+    if kind == "scenario":  # raised by our own validators through _invalid()
+        loc = line_loc = loc + tuple(ctx.get("at", ()))
+        expected, found, hint = ctx["expected"], ctx["found"], ctx.get("hint", "")
+    elif kind == "extra_forbidden":
+        _, parent = _resolve(raw[:-1])
+        expected = "a known key"
+        found = f"unknown key {str(loc[-1])!r}"
+        hint = _unknown_key_hint(loc[-1], parent, loc[:-1])
+    elif kind == "invalid_key":
+        expected = "a key written as text"
+        found = f"the key {_describe(value)}"
+        hint = _YAML_BOOL if isinstance(value, bool) else "put the key in quotes"
+    elif kind == "literal_error":
+        options = _quoted_options(str(ctx.get("expected", "")))
+        expected = "one of " + ", ".join(options) if options else e["msg"].lower()
+        if raw[-1:] == ("[key]",):
+            found = f"unknown key {str(value)!r}"
+        guess = _close(str(value), options) if options else None
+        hint = f"did you mean {guess!r}?" if guess and guess != value else ""
+    elif kind == "missing":
+        expected = "a value (this key is required)"
+        found = f"no {str(loc[-1])!r} key"
+        hint = f"add '{loc[-1]}: ...'"
+    elif kind == "union_tag_invalid":
+        options = _quoted_options(str(ctx.get("expected_tags", "")))
+        loc = line_loc = loc + ("kind",)
+        expected = "one of " + ", ".join(options)
+        found = _describe(ctx.get("tag"))
+        guess = _close(str(ctx.get("tag")), options)
+        hint = f"did you mean {guess!r}?" if guess else ""
+    elif kind == "union_tag_not_found":
+        expected = "a 'kind' key saying which kind of setting this is"
+        found = "a mapping without 'kind'" if isinstance(value, dict) else found
+        hint = (
+            "add kind: non_contractual (retail-like) or kind: contractual (accounts on contracts)"
+        )
+    elif kind in _EXPECTED:
+        expected = _EXPECTED[kind]
+        if isinstance(value, bool) and kind == "string_type":
+            hint = _YAML_BOOL
+        elif kind == "string_type":
+            hint = "put the text in quotes"
+        elif value is None and kind.startswith(("model", "dict", "list")):
+            hint = (
+                f"'{loc[-1]}:' has nothing after it; fill it in, "
+                "or delete the line to use the defaults"
+            )
+        elif isinstance(value, str) and value.strip().endswith("%"):
+            hint = "write a percentage as a fraction, e.g. 40% as 0.4"
+        elif loc and loc[-1] == "setting" and isinstance(value, str):
+            hint = f"write it as a mapping, e.g. setting: {{kind: {value}}}"
+    elif kind.startswith("date"):
+        expected = "a date like 2026-01-01"
+        reason = ctx.get("error") or ""
+        if kind == "date_from_datetime_inexact":
+            reason = "a date without a time of day"
+        hint = str(reason)
+    elif kind in _LIMITS:
+        key, sym = _LIMITS[kind]
+        limit = ctx.get(key, "?")
+        expected = f"a number {sym} {limit}"
+        if kind == "less_than_equal" and limit == 1:
+            hint = "shares and probabilities lie between 0 and 1 (write 15% as 0.15)"
+    elif kind in ("too_short", "string_too_short", "too_long", "string_too_long"):
+        least = "min_length" in ctx
+        n = ctx.get("min_length", ctx.get("max_length"))
+        unit = "character" if kind.startswith("string") else "item"
+        bound = "at least" if least else "at most"
+        expected = f"{bound} {n} {unit}{'s' if n != 1 else ''}"
+        if loc and loc[-1] == "currency":
+            expected, hint = "a 3-letter currency code", "e.g. CNY, USD or EUR"
+    elif kind == "value_error":
+        expected = str(ctx.get("error", e["msg"]))
+    else:
+        expected = e["msg"][0].lower() + e["msg"][1:] if e["msg"] else kind
+    return Problem(_render_path(loc), _nearest_line(lines, line_loc), expected, found, hint)
+
+
+def _is_number_map(annotation: Any) -> bool:
+    """dict[..., float]-like (needs_mix, channel_mix), possibly optional."""
+    args = typing.get_args(annotation)
+    if typing.get_origin(annotation) is dict:
+        return len(args) == 2 and _is_numeric(args[1])
+    return any(_is_number_map(a) for a in args)
+
+
+def _bool_problems(data: Any, model: Any, path: tuple, lines: dict[tuple, int]) -> list[Problem]:
+    """true/false where a number belongs: pydantic would quietly read them as 1 and 0.
+
+    In YAML that is almost always a slip (yes/no/on/off are booleans in YAML 1.1).
+    """
+    if isinstance(model, tuple) and isinstance(data, dict):  # a union: the tag picks
+        model = next((m for m in model if _tag_of(m) == data.get("kind")), None)
+    if not (isinstance(model, type) and issubclass(model, BaseModel)) or not isinstance(data, dict):
+        return []
+    out: list[Problem] = []
+    for key, value in data.items():
+        field = model.model_fields.get(key) if isinstance(key, str) else None
+        if field is None:
+            continue
+        sub = path + (key,)
+        found = {}
+        if isinstance(value, bool) and _is_numeric(field.annotation):
+            found[sub] = value
+        elif isinstance(value, dict) and _is_number_map(field.annotation):
+            found.update({sub + (k,): v for k, v in value.items() if isinstance(v, bool)})
+        for where, flag in found.items():
+            out.append(
+                Problem(
+                    _render_path(where),
+                    _nearest_line(lines, where),
+                    "a number",
+                    _describe(flag),
+                    "YAML reads yes/no/on/off/true/false as true or false, not as numbers",
+                )
+            )
+        inner = _inner_model(field.annotation)
+        if isinstance(value, list):
+            for i, item in enumerate(value):
+                out += _bool_problems(item, inner, sub + (i,), lines)
+        else:
+            out += _bool_problems(value, inner, sub, lines)
+    return out
+
+
+def _problems_from(err: ValidationError, lines: dict[tuple, int] | None = None) -> list[Problem]:
+    """Every error pydantic found, as Problems with the line of each in the file.
+
+    A misspelt required key (`shre:` for `share:`) is one problem, not two: the unknown
+    key with its "did you mean 'share'?" says it all, so the "missing 'share'" is dropped.
+    """
+    errors = err.errors()
+    typos = set()
+    for e in errors:
+        if e["type"] == "extra_forbidden":
+            loc, _ = _resolve(tuple(e["loc"]))
+            _, parent = _resolve(tuple(e["loc"])[:-1])
+            if isinstance(parent, type) and issubclass(parent, BaseModel):
+                guess = _close(str(loc[-1]), list(parent.model_fields))
+                if guess:
+                    typos.add(loc[:-1] + (guess,))
+    return [
+        _problem(e, lines or {})
+        for e in errors
+        if not (e["type"] == "missing" and _resolve(tuple(e["loc"]))[0] in typos)
+    ]
+
+
+def _nearest_line(lines: dict[tuple, int], loc: tuple) -> int | None:
+    """The line of `loc`, or of its nearest ancestor the file has (for a missing key)."""
+    for cut in range(len(loc), -1, -1):
+        if loc[:cut] in lines:
+            return lines[loc[:cut]]
+    return None
+
+
+# -------------------------------------------------------------------------- loading
+
+
+_EXAMPLE = "start from a shipped one, e.g. scenarios/coffee_chain.yaml"
+
+
+def parse_scenario(text: str, source: str = "scenario") -> Scenario:
+    """Validate YAML text into a Scenario, or raise ScenarioError listing every problem."""
+    data, lines, problems, root_line = _read_yaml(text, source)
+    if data is None:
+        meaningful = [
+            ln
+            for ln in text.splitlines()
+            if ln.strip() and not ln.lstrip().startswith("#") and ln.strip() not in ("---", "...")
+        ]
+        if not text.strip():
+            found = "an empty file"
+        elif not meaningful:
+            found = "only comments"
+        else:
+            found = "nothing (null)"
+        raise ScenarioError(
+            [
+                Problem(
+                    "",
+                    root_line if meaningful else None,
+                    "a scenario: a mapping with at least 'name:'",
+                    found,
+                    _EXAMPLE,
+                )
+            ],
+            source,
+        )
+    if not isinstance(data, dict):
+        hint = (
+            "the file is a list (lines start with '- '); a scenario is a mapping of keys"
+            if isinstance(data, list)
+            else f"is this a scenario file? {_EXAMPLE}"
+        )
+        raise ScenarioError(
+            [
+                Problem(
+                    "",
+                    root_line,
+                    "a mapping of keys to values (name: ..., population: ...)",
+                    _describe(data),
+                    hint,
+                )
+            ],
+            source,
+        )
+    problems = problems + _bool_problems(data, Scenario, (), lines)
+    scenario = None
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as err:
+        problems = problems + _problems_from(err, lines)
+    if problems or scenario is None:
+        raise ScenarioError(problems, source)
+    return scenario
+
+
+def _read_text(path: Path) -> str:
+    """The text of a scenario file, or a ScenarioError saying why there is none."""
+    source = str(path)
+
+    def fail(expected: str, found: str, hint: str = "", line: int | None = None) -> ScenarioError:
+        return ScenarioError([Problem("", line, expected, found, hint)], source)
+
+    try:
+        is_dir = path.is_dir()
+    except (OSError, ValueError):
+        is_dir = False
+    if is_dir:
+        inside = sorted(path.glob("*.yaml")) + sorted(path.glob("*.yml"))
+        hint = f"give one file, e.g. {inside[0]}" if inside else "give a .yaml file"
+        raise fail("a scenario file", "a directory", hint)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        hint = _missing_hint(path)
+        raise fail("an existing scenario file", "no file at that path", hint) from None
+    except PermissionError:
+        raise fail("a file you may read", "permission denied") from None
+    except (OSError, ValueError) as exc:  # a name the system refuses, a device, ...
+        raise fail("a readable scenario file", str(getattr(exc, "strerror", None) or exc)) from None
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with a byte-order mark
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    if b"\0" in raw:  # a binary file has no lines worth pointing at
+        raise fail("a YAML text file", "a binary file (it contains NUL bytes)", _EXAMPLE)
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - raw.rfind(b"\n", 0, exc.start)
+        raise fail(
+            "UTF-8 text",
+            f"bytes that are not UTF-8 (0x{raw[exc.start]:02x} at column {column})",
+            "save the file as UTF-8 (in most editors: Save with Encoding > UTF-8)",
+            line,
+        ) from None
+
+
+def _missing_hint(path: Path) -> str:
+    parent = path.parent
+    if not parent.is_dir():
+        return f"there is no folder {parent}; {_EXAMPLE}"
+    files = {p.stem: p for p in parent.iterdir() if p.suffix in (".yaml", ".yml")}
+    guess = difflib.get_close_matches(path.stem, sorted(files), n=1, cutoff=0.7)
+    if guess:
+        return f"did you mean {files[guess[0]]}?"
+    return _EXAMPLE
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Load and validate a scenario file; raise ScenarioError naming file, field and line."""
+    path = Path(path)
+    return parse_scenario(_read_text(path), str(path))
+
+
+def json_schema() -> str:
+    """The JSON Schema of a scenario file, for editors' autocompletion.
+
+    Point an editor at it, e.g. with the YAML extension of VS Code: save the output as
+    scenario.schema.json and start a scenario with
+    `# yaml-language-server: $schema=scenario.schema.json`.
+    """
+    schema = Scenario.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "Customer-workbench scenario"
+    schema["description"] = (
+        "One simulated customer world (check a file with: python -m sim validate FILE)."
+    )
+    for name in _NOT_YET:
+        schema["properties"][name] = {
+            "type": "null",
+            "default": None,
+            "description": "not supported yet in this version: leave it out or set it to null",
+        }
+    for definition in schema.get("$defs", {}).values():
+        props = definition.get("properties", {})
+        if "const" in props.get("kind", {}):  # a union member: its tag picks it
+            required = definition.setdefault("required", [])
+            if "kind" not in required:
+                required.insert(0, "kind")
+    # ASCII escapes keep the output printable on any console (Windows code pages too)
+    return json.dumps(schema, indent=2, ensure_ascii=True, default=str)

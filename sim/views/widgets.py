@@ -1,0 +1,209 @@
+"""ipywidgets panels: thin layers over plain functions a test can call without a browser.
+
+Sliders are built from the scenario schema (field descriptions and bounds), not by hand
+per notebook: name the scenario fields you want as levers, the panel does the rest.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from typing import Any
+
+import ipywidgets as w
+import matplotlib.pyplot as plt
+from IPython.display import display
+from pydantic import BaseModel
+
+from sim.result import Result
+from sim.runner import run
+from sim.scenario import Scenario
+from sim.views.plots import plot_daily
+
+
+@dataclass(frozen=True)
+class Lever:
+    """One scenario field exposed as a slider."""
+
+    path: str  # dotted path into the scenario, e.g. "population.initial_customers"
+    label: str
+    description: str
+    minimum: float
+    maximum: float
+    step: float
+    integer: bool
+
+
+def _field(scenario: Scenario, path: str) -> tuple[Any, Any]:
+    """The pydantic FieldInfo and current value at a dotted path."""
+    model: BaseModel = scenario
+    *parents, leaf = path.split(".")
+    for part in parents:
+        model = getattr(model, part)
+    return type(model).model_fields[leaf], getattr(model, leaf)
+
+
+def lever(
+    scenario: Scenario,
+    path: str,
+    maximum: float | None = None,
+    minimum: float | None = None,
+    step: float | None = None,
+) -> Lever:
+    """A Lever for `path`, its bounds taken from the schema where it sets them."""
+    info, value = _field(scenario, path)
+    integer = isinstance(value, int) and not isinstance(value, bool)
+    low = high = None
+    for meta in info.metadata:
+        for name in ("ge", "gt"):
+            if getattr(meta, name, None) is not None:
+                low = getattr(meta, name) + (1 if name == "gt" and integer else 0)
+        if getattr(meta, "le", None) is not None:
+            high = meta.le
+    low = minimum if minimum is not None else (low if low is not None else 0)
+    high = maximum if maximum is not None else (high if high is not None else max(4 * value, 1))
+    if step is None:
+        step = 1 if integer else round((high - low) / 100, 6)
+    label = path.split(".")[-1].replace("_", " ")
+    return Lever(path, label, info.description or label, low, high, step, integer)
+
+
+def apply_levers(scenario: Scenario, values: dict[str, float]) -> Scenario:
+    """A validated copy of `scenario` with the dotted-path values set."""
+    data = scenario.model_dump()
+    for path, value in values.items():
+        target = data
+        *parents, leaf = path.split(".")
+        for part in parents:
+            target = target[part]
+        target[leaf] = value
+    return Scenario.model_validate(data)
+
+
+def summary_html(result: Result, baseline: Result | None = None) -> str:
+    """A small table of the headline figures, with the change against a baseline."""
+    keys = [
+        "customers",
+        "active_at_end",
+        "churned",
+        "retention",
+        "orders",
+        "revenue",
+        "mean_order_value",
+    ]
+    now = result.summary()
+    base = baseline.summary() if baseline is not None else None
+    rows = []
+    for k in keys:
+        v = now.get(k)
+        cell = (
+            f"{v:,.4g}"
+            if isinstance(v, float) and k == "retention"
+            else (f"{v:,.2f}" if isinstance(v, float) else f"{v:,}" if v is not None else "–")
+        )
+        delta = ""
+        if base is not None and isinstance(v, int | float) and isinstance(base.get(k), int | float):
+            d = v - base[k]
+            delta = f"{d:+,.4g}" if k == "retention" else f"{d:+,.0f}"
+        rows.append(
+            f"<tr><td>{html.escape(k.replace('_', ' '))}</td><td>{cell}</td><td>{delta}</td></tr>"
+        )
+    head = "<tr><th></th><th>this run</th><th>vs baseline</th></tr>" if base else ""
+    return f"<table class='sim-summary'>{head}{''.join(rows)}</table>"
+
+
+class RunPanel:
+    """Sliders for some scenario fields, a Run button, the daily chart and the summary.
+
+    `panel.run_with(values)` is the callback as a plain method: tests call it directly or
+    set a slider and call `panel.button.click()`.
+    """
+
+    def __init__(
+        self, scenario: Scenario, levers: list[Lever], seed: int = 7, show_baseline: bool = True
+    ) -> None:
+        self.scenario = scenario
+        self.levers = levers
+        self.seed = seed
+        self.sliders: dict[str, w.Widget] = {}
+        for lv in levers:
+            _, value = _field(scenario, lv.path)
+            cls = w.IntSlider if lv.integer else w.FloatSlider
+            slider = cls(
+                value=value,
+                min=lv.minimum,
+                max=lv.maximum,
+                step=lv.step,
+                description=lv.label,
+                tooltip=lv.description,
+                style={"description_width": "140px"},
+                layout=w.Layout(width="480px"),
+                continuous_update=False,
+            )
+            slider.add_class("sim-lever")
+            self.sliders[lv.path] = slider
+        self.seed_box = w.IntText(
+            value=seed, description="seed", style={"description_width": "140px"}
+        )
+        self.button = w.Button(description="Run", button_style="primary", icon="play")
+        self.button.add_class("sim-run")
+        self.status = w.HTML()
+        self.table = w.HTML()
+        self.out = w.Output()
+        self.out.add_class("sim-chart")
+        self.button.on_click(lambda _b: self.update())
+        self.baseline: Result | None = None
+        self.result: Result | None = None
+        self.figure = None
+        self.show_baseline = show_baseline
+        self.widget = w.VBox(
+            [
+                *self.sliders.values(),
+                self.seed_box,
+                w.HBox([self.button, self.status]),
+                self.table,
+                self.out,
+            ]
+        )
+
+    def values(self) -> dict[str, float]:
+        return {path: s.value for path, s in self.sliders.items()}
+
+    def run_with(self, values: dict[str, float], seed: int | None = None) -> Result:
+        """Run the scenario with these lever values (the first run becomes the baseline)."""
+        scenario = apply_levers(self.scenario, values)
+        result = run(scenario, seed=self.seed if seed is None else seed, progress=False)
+        if self.baseline is None:
+            self.baseline = result
+        self.result = result
+        return result
+
+    def update(self) -> None:
+        """Button callback: run with the sliders' values and redraw."""
+        self.status.value = "running…"
+        try:
+            result = self.run_with(self.values(), seed=self.seed_box.value)
+        except ValueError as exc:  # an impossible combination of levers
+            self.status.value = f"<span style='color:#b00'>{html.escape(str(exc))}</span>"
+            return
+        base = self.baseline if self.show_baseline and self.baseline is not result else None
+        s = result.summary()
+        self.status.value = (
+            f"{s['customers']:,} customers, {s['orders']:,} orders, seed {result.seed}"
+        )
+        self.table.value = summary_html(result, base)
+        fig = plot_daily(
+            result.tables["daily"],
+            result.scenario.catalogue.currency,
+            baseline=base.tables["daily"] if base is not None else None,
+        )
+        self.figure = fig
+        self.out.clear_output(wait=True)
+        with self.out:
+            display(fig)
+        plt.close(fig)
+
+    def _ipython_display_(self) -> None:
+        if self.result is None:
+            self.update()
+        display(self.widget)
