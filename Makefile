@@ -32,7 +32,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/run.py
 
 datasets: $(STAMP)
-	$(PY) -m sim run scenarios/coffee_chain.yaml --out datasets/coffee_chain --seed 7 --customers 2000 --days 365 --csv-only
+	$(PY) -m sim run scenarios/coffee_chain.yaml --out datasets/coffee_chain --seed 7 --customers 2000 --days 365 --csv-only --force
 
 strip: $(STAMP)
 	$(VENV)/bin/nbstripout notebooks/*.ipynb
