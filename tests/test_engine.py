@@ -11,6 +11,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.special import hyp2f1
 
 import sim
@@ -111,10 +113,9 @@ def test_overrides_set_size_and_horizon():
 # ----------------------------------------------------------------- invariants
 
 
-@pytest.mark.parametrize("seed", [0, 1, 2])
-@pytest.mark.parametrize("path", [COFFEE, B2B], ids=["coffee", "b2b"])
-def test_invariants(path, seed):
-    r = sim.run(path, seed=seed, customers=300, days=200)
+def check_invariants(r: sim.Result) -> None:
+    """What must hold in any world: ids, amounts, order timing, daily counts."""
+    horizon = r.scenario.horizon_days
     cust = r["customers"].set_index("customer_id")
     orders = r["orders"]
     assert cust.index.is_unique and orders["order_id"].is_unique
@@ -124,25 +125,76 @@ def test_invariants(path, seed):
     churn = cust["churn_day"].reindex(orders["customer_id"]).to_numpy()
     assert (orders["day"].to_numpy() >= signup).all(), "an order before signup"
     assert not (orders["day"].to_numpy() > churn).any(), "an order after churn"
+    assert (orders["day"] < horizon).all()
+    assert orders["day"].is_monotonic_increasing
     # the first order of every customer is on their signup day
     first = orders.groupby("customer_id")["day"].min()
     assert np.array_equal(first.to_numpy(), cust.loc[first.index, "signup_day"].to_numpy())
     assert len(first) == len(cust)
-    assert (
-        orders["date"]
-        == pd.Timestamp(r.scenario.start_date) + pd.to_timedelta(np.floor(orders["day"]), unit="D")
-    ).all()
+    dates = pd.Timestamp(r.scenario.start_date) + pd.to_timedelta(np.floor(orders["day"]), "D")
+    assert (orders["date"] == dates).all()
     # daily.active agrees with the customers table on every day
     daily = r["daily"]
+    assert len(daily) == horizon
     s = cust["signup_day"].to_numpy()
     c = cust["churn_day"].to_numpy()
     for d in daily["day"]:
         expect = int(((s < d + 1) & ~(c < d + 1)).sum())
         assert daily.loc[d, "active"] == expect, d
     assert (daily["active"].diff().iloc[1:] == (daily["new"] - daily["churned"]).iloc[1:]).all()
-    in_h = orders[(orders["day"] >= 0) & (orders["day"] < 200)]
+    in_h = orders[orders["day"] >= 0]
     assert daily["orders"].sum() == len(in_h)
-    assert daily["revenue"].sum() == pytest.approx(in_h["net_amount"].sum(), rel=1e-9)
+    assert daily["revenue"].sum() == pytest.approx(in_h["net_amount"].sum(), rel=1e-9, abs=0.01)
+    sat = cust["true_satisfaction_end"]
+    assert ((sat >= 0) & (sat <= 1)).all()
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("path", [COFFEE, B2B], ids=["coffee", "b2b"])
+def test_invariants(path, seed):
+    check_invariants(sim.run(path, seed=seed, customers=300, days=200))
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    contractual=st.booleans(),
+    initial=st.integers(0, 150),
+    history=st.integers(0, 120),
+    acquisitions=st.floats(0, 3),
+    horizon=st.integers(1, 150),
+    r=st.floats(0.1, 5),
+    alpha=st.floats(1, 60),
+    a=st.floats(0.2, 5),
+    b=st.floats(0.2, 30),
+    term=st.integers(10, 120),
+    failure=st.floats(0, 1),
+    seed=st.integers(0, 2**32),
+)
+def test_invariants_on_random_worlds(
+    contractual, initial, history, acquisitions, horizon, r, alpha, a, b, term, failure, seed
+):
+    setting = (
+        {"kind": "contractual", "term_days": term, "fulfilment_failure_rate": failure}
+        if contractual
+        else {"kind": "non_contractual"}
+    )
+    sc = Scenario.model_validate(
+        {
+            "name": "random world",
+            "horizon_days": horizon,
+            "setting": setting,
+            "population": {
+                "initial_customers": initial,
+                "history_days": history,
+                "acquisitions_per_day": acquisitions,
+                "purchase_rate": {"r": r, "alpha": alpha},
+                "dropout": {"a": a, "b": b},
+            },
+        }
+    )
+    r1 = sim.run(sc, seed=seed)
+    check_invariants(r1)
+    assert table_hashes(r1) == table_hashes(sim.run(sc, seed=seed))
 
 
 def test_contract_lapses_only_at_term_ends():
