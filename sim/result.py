@@ -133,7 +133,26 @@ def _summarise(result: Result) -> dict:
         "gross_margin": round(float(in_h["gross_margin"].sum()), 2),
         "mean_order_value": round(revenue / n_orders, 2) if n_orders else None,
         "orders_with_problems": int(in_h["fulfilment_problem"].sum()),
+        **_service_summary(result.tables, horizon),
         "mean_satisfaction_end": round(float(np.mean(customers["true_satisfaction_end"])), 4)
         if len(customers)
         else None,
+    }
+
+
+def _service_summary(tables: dict[str, pd.DataFrame], horizon: int) -> dict:
+    orders = tables["orders"]
+    in_h = orders[(orders["day"] >= 0) & (orders["day"] < horizon)]
+    failures = int((in_h["service_failure"] != "none").sum())
+    complaints = int(in_h["complained"].sum())
+    t = tables["tickets"]
+    t = t[(t["opened_day"] >= 0) & (t["opened_day"] < horizon)]
+    answered = t.dropna(subset=["first_response_day"])
+    return {
+        "service_failures": failures,
+        "complaints": complaints,
+        "silent_failures": failures - complaints,
+        "promise_kept": round(float(answered["promise_kept"].mean()), 4) if len(answered) else None,
+        "mean_ticket_csat": round(float(t["csat"].mean()), 3) if t["csat"].notna().any() else None,
+        "service_cost": round(float(t["cost"].sum()), 2) if "cost" in t else 0.0,
     }

@@ -20,25 +20,26 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import (
     BaseModel,
-    ConfigDict,
     Field,
     ValidationError,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
-from pydantic_core import PydanticCustomError
 
-Probability = Annotated[float, Field(ge=0.0, le=1.0)]
-PositiveFloat = Annotated[float, Field(gt=0.0)]
+from sim.sections.base import (  # noqa: E402
+    PositiveFloat,
+    Probability,
+    invalid,  # noqa: E402
+)
+from sim.sections.base import Section as _Model  # noqa: E402
+from sim.sections.base import describe as _describe  # noqa: E402
+from sim.sections.base import invalid as _invalid  # noqa: E402
+from sim.sections.service import Service  # noqa: E402
+from sim.sections.shocks import Shock  # noqa: E402
 
 # Sections a later version fills; until then a scenario must leave them out (or null).
-_NOT_YET = ("loyalty", "service", "outreach", "surveys", "shocks")
-
-
-class _Model(BaseModel):
-    """Base for every scenario section: unknown keys are errors, values are checked."""
-
-    model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=False)
+_NOT_YET = ("loyalty", "outreach", "surveys")
 
 
 class GammaPrior(_Model):
@@ -211,10 +212,14 @@ class Scenario(_Model):
     catalogue: Catalogue = Field(default_factory=Catalogue)
     # Sections filled by later work; absent (null) means the subsystem is off.
     loyalty: dict[str, Any] | None = None
-    service: dict[str, Any] | None = None
+    service: Service | None = Field(
+        None, description="service failures, complaints and the desk; absent = no failures"
+    )
     outreach: dict[str, Any] | None = None
     surveys: dict[str, Any] | None = None
-    shocks: list[dict[str, Any]] | None = None
+    shocks: list[Shock] | None = Field(
+        None, description="sudden variables on scheduled days; absent = none"
+    )
 
     @field_validator(*_NOT_YET, mode="before")
     @classmethod
@@ -226,6 +231,30 @@ class Scenario(_Model):
                 f"remove the '{info.field_name}:' section, or set it to null",
             )
         return value
+
+    @model_validator(mode="after")
+    def _known_categories(self) -> Scenario:
+        names = [c.name for c in self.catalogue.categories]
+        hint = "known categories: " + ", ".join(names)
+        if self.service is not None:
+            for cat in self.service.failure_rate_by_category:
+                if cat not in names:
+                    raise invalid(
+                        "a category of the catalogue",
+                        repr(cat),
+                        hint,
+                        at=("service", "failure_rate_by_category", cat),
+                    )
+        for i, shock in enumerate(self.shocks or []):
+            for j, cat in enumerate(shock.categories):
+                if cat not in names:
+                    raise invalid(
+                        "a category of the catalogue",
+                        repr(cat),
+                        hint,
+                        at=("shocks", i, "categories", j),
+                    )
+        return self
 
     def with_overrides(self, customers: int | None = None, days: int | None = None) -> Scenario:
         """A copy with another population size and/or horizon.
@@ -308,17 +337,6 @@ class ScenarioError(ValueError):
         return "\n".join([head] + ["  " + p.render(self.source) for p in self.problems])
 
 
-def _invalid(expected: str, found: str, hint: str = "", at: tuple = ()) -> PydanticCustomError:
-    """An error for a validator to raise, rendered as a Problem with this wording.
-
-    `at` extends the location pydantic knows (the validated field or model), e.g.
-    ("categories", 3, "name") to point at the offending item of a list.
-    """
-    template = "expected {expected}, found {found}" + ("; {hint}" if hint else "")
-    ctx = {"expected": expected, "found": found, "hint": hint, "at": tuple(at)}
-    return PydanticCustomError("scenario", template, ctx)
-
-
 def _is_numeric(annotation: Any) -> bool:
     """int or float, perhaps optional or Annotated with limits."""
     if typing.get_origin(annotation) is Annotated:
@@ -326,27 +344,6 @@ def _is_numeric(annotation: Any) -> bool:
     if typing.get_origin(annotation) in (typing.Union, type(int | None)):
         return any(_is_numeric(a) for a in typing.get_args(annotation))
     return annotation in (int, float)
-
-
-def _describe(value: Any) -> str:
-    """A value as the user wrote it in YAML, short enough for one line."""
-    if value is None:
-        return "nothing (null)"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        if not value.strip():
-            return "empty text"
-        return repr(value) if len(value) <= 40 else repr(value[:37] + "...")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return "a mapping" if value else "an empty mapping"
-    if isinstance(value, list):
-        return f"a list of {len(value)} item{'s' if len(value) != 1 else ''}"
-    if isinstance(value, int | float):
-        return repr(value)
-    return f"a {type(value).__name__} value"
 
 
 # ---------------------------------------------------------------------- reading YAML

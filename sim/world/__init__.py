@@ -18,9 +18,12 @@ import numpy as np
 import simpy
 
 from sim.scenario import Scenario
+from sim.sections.service import SEVERITIES, Service
 from sim.world import customers, rng
 from sim.world.population import Population, draw_population
 from sim.world.records import EventLog, OrderLog
+from sim.world.service import ServiceDesk, complaint, draw_failure
+from sim.world.shocks import ShockBook
 
 SHARED_SECTIONS = ("loyalty", "service", "outreach", "surveys", "shocks")
 
@@ -53,7 +56,29 @@ class World:
         self._decay = scenario.setting.satisfaction_decay_per_day if contractual else 0.0
         self._spend_shape = scenario.population.spend.p
         self._ran = False
+        self.scar = np.zeros(n)  # lasting extra log-odds of leaving (severe failures)
+        self._setup_service_and_shocks()
         self.env.process(self.arrivals())
+
+    def _setup_service_and_shocks(self) -> None:
+        sc = self.scenario
+        names = [c.name for c in sc.catalogue.categories]
+        self.shocks = ShockBook(sc.shocks, self.start, self.pop.needs, names) if sc.shocks else None
+        self.desk = ServiceDesk(self.env, sc.service) if sc.service is not None else None
+        # Failures happen with a service section, or through a recall or outage without
+        # one; then nobody complains, as there is no desk to complain to.
+        self.failures: Service | None = sc.service
+        if self.failures is None and self.shocks is not None:
+            self.failures = Service(failure_rate=0.0, complain_prob={s: 0.0 for s in SEVERITIES})
+        if self.failures is not None:
+            f = self.failures
+            self._category_names = names
+            self._failure_rate = [f.failure_rate_by_category.get(n, f.failure_rate) for n in names]
+        self._service_rngs: dict[int, np.random.Generator] = {}
+        if self.desk is not None and self.shocks is not None:
+            for shock, a, b in self.shocks.windows:
+                if shock.kind == "service_outage":
+                    self.env.process(self.desk.outage(a, b - a, shock.strength))
 
     # ------------------------------------------------------------------ processes
     def arrivals(self):
@@ -80,7 +105,48 @@ class World:
             self.pop.satisfaction0[c],
             self.satisfaction_at(c, self.env.now),
             self.scenario.population.satisfaction_effect,
+            self.extra_logodds(c),
         )
+
+    def extra_logodds(self, c: int) -> float:
+        """What adds to customer c's odds of leaving now besides satisfaction."""
+        extra = self.scar[c]
+        if self.shocks is not None:
+            extra += self.shocks.leave_logodds(c, self.env.now)
+        return float(extra)
+
+    def service_rng(self, c: int) -> np.random.Generator:
+        """Customer c's own service stream, made on their first failure."""
+        g = self._service_rngs.get(c)
+        if g is None:
+            g = self._service_rngs[c] = rng.customer_stream(self.seed, rng.SERVICE, c)
+        return g
+
+    def service_priority(self, c: int) -> int:
+        """Queue priority of customer c's complaints (lower is served first)."""
+        return 0
+
+    def place_order(self, c: int, z: float, ucat: float, f: float, problem: bool = False) -> None:
+        """Record an order now; it may go wrong, and the customer may complain."""
+        now = self.env.now
+        position = self.orders.add(c, now, z, ucat, problem)
+        if self.failures is None:
+            return
+        cat = min(int(np.searchsorted(self.pop.taste_cdf[c], ucat)), len(self._failure_rate) - 1)
+        rate = self._failure_rate[cat]
+        if self.shocks is not None:
+            rate = self.shocks.failure_rate(rate, self._category_names[cat], now)
+        if f >= rate:
+            return
+        svc = self.failures
+        stream = self.service_rng(c)
+        severity, complains, channel = draw_failure(stream, svc)
+        self.move_satisfaction(c, -svc.failure_drop[severity], now)
+        self.scar[c] += svc.severity_scar[severity]
+        complains = complains and self.desk is not None
+        if complains:
+            self.env.process(complaint(self.env, self, c, severity, channel, stream))
+        self.orders.mark(position, SEVERITIES.index(severity) + 1, complains)
 
     def satisfaction_at(self, c: int, time: float) -> float:
         """Customer c's satisfaction at `time`, after the decay since it last moved."""

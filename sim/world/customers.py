@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.world.shocks import advance
+
 if TYPE_CHECKING:
     import simpy
 
@@ -26,10 +28,11 @@ class Draws:
     """One customer's purchase draws, served in fixed blocks of BLOCK orders.
 
     Order j uses gap[j] (the wait before it, in units of 1/λ), u[j] (leave after it, or
-    a fulfilment problem), z[j] (its Gamma spend draw) and c[j] (its category draw).
+    a fulfilment problem), z[j] (its Gamma spend draw), c[j] (its category draw) and f[j]
+    (whether it suffers a service failure).
     """
 
-    __slots__ = ("rng", "shape", "gap", "u", "z", "c", "i")
+    __slots__ = ("rng", "shape", "gap", "u", "z", "c", "f", "i")
 
     def __init__(self, rng: np.random.Generator, spend_shape: float) -> None:
         self.rng = rng
@@ -42,25 +45,30 @@ class Draws:
         self.u = rng.random(BLOCK)
         self.z = rng.standard_gamma(self.shape, BLOCK)
         self.c = rng.random(BLOCK)
+        self.f = rng.random(BLOCK)
         self.i = 0
 
-    def next(self) -> tuple[float, float, float, float]:
+    def next(self) -> tuple[float, float, float, float, float]:
         if self.i == BLOCK:
             self.refill()
         i = self.i
         self.i = i + 1
-        return self.gap[i], self.u[i], self.z[i], self.c[i]
+        return self.gap[i], self.u[i], self.z[i], self.c[i], self.f[i]
 
 
-def lapse_probability(p: float, sat0: float, sat: float, effect: float) -> float:
+def lapse_probability(
+    p: float, sat0: float, sat: float, effect: float, extra: float = 0.0
+) -> float:
     """The chance of leaving at a decision point given satisfaction.
 
-    log-odds(leave) = log-odds(p) + effect × (sat0 − sat): exactly p while satisfaction is
-    where the customer started, higher when it has fallen, lower when it has risen.
+    log-odds(leave) = log-odds(p) + effect × (sat0 − sat) + extra: exactly p while
+    satisfaction is where the customer started and nothing else (a failure's scar, a
+    competitor's offer) adds to the odds; higher when it has fallen, lower when it has risen.
     """
-    if sat == sat0 or effect == 0.0 or p <= 0.0 or p >= 1.0:
+    shift = effect * (sat0 - sat) + extra
+    if shift == 0.0 or p <= 0.0 or p >= 1.0:
         return p
-    odds = p / (1.0 - p) * math.exp(effect * (sat0 - sat))
+    odds = p / (1.0 - p) * math.exp(shift)
     return odds / (1.0 + odds)
 
 
@@ -69,12 +77,16 @@ def shopper(env: simpy.Environment, world: World, c: int):
     order leaves with probability p (the BG/NBD process of Fader, Hardie and Lee 2005)."""
     draws = world.draws(c)
     lam = world.pop.purchase_rate[c]
-    _, _, z, ucat = draws.next()
-    world.orders.add(c, env.now, z, ucat)
+    pieces = world.shocks.rate_pieces(c) if world.shocks else []
+    _, _, z, ucat, f = draws.next()
+    world.place_order(c, z, ucat, f)
     while True:
-        gap, u, z, ucat = draws.next()
-        yield env.timeout(gap / lam)
-        world.orders.add(c, env.now, z, ucat)
+        gap, u, z, ucat, f = draws.next()
+        if pieces:
+            yield env.timeout(advance(env.now, gap / lam, pieces) - env.now)
+        else:
+            yield env.timeout(gap / lam)
+        world.place_order(c, z, ucat, f)
         if u < world.dropout_probability(c):
             world.churn(c, env.now)
             return
@@ -89,6 +101,7 @@ def settled_shopper(env: simpy.Environment, world: World, c: int):
     t = env.now
     draws.refill()
     world.orders.add_batch(c, np.array([t]), draws.z[:1], draws.c[:1])
+    # (no service section, so draws.f is drawn but never matters on this path)
     draws.i = 1
     churn_at = None
     while True:
@@ -125,16 +138,20 @@ def account(env: simpy.Environment, world: World, c: int):
     env.process(contract_renewals(env, world, c, draws.rng))
     if setting.contact_every_days:
         env.process(account_manager(env, world, c))
+    pieces = world.shocks.rate_pieces(c) if world.shocks else []
     first = True
     while True:
-        gap, u, z, ucat = draws.next()
+        gap, u, z, ucat, f = draws.next()
         if not first:
-            yield env.timeout(gap / lam)
+            if pieces:
+                yield env.timeout(advance(env.now, gap / lam, pieces) - env.now)
+            else:
+                yield env.timeout(gap / lam)
             if world.churned(c):
                 return
         first = False
         problem = bool(u < setting.fulfilment_failure_rate)
-        world.orders.add(c, env.now, z, ucat, problem)
+        world.place_order(c, z, ucat, f, problem)
         if problem:
             world.move_satisfaction(c, -setting.failure_satisfaction_drop, env.now)
 
@@ -147,7 +164,7 @@ def contract_renewals(env: simpy.Environment, world: World, c: int, rng: np.rand
     while True:
         yield env.timeout(term)
         sat = world.satisfaction_at(c, env.now)
-        q = lapse_probability(p, world.pop.satisfaction0[c], sat, effect)
+        q = lapse_probability(p, world.pop.satisfaction0[c], sat, effect, world.extra_logodds(c))
         lapsed = bool(rng.random() < q)
         world.renewals.add(c, env.now, sat, q, "lapsed" if lapsed else "renewed")
         if lapsed:

@@ -10,52 +10,71 @@ import numpy as np
 
 
 class OrderLog:
-    """Orders as columns: customer index, env time, raw spend draw, category draw, problem."""
+    """Orders as columns: customer index, env time, raw spend draw, category draw, a
+    fulfilment problem, the severity of a service failure (0 none, 1 minor, 2 major,
+    3 severe) and whether the customer complained about it."""
+
+    NAMES = ("cust", "time", "z", "ucat", "problem", "failure", "complained")
+    TYPES = (np.int64, np.float64, np.float64, np.float64, bool, np.int8, bool)
 
     def __init__(self) -> None:
         self._chunks: list[tuple[np.ndarray, ...]] = []
-        self._cust: list[int] = []
-        self._time: list[float] = []
-        self._z: list[float] = []
-        self._ucat: list[float] = []
-        self._problem: list[bool] = []
+        self._rows: list[list] = [[] for _ in self.NAMES]
 
-    def add(self, cust: int, time: float, z: float, ucat: float, problem: bool = False) -> None:
-        self._cust.append(cust)
-        self._time.append(time)
-        self._z.append(z)
-        self._ucat.append(ucat)
-        self._problem.append(problem)
+    def add(
+        self,
+        cust: int,
+        time: float,
+        z: float,
+        ucat: float,
+        problem: bool = False,
+        failure: int = 0,
+        complained: bool = False,
+    ) -> int:
+        """Append one order; return its position (to mark a failure on it later)."""
+        for col, value in zip(
+            self._rows, (cust, time, z, ucat, problem, failure, complained), strict=True
+        ):
+            col.append(value)
+        return len(self._rows[0]) - 1
+
+    def mark(self, position: int, failure: int, complained: bool) -> None:
+        self._rows[5][position] = failure
+        self._rows[6][position] = complained
 
     def add_batch(self, cust: int, times: np.ndarray, z: np.ndarray, ucat: np.ndarray) -> None:
         if len(times):
-            cust_col = np.full(len(times), cust, dtype=np.int64)
-            self._chunks.append((cust_col, times, z, ucat, np.zeros(len(times), dtype=bool)))
+            n = len(times)
+            self._chunks.append(
+                (
+                    np.full(n, cust, dtype=np.int64),
+                    times,
+                    z,
+                    ucat,
+                    np.zeros(n, dtype=bool),
+                    np.zeros(n, dtype=np.int8),
+                    np.zeros(n, dtype=bool),
+                )
+            )
 
     def __len__(self) -> int:
-        return len(self._cust) + sum(len(c[0]) for c in self._chunks)
+        return len(self._rows[0]) + sum(len(c[0]) for c in self._chunks)
 
     def arrays(self) -> dict[str, np.ndarray]:
         """All orders sorted by time, ties by customer: the same whichever path logged them."""
         parts = list(self._chunks)
-        if self._cust:
+        if self._rows[0]:
             parts.append(
-                (
-                    np.asarray(self._cust, dtype=np.int64),
-                    np.asarray(self._time, dtype=np.float64),
-                    np.asarray(self._z, dtype=np.float64),
-                    np.asarray(self._ucat, dtype=np.float64),
-                    np.asarray(self._problem, dtype=bool),
+                tuple(
+                    np.asarray(col, dtype=t) for col, t in zip(self._rows, self.TYPES, strict=True)
                 )
             )
         if parts:
-            cols = [np.concatenate([p[i] for p in parts]) for i in range(5)]
+            cols = [np.concatenate([p[i] for p in parts]) for i in range(len(self.NAMES))]
         else:
-            cols = [np.empty(0, np.int64), *(np.empty(0) for _ in range(3)), np.empty(0, bool)]
+            cols = [np.empty(0, dtype=t) for t in self.TYPES]
         order = np.lexsort((cols[0], cols[1]))  # by time, ties by customer
-        return dict(
-            zip(("cust", "time", "z", "ucat", "problem"), (c[order] for c in cols), strict=True)
-        )
+        return dict(zip(self.NAMES, (c[order] for c in cols), strict=True))
 
 
 class EventLog:

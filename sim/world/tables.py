@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from sim.sections.service import SEVERITIES
 from sim.world.population import NEEDS
 from sim.world.profiles import make_profiles
 
@@ -101,6 +102,10 @@ def build_tables(world: World) -> dict[str, pd.DataFrame]:
             "points_redeemed": np.zeros(len(cust), dtype=np.int64),
             "gross_margin": np.round(amount * margin[cat], 2),
             "fulfilment_problem": o["problem"],
+            "service_failure": pd.Categorical.from_codes(
+                o["failure"].astype(np.int64), ["none", *SEVERITIES]
+            ),
+            "complained": o["complained"],
         }
     )
 
@@ -175,6 +180,9 @@ def build_tables(world: World) -> dict[str, pd.DataFrame]:
 
     tables = {"customers": customers, "orders": orders, "daily": daily}
     tables.update({name: _empty(cols) for name, cols in EMPTY_TABLES.items()})
+    if world.desk is not None:
+        tables["tickets"] = _tickets(world.desk.tickets, origin)
+    _service_days(daily, orders, tables["tickets"], world)
 
     # ---------------------------------------------------------------- contracts
     ren = world.renewals.rows
@@ -202,3 +210,75 @@ def build_tables(world: World) -> dict[str, pd.DataFrame]:
             }
         )
     return tables
+
+
+TICKET_EXTRA = {
+    "channel": "str",
+    "promise_kept": "bool",
+    "recovery_quality": "float64",
+    "cost": "float64",
+}
+
+
+def _tickets(rows: list[tuple], origin: float) -> pd.DataFrame:
+    """The desk's cases, in the order they were opened."""
+    if not rows:
+        return _empty(EMPTY_TABLES["tickets"] | TICKET_EXTRA)
+    (
+        cust,
+        opened,
+        severity,
+        channel,
+        first,
+        resolved,
+        follow,
+        escalated,
+        handling,
+        csat,
+        kept,
+        quality,
+        cost,
+    ) = (list(col) for col in zip(*rows, strict=True))
+    df = pd.DataFrame(
+        {
+            "customer_id": np.asarray(cust, dtype=np.int64) + 1,
+            "opened_day": np.asarray(opened) - origin,
+            "severity": pd.Categorical(severity, categories=list(SEVERITIES)),
+            "first_response_day": np.asarray(first) - origin,
+            "resolved_day": np.asarray(resolved) - origin,
+            "follow_up_day": np.asarray(follow, dtype=float) - origin,
+            "escalated": np.asarray(escalated, dtype=bool),
+            "handling": pd.Series(handling, dtype="str"),
+            "csat": np.asarray(csat, dtype=float),
+            "channel": pd.Series(channel, dtype="str"),
+            "promise_kept": np.asarray(kept, dtype=bool),
+            "recovery_quality": np.asarray(quality, dtype=float),
+            "cost": np.round(np.asarray(cost, dtype=float), 2),
+        }
+    )
+    df = df.sort_values(["opened_day", "customer_id"], kind="stable").reset_index(drop=True)
+    df.insert(0, "ticket_id", np.arange(1, len(df) + 1, dtype=np.int64))
+    return df
+
+
+def _service_days(
+    daily: pd.DataFrame, orders: pd.DataFrame, tickets: pd.DataFrame, world: World
+) -> None:
+    """Failures, complaints, open cases and running shocks per day, into `daily`."""
+    horizon = len(daily)
+    day = orders["day"].to_numpy()
+    in_h = (day >= 0) & (day < horizon)
+    d = np.floor(day[in_h]).astype(np.int64)
+    failed = (orders["service_failure"] != "none").to_numpy()[in_h]
+    daily["service_failures"] = np.bincount(d, weights=failed, minlength=horizon).astype(int)
+    daily["complaints"] = np.bincount(
+        d, weights=orders["complained"].to_numpy()[in_h], minlength=horizon
+    ).astype(int)
+    ends = np.arange(1, horizon + 1, dtype=float)
+    opened = np.sort(tickets["opened_day"].to_numpy())
+    resolved = np.sort(tickets["resolved_day"].to_numpy())
+    daily["open_tickets"] = (
+        np.searchsorted(opened, ends, side="left") - np.searchsorted(resolved, ends, side="left")
+    ).astype(np.int64)
+    books = world.shocks
+    daily["shock"] = [books.active_on(i) if books else "" for i in range(horizon)]

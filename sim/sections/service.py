@@ -1,0 +1,119 @@
+"""The `service` section: service failures, complaints, the desk and its handling policy.
+
+Defaults follow the evidence DESIGN.md cites: most unhappy customers never complain
+(TARP's 1 in 26; Stephens and Gwinner 1998, up to two thirds never report), so complaint
+probabilities are low; a good recovery lifts satisfaction above its pre-failure level
+(de Matos, Henrique and Rossi 2007) but a severe failure leaves a lasting scar on the
+odds of leaving, whatever the recovery (Soares and Proença 2015).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, field_validator
+
+from sim.sections.base import NonNegativeFloat, PositiveFloat, Probability, Section, invalid
+
+SEVERITIES = ("minor", "major", "severe")
+
+
+def _check_severities(value: dict[str, float], what: str) -> dict[str, float]:
+    missing = [s for s in SEVERITIES if s not in value]
+    if missing:
+        raise invalid(
+            f"a {what} for each severity (minor, major, severe)",
+            f"none for {', '.join(missing)}",
+            "add the missing severities",
+        )
+    return value
+
+
+class DeskPolicy(Section):
+    """How the desk handles a complaint. A role-play transcript maps to one of these."""
+
+    response_hours: PositiveFloat = Field(
+        48.0, description="the response promise: first answer within this many hours"
+    )
+    apology: bool = Field(True, description="agents apologise for the failure")
+    compensation: Literal["none", "small", "full"] = Field(
+        "small", description="compensation offered: none, a small gesture, or the full loss"
+    )
+    escalation: Literal["never", "when_severe", "always"] = Field(
+        "when_severe", description="when a case goes to a level-2 agent"
+    )
+    follow_up_hours: PositiveFloat | None = Field(
+        72.0, description="call back this many hours after resolution; null = no follow-up"
+    )
+
+
+class Service(Section):
+    """Service failures on orders, complaints, and a desk of level-1 and level-2 agents."""
+
+    failure_rate: Probability = Field(0.03, description="chance that an order goes wrong")
+    failure_rate_by_category: dict[str, Probability] = Field(
+        default_factory=dict, description="failure rates for particular categories"
+    )
+    severity_mix: dict[str, Probability] = Field(
+        default_factory=lambda: {"minor": 0.6, "major": 0.3, "severe": 0.1},
+        description="share of failures of each severity",
+    )
+    complain_prob: dict[str, Probability] = Field(
+        default_factory=lambda: {"minor": 0.04, "major": 0.2, "severe": 0.5},
+        description="chance that a customer with a failure of this severity complains",
+    )
+    complaint_channel_mix: dict[str, Probability] = Field(
+        default_factory=lambda: {"phone": 0.45, "app": 0.35, "store": 0.2},
+        description="how complaints arrive",
+    )
+    l1_agents: int = Field(2, ge=1, description="level-1 agents (first line)")
+    l2_agents: int = Field(1, ge=1, description="level-2 agents (escalations)")
+    l1_hours: PositiveFloat = Field(0.5, description="mean handling time of a level-1 case")
+    l2_hours: PositiveFloat = Field(2.0, description="mean handling time of a level-2 case")
+    priority_by_tier: bool = Field(
+        False, description="higher loyalty tiers are served first (needs a loyalty program)"
+    )
+    failure_drop: dict[str, Probability] = Field(
+        default_factory=lambda: {"minor": 0.05, "major": 0.15, "severe": 0.3},
+        description="satisfaction lost at a failure of each severity",
+    )
+    recovery_paradox: dict[str, NonNegativeFloat] = Field(
+        default_factory=lambda: {"minor": 0.04, "major": 0.02, "severe": 0.0},
+        description="how far above its pre-failure level a perfect recovery lifts satisfaction",
+    )
+    severity_scar: dict[str, NonNegativeFloat] = Field(
+        default_factory=lambda: {"minor": 0.0, "major": 0.1, "severe": 0.4},
+        description="lasting rise in the log-odds of leaving after a failure, recovered or not",
+    )
+    compensation_cost: dict[str, NonNegativeFloat] = Field(
+        default_factory=lambda: {"none": 0.0, "small": 10.0, "full": 40.0},
+        description="cost of each compensation level, in the catalogue's currency",
+    )
+    agent_cost_per_hour: NonNegativeFloat = Field(25.0, description="cost of an agent hour")
+    policy: DeskPolicy = Field(default_factory=DeskPolicy)
+
+    @field_validator(
+        "severity_mix", "complain_prob", "failure_drop", "recovery_paradox", "severity_scar"
+    )
+    @classmethod
+    def _per_severity(cls, value: dict[str, float]) -> dict[str, float]:
+        unknown = [k for k in value if k not in SEVERITIES]
+        if unknown:
+            raise invalid("severities minor, major, severe", f"{', '.join(unknown)}")
+        return _check_severities(value, "value")
+
+    @field_validator("severity_mix", "complaint_channel_mix")
+    @classmethod
+    def _shares(cls, value: dict[str, float]) -> dict[str, float]:
+        total = sum(value.values())
+        if abs(total - 1.0) > 1e-6:
+            raise invalid("shares adding up to 1", f"shares adding up to {total:g}")
+        return value
+
+    @field_validator("compensation_cost")
+    @classmethod
+    def _levels(cls, value: dict[str, float]) -> dict[str, float]:
+        missing = [k for k in ("none", "small", "full") if k not in value]
+        if missing:
+            raise invalid("a cost for none, small and full", f"none for {', '.join(missing)}")
+        return value

@@ -1,0 +1,191 @@
+"""The service desk: failures on orders, complaints queueing for agents, recovery.
+
+A failure always costs satisfaction and may leave a lasting scar on the odds of leaving;
+only some customers complain (most go quietly). A complaint queues for a level-1 agent
+(SimPy PriorityResource, higher tiers first when the scenario says so), may be escalated
+to level 2, is resolved, and followed up; how well it was handled sets how much
+satisfaction comes back, possibly above where it was (the recovery paradox).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+import simpy
+
+from sim.sections.service import SEVERITIES, DeskPolicy, Service
+
+if TYPE_CHECKING:
+    from sim.world import World
+
+# Compensation as a share of what a failure of each severity calls for.
+COMPENSATION_VALUE = {"none": 0.0, "small": 0.5, "full": 1.0}
+COMPENSATION_NEEDED = {"minor": 0.3, "major": 0.6, "severe": 1.0}
+# Weights of the parts of a recovery (they add up to 1).
+WEIGHTS = {
+    "speed": 0.35,
+    "apology": 0.15,
+    "compensation": 0.2,
+    "escalation": 0.15,
+    "follow_up": 0.15,
+}
+FOLLOW_UP_WINDOW_HOURS = 72.0  # 72 小时二次回访: a follow-up counts within 72 h
+
+
+def recovery_quality(
+    severity: str,
+    response_hours: float,
+    policy: DeskPolicy,
+    escalated: bool,
+    followed_up_within_hours: float | None,
+) -> dict[str, float]:
+    """Score each part of a recovery (1 = as good as it gets) and their weighted total.
+
+    Speed is 1 within the response promise and falls below 0 when the promise is broken
+    badly (a broken promise makes things worse than no promise). Escalation counts only
+    for severe failures; compensation only as far as the severity calls for it.
+    """
+    promise = policy.response_hours
+    if response_hours <= promise:
+        speed = 1.0
+    else:
+        speed = max(-0.5, 1.0 - 1.5 * (response_hours - promise) / promise)
+    apology = 1.0 if policy.apology else 0.0
+    compensation = min(1.0, COMPENSATION_VALUE[policy.compensation] / COMPENSATION_NEEDED[severity])
+    escalation = (1.0 if escalated else 0.0) if severity == "severe" else 1.0
+    follow = (
+        1.0
+        if followed_up_within_hours is not None
+        and followed_up_within_hours <= FOLLOW_UP_WINDOW_HOURS
+        else 0.0
+    )
+    parts = {
+        "speed": speed,
+        "apology": apology,
+        "compensation": compensation,
+        "escalation": escalation,
+        "follow_up": follow,
+    }
+    parts["total"] = sum(WEIGHTS[k] * parts[k] for k in WEIGHTS)
+    return parts
+
+
+class ServiceDesk:
+    """Level-1 and level-2 agents as SimPy priority resources, plus the case records."""
+
+    def __init__(self, env: simpy.Environment, service: Service) -> None:
+        self.env = env
+        self.service = service
+        self.l1 = simpy.PriorityResource(env, capacity=service.l1_agents)
+        self.l2 = simpy.PriorityResource(env, capacity=service.l2_agents)
+        self.tickets: list[tuple] = []
+
+    def outage(self, start: float, duration: float, strength: float):
+        """A process taking a share of the level-1 agents away for a while."""
+        env = self.env
+        n_out = min(self.l1.capacity, max(1, math.ceil(strength * self.l1.capacity)))
+        if start > env.now:
+            yield env.timeout(start - env.now)
+        requests = [self.l1.request(priority=-(10**9)) for _ in range(n_out)]
+        yield env.all_of(requests)
+        yield env.timeout(duration)
+        for r in requests:
+            self.l1.release(r)
+
+
+def complaint(
+    env: simpy.Environment,
+    world: World,
+    c: int,
+    severity: str,
+    channel: str,
+    rng: np.random.Generator,
+):
+    """One complaint: queue, first response, handling, escalation, resolution, follow-up.
+
+    Its ticket row is written when it opens and filled in as it goes, so cases still open
+    at the end of the horizon are in the table with empty response or resolution days.
+    """
+    desk = world.desk
+    svc = desk.service
+    policy = svc.policy
+    opened = env.now
+    escalated = policy.escalation == "always" or (
+        policy.escalation == "when_severe" and severity == "severe"
+    )
+    handling = (
+        "+".join(
+            part
+            for part, on in (
+                ("apology", policy.apology),
+                (f"compensation_{policy.compensation}", policy.compensation != "none"),
+                ("escalated", escalated),
+                ("follow_up", policy.follow_up_hours is not None),
+            )
+            if on
+        )
+        or "plain"
+    )
+    nan = math.nan
+    # c, opened, severity, channel, first response, resolved, follow-up, escalated,
+    # handling, csat, promise kept, recovery quality, cost
+    row = [
+        c,
+        opened,
+        severity,
+        channel,
+        nan,
+        nan,
+        nan,
+        escalated,
+        handling,
+        nan,
+        False,
+        nan,
+        svc.compensation_cost[policy.compensation],
+    ]
+    desk.tickets.append(row)
+    priority = world.service_priority(c)
+    with desk.l1.request(priority=priority) as req:
+        yield req
+        first_response = row[4] = env.now
+        row[10] = (first_response - opened) * 24.0 <= policy.response_hours
+        l1_time = rng.exponential(svc.l1_hours / 24.0)
+        row[12] += l1_time * 24.0 * svc.agent_cost_per_hour
+        yield env.timeout(l1_time)
+    if escalated:
+        with desk.l2.request(priority=priority) as req:
+            yield req
+            l2_time = rng.exponential(svc.l2_hours / 24.0)
+            row[12] += l2_time * 24.0 * svc.agent_cost_per_hour
+            yield env.timeout(l2_time)
+    resolved = row[5] = env.now
+    follow_hours = policy.follow_up_hours
+    quality = recovery_quality(
+        severity, (first_response - opened) * 24.0, policy, escalated, follow_hours
+    )
+    row[11] = quality["total"]
+    row[9] = float(np.clip(np.rint(1 + 4 * max(0.0, quality["total"]) + rng.normal(0, 0.6)), 1, 5))
+    # what the follow-up adds comes when it happens; the rest at resolution
+    at_resolution = quality["total"] - WEIGHTS["follow_up"] * quality["follow_up"]
+    gain = svc.failure_drop[severity] + svc.recovery_paradox[severity]
+    if not world.churned(c):
+        world.move_satisfaction(c, at_resolution * gain, resolved)
+    if follow_hours is not None:
+        yield env.timeout(follow_hours / 24.0)
+        row[6] = env.now
+        if not world.churned(c):
+            world.move_satisfaction(c, WEIGHTS["follow_up"] * quality["follow_up"] * gain, env.now)
+
+
+def draw_failure(rng: np.random.Generator, svc: Service) -> tuple[str, bool, str]:
+    """Severity of a failure, whether the customer complains, and through which channel."""
+    mix = np.array([svc.severity_mix[s] for s in SEVERITIES])
+    severity = SEVERITIES[int(rng.choice(3, p=mix / mix.sum()))]
+    complains = bool(rng.random() < svc.complain_prob[severity])
+    channels = list(svc.complaint_channel_mix)
+    shares = np.array([svc.complaint_channel_mix[k] for k in channels])
+    channel = channels[int(rng.choice(len(channels), p=shares / shares.sum()))]
+    return severity, complains, channel

@@ -1,0 +1,101 @@
+"""Sudden variables: who a scheduled shock hits, and how hard, as plain numbers.
+
+A competitor's price cut slows the purchases of the customers sensitive to it and raises
+their odds of leaving while it lasts; a recall makes orders in its categories go wrong;
+an outage makes every order likelier to go wrong and takes agents off the desk (that part
+is the desk's `outage` process).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+
+import numpy as np
+
+from sim.sections.shocks import Shock
+from sim.world.population import NEEDS
+
+# How a competitor price cut of strength s hits a customer of sensitivity x (0-1):
+RATE_CUT = 0.8  # purchase rate × (1 − RATE_CUT·s·x) while it lasts
+LEAVE_LOGODDS = 2.5  # log-odds of leaving + LEAVE_LOGODDS·s·x while it lasts
+RECALL_FAILURE = 0.6  # failure chance in recalled categories: f + (1 − f)·RECALL_FAILURE·s
+OUTAGE_FAILURE = 3.0  # failure chance of every order: f·(1 + OUTAGE_FAILURE·s)
+
+
+class ShockBook:
+    """The scenario's shocks in env time, with per-customer effects."""
+
+    def __init__(
+        self, shocks: list[Shock], offset: float, needs: np.ndarray, categories: list[str]
+    ) -> None:
+        self.shocks = shocks
+        self.windows = [(s, s.day + offset, s.end + offset) for s in shocks]
+        self.needs = needs
+        self.categories = categories
+        self.price_cuts = [w for w in self.windows if w[0].kind == "competitor_price_cut"]
+
+    def rate_pieces(self, c: int) -> list[tuple[float, float, float]]:
+        """Non-overlapping (start, end, multiplier) pieces of customer c's purchase rate."""
+        if not self.price_cuts:
+            return []
+        cuts = []
+        for shock, a, b in self.price_cuts:
+            x = self.needs[c, NEEDS.index(shock.needs)]
+            cuts.append((a, b, 1.0 - RATE_CUT * shock.strength * x))
+        edges = sorted({e for a, b, _ in cuts for e in (a, b)})
+        pieces = []
+        for lo, hi in zip(edges[:-1], edges[1:], strict=True):
+            m = 1.0
+            for a, b, mult in cuts:
+                if a <= lo and hi <= b:
+                    m *= mult
+            if m != 1.0:
+                pieces.append((lo, hi, m))
+        return pieces
+
+    def leave_logodds(self, c: int, t: float) -> float:
+        """Extra log-odds of leaving for customer c at env time t."""
+        extra = 0.0
+        for shock, a, b in self.price_cuts:
+            if a <= t < b:
+                extra += LEAVE_LOGODDS * shock.strength * self.needs[c, NEEDS.index(shock.needs)]
+        return extra
+
+    def failure_rate(self, base: float, category: str, t: float) -> float:
+        """The chance that an order in `category` at env time t goes wrong."""
+        f = base
+        for shock, a, b in self.windows:
+            if not a <= t < b:
+                continue
+            if shock.kind == "product_recall" and category in shock.categories:
+                f = f + (1.0 - f) * RECALL_FAILURE * shock.strength
+            elif shock.kind == "service_outage":
+                f = min(1.0, f * (1.0 + OUTAGE_FAILURE * shock.strength))
+        return f
+
+    def active_on(self, day: int) -> str:
+        """Names of the shocks running on table day `day`, comma-separated."""
+        return ",".join(s.name for s in self.shocks if s.day < day + 1 and s.end > day)
+
+
+def advance(t: float, base_time: float, pieces: list[tuple[float, float, float]]) -> float:
+    """The env time at which `base_time` days of purchasing at the normal rate have passed,
+    when the rate is multiplied by m within each (start, end, m) piece."""
+    if not pieces:
+        return t + base_time
+    i = max(0, bisect_right([p[0] for p in pieces], t) - 1)
+    x = base_time
+    for a, b, m in pieces[i:]:
+        if b <= t:
+            continue
+        if a > t:
+            if x <= a - t:
+                return t + x
+            x -= a - t
+            t = a
+        capacity = (b - t) * m
+        if m > 0 and x <= capacity:
+            return t + x / m
+        x -= max(capacity, 0.0)
+        t = b
+    return t + x
