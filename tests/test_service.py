@@ -240,3 +240,31 @@ def test_service_outage_lengthens_waits():
     during = (t["opened_day"] >= 40) & (t["opened_day"] < 60)
     assert wait[during].mean() > 2 * wait[~during].mean()
     assert t.loc[during, "promise_kept"].mean() <= t.loc[~during, "promise_kept"].mean()
+
+
+def test_desk_answers_only_in_its_opening_hours():
+    """Open 09:00-17:00 on weekdays: every first response falls in those hours, and a
+    complaint made on Friday evening waits for Monday."""
+    svc = {
+        "failure_rate": 0.03,
+        "complain_prob": {"minor": 1.0, "major": 1.0, "severe": 1.0},
+        "opens_at_hour": 9,
+        "hours_open": 8,
+        "open_weekends": False,
+        "policy": {"follow_up_hours": None},
+    }
+    r = sim.run(coffee(service=svc), seed=2, customers=1500, days=120)
+    t = r["tickets"].dropna(subset=["first_response_day"])
+    first = t["first_response_day"].to_numpy()
+    hour = (first % 1) * 24
+    weekday = (r.scenario.start_date.weekday() + np.floor(first).astype(int)) % 7
+    assert ((hour >= 9 - 1e-9) & (hour < 17)).all()
+    assert not (weekday >= 5).any(), "an agent answered on a weekend"
+    opened = t["opened_day"].to_numpy()
+    friday_evening = ((r.scenario.start_date.weekday() + np.floor(opened).astype(int)) % 7 == 4) & (
+        (opened % 1) * 24 > 18
+    )
+    assert friday_evening.any()
+    waits = (first - opened)[friday_evening] * 24
+    assert (waits > 57 - 1e-6).all()  # Friday after 18:00 to Monday 09:00: 57 to 63 hours
+    assert (r["tickets"]["promise_kept"].mean()) < 1.0

@@ -70,6 +70,11 @@ class Service(Section):
     l2_agents: int = Field(1, ge=1, description="level-2 agents (escalations)")
     l1_hours: PositiveFloat = Field(0.5, description="mean handling time of a level-1 case")
     l2_hours: PositiveFloat = Field(2.0, description="mean handling time of a level-2 case")
+    opens_at_hour: float = Field(9.0, ge=0, lt=24, description="when the desk opens each day")
+    hours_open: float = Field(
+        24.0, gt=0, le=24, description="hours the desk is staffed each day (24 = round the clock)"
+    )
+    open_weekends: bool = Field(True, description="whether the desk works on Saturday and Sunday")
     priority_by_tier: bool = Field(
         False, description="higher loyalty tiers are served first (needs a loyalty program)"
     )

@@ -75,6 +75,9 @@ class World:
             self._category_names = names
             self._failure_rate = [f.failure_rate_by_category.get(n, f.failure_rate) for n in names]
         self._service_rngs: dict[int, np.random.Generator] = {}
+        if self.desk is not None:
+            origin = sc.start_date.toordinal() - sc.population.history_days
+            self.env.process(self.desk.shifts(first_weekday=(origin - 1) % 7))
         if self.desk is not None and self.shocks is not None:
             for shock, a, b in self.shocks.windows:
                 if shock.kind == "service_outage":

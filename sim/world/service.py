@@ -82,6 +82,39 @@ class ServiceDesk:
         self.l2 = simpy.PriorityResource(env, capacity=service.l2_agents)
         self.tickets: list[tuple] = []
 
+    def shifts(self, first_weekday: int):
+        """A process closing the desk outside its hours: at closing time it claims every
+        agent at top priority (agents finish the case in hand first) until it reopens.
+        `first_weekday` is the weekday of env day 0 (Monday = 0)."""
+        env, svc = self.env, self.service
+        if svc.hours_open >= 24 and svc.open_weekends:
+            return
+        opens, closes = svc.opens_at_hour / 24.0, (svc.opens_at_hour + svc.hours_open) / 24.0
+
+        def is_open_day(d: int) -> bool:
+            return svc.open_weekends or (first_weekday + d) % 7 < 5
+
+        day = 0
+        closed_from = 0.0
+        while True:
+            # the next opening strictly after closed_from
+            d = day if day + opens > closed_from else day + 1
+            while not is_open_day(d):
+                d += 1
+            reopen = d + opens
+            if reopen > closed_from:
+                claims = [res.request(priority=-(10**9)) for res in (self.l1, self.l2)
+                          for _ in range(res.capacity)]
+                yield env.timeout(reopen - env.now)
+                for req in claims:
+                    if req.triggered:
+                        req.resource.release(req)
+                    else:
+                        req.cancel()
+            closed_from = d + closes
+            day = d + 1
+            yield env.timeout(closed_from - env.now)
+
     def outage(self, start: float, duration: float, strength: float):
         """A process taking a share of the level-1 agents away for a while."""
         env = self.env
