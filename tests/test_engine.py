@@ -21,6 +21,7 @@ from sim.scenario import Scenario
 ROOT = Path(__file__).resolve().parents[1]
 COFFEE = ROOT / "scenarios" / "coffee_chain.yaml"
 B2B = ROOT / "scenarios" / "b2b_contracts.yaml"
+TELECOM = ROOT / "scenarios" / "telecom_service.yaml"
 
 
 def table_hashes(result: sim.Result) -> dict[str, str]:
@@ -66,7 +67,7 @@ print(json.dumps({n: hashlib.sha256(pd.util.hash_pandas_object(df, index=False)
 """
 
 
-@pytest.mark.parametrize("path", [COFFEE, B2B], ids=["coffee", "b2b"])
+@pytest.mark.parametrize("path", [COFFEE, B2B, TELECOM], ids=["coffee", "b2b", "telecom"])
 def test_same_seed_same_tables_across_processes(path):
     outs = [
         json.loads(
@@ -147,10 +148,21 @@ def check_invariants(r: sim.Result) -> None:
     assert daily["revenue"].sum() == pytest.approx(in_h["net_amount"].sum(), rel=1e-9, abs=0.01)
     sat = cust["true_satisfaction_end"]
     assert ((sat >= 0) & (sat <= 1)).all()
+    # cases: one per complaint, opened at the complained order, in causal order
+    t = r["tickets"]
+    complained = orders[orders["complained"]]
+    assert len(t) == len(complained)
+    assert np.allclose(np.sort(t["opened_day"]), np.sort(complained["day"]))
+    assert (complained["service_failure"] != "none").all()
+    answered = t.dropna(subset=["first_response_day"])
+    assert (answered["first_response_day"] >= answered["opened_day"]).all()
+    done = t.dropna(subset=["resolved_day"])
+    assert (done["resolved_day"] >= done["first_response_day"]).all()
+    assert (done.dropna(subset=["follow_up_day"]).eval("follow_up_day >= resolved_day")).all()
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
-@pytest.mark.parametrize("path", [COFFEE, B2B], ids=["coffee", "b2b"])
+@pytest.mark.parametrize("path", [COFFEE, B2B, TELECOM], ids=["coffee", "b2b", "telecom"])
 def test_invariants(path, seed):
     check_invariants(sim.run(path, seed=seed, customers=300, days=200))
 
@@ -168,10 +180,25 @@ def test_invariants(path, seed):
     b=st.floats(0.2, 30),
     term=st.integers(10, 120),
     failure=st.floats(0, 1),
+    service_failure=st.one_of(st.none(), st.floats(0, 0.5)),
+    shock_day=st.one_of(st.none(), st.floats(0, 150)),
     seed=st.integers(0, 2**32),
 )
 def test_invariants_on_random_worlds(
-    contractual, initial, history, acquisitions, horizon, r, alpha, a, b, term, failure, seed
+    contractual,
+    initial,
+    history,
+    acquisitions,
+    horizon,
+    r,
+    alpha,
+    a,
+    b,
+    term,
+    failure,
+    service_failure,
+    shock_day,
+    seed,
 ):
     setting = (
         {"kind": "contractual", "term_days": term, "fulfilment_failure_rate": failure}
@@ -190,6 +217,19 @@ def test_invariants_on_random_worlds(
                 "purchase_rate": {"r": r, "alpha": alpha},
                 "dropout": {"a": a, "b": b},
             },
+            "service": None
+            if service_failure is None
+            else {
+                "failure_rate": service_failure,
+                "hours_open": 8,
+                "open_weekends": False,
+            },
+            "shocks": None
+            if shock_day is None
+            else [
+                {"kind": "competitor_price_cut", "day": shock_day, "duration_days": 20},
+                {"kind": "service_outage", "day": shock_day / 2, "duration_days": 5},
+            ],
         }
     )
     r1 = sim.run(sc, seed=seed)
