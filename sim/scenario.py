@@ -35,11 +35,13 @@ from sim.sections.base import (  # noqa: E402
 from sim.sections.base import Section as _Model  # noqa: E402
 from sim.sections.base import describe as _describe  # noqa: E402
 from sim.sections.base import invalid as _invalid  # noqa: E402
+from sim.sections.outreach import Outreach  # noqa: E402
 from sim.sections.service import Service  # noqa: E402
 from sim.sections.shocks import Shock  # noqa: E402
+from sim.sections.surveys import Surveys  # noqa: E402
 
 # Sections a later version fills; until then a scenario must leave them out (or null).
-_NOT_YET = ("loyalty", "outreach", "surveys")
+_NOT_YET = ("loyalty",)
 
 
 class GammaPrior(_Model):
@@ -215,8 +217,10 @@ class Scenario(_Model):
     service: Service | None = Field(
         None, description="service failures, complaints and the desk; absent = no failures"
     )
-    outreach: dict[str, Any] | None = None
-    surveys: dict[str, Any] | None = None
+    outreach: Outreach | None = Field(
+        None, description="triggered messages, channels and fatigue; absent = no messages"
+    )
+    surveys: Surveys | None = Field(None, description="NPS and CSAT surveys; absent = none")
     shocks: list[Shock] | None = Field(
         None, description="sudden variables on scheduled days; absent = none"
     )

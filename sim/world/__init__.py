@@ -20,7 +20,10 @@ import simpy
 from sim.scenario import Scenario
 from sim.sections.service import SEVERITIES, Service
 from sim.world import customers, rng
+from sim.world.feedback import SurveyDesk
+from sim.world.outreach import Outbox
 from sim.world.population import Population, draw_population
+from sim.world.profiles import make_profiles
 from sim.world.records import EventLog, OrderLog
 from sim.world.service import ServiceDesk, complaint, draw_failure
 from sim.world.shocks import ShockBook
@@ -57,8 +60,39 @@ class World:
         self._spend_shape = scenario.population.spend.p
         self._ran = False
         self.scar = np.zeros(n)  # lasting extra log-odds of leaving (severe failures)
+        self.last_order = np.full(n, np.nan)  # what a CRM sees: the last order's time
+        self.spend_so_far = np.zeros(n)
+        self.last_failure = np.full(n, -np.inf)
+        self.won_back = np.zeros(n, dtype=np.int64)
+        self.profiles = make_profiles(n, scenario.locale, self.seed, as_of=scenario.start_date)
+        cats = scenario.catalogue.categories
+        self._price = [c.price_level for c in cats]
+        self._streams: dict[tuple[int, int], np.random.Generator] = {}
         self._setup_service_and_shocks()
+        self._setup_outreach_and_surveys()
         self.env.process(self.arrivals())
+
+    def _setup_outreach_and_surveys(self) -> None:
+        sc = self.scenario
+        self.outbox = Outbox(self, sc.outreach) if sc.outreach is not None else None
+        self.survey_desk = SurveyDesk(self, sc.surveys) if sc.surveys is not None else None
+        if self.outbox is not None:
+            self.env.process(self.outbox.process(self.env))
+            birth = self.profiles["birth_date"].astype("datetime64[D]")
+            months = birth.astype("datetime64[M]")
+            self.birth_md = (months.astype(np.int64) % 12 + 1) * 100 + (
+                (birth - months).astype(np.int64) + 1
+            )
+        if self.survey_desk is not None and sc.surveys.quarterly_nps:
+            self.env.process(self.survey_desk.quarterly(self.env))
+
+    def calendar_md(self, day: int) -> int:
+        """Month × 100 + day of the month of table day `day` (for birthdays)."""
+        date = self.scenario.start_date.toordinal() + day
+        import datetime as dt
+
+        d = dt.date.fromordinal(date)
+        return d.month * 100 + d.day
 
     def _setup_service_and_shocks(self) -> None:
         sc = self.scenario
@@ -97,9 +131,11 @@ class World:
             env.process(process(env, self, c))
 
     # ------------------------------------------------------------------ state
-    def draws(self, c: int) -> customers.Draws:
-        """Customer c's own purchase draws (its own stream: common random numbers)."""
-        return customers.Draws(rng.customer_stream(self.seed, rng.PURCHASES, c), self._spend_shape)
+    def draws(self, c: int, life: int = 0) -> customers.Draws:
+        """Customer c's own purchase draws (its own stream: common random numbers); a
+        customer won back after leaving starts a new life with a new stream."""
+        stream = rng.customer_stream(self.seed, rng.PURCHASES, c, life)
+        return customers.Draws(stream, self._spend_shape)
 
     def dropout_probability(self, c: int) -> float:
         """Chance that customer c leaves after a repeat order, given their satisfaction now."""
@@ -118,24 +154,60 @@ class World:
             extra += self.shocks.leave_logodds(c, self.env.now)
         return float(extra)
 
+    def _customer_rng(self, subsystem: int, c: int) -> np.random.Generator:
+        g = self._streams.get((subsystem, c))
+        if g is None:
+            g = self._streams[(subsystem, c)] = rng.customer_stream(self.seed, subsystem, c)
+        return g
+
     def service_rng(self, c: int) -> np.random.Generator:
         """Customer c's own service stream, made on their first failure."""
-        g = self._service_rngs.get(c)
+        return self._customer_rng(rng.SERVICE, c)
+
+    def outreach_rng(self, c: int) -> np.random.Generator:
+        """Customer c's own stream for messages and what they do about them."""
+        return self._customer_rng(rng.OUTREACH, c)
+
+    def survey_rng(self, c: int) -> np.random.Generator:
+        """Customer c's own stream for surveys."""
+        return self._customer_rng(rng.SURVEYS, c)
+
+    def subsystem_rng(self, name: str) -> np.random.Generator:
+        """A subsystem's own stream (for decisions about many customers at once)."""
+        key = {"surveys": rng.SURVEYS, "outreach": rng.OUTREACH}[name]
+        g = self._streams.get((key, -1))
         if g is None:
-            g = self._service_rngs[c] = rng.customer_stream(self.seed, rng.SERVICE, c)
+            g = self._streams[(key, -1)] = rng.stream(self.seed, key)
         return g
 
     def service_priority(self, c: int) -> int:
         """Queue priority of customer c's complaints (lower is served first)."""
         return 0
 
-    def place_order(self, c: int, z: float, ucat: float, f: float, problem: bool = False) -> None:
+    def place_order(
+        self,
+        c: int,
+        z: float,
+        ucat: float,
+        f: float,
+        problem: bool = False,
+        trigger: int = 0,
+        discount: float = 0.0,
+    ) -> None:
         """Record an order now; it may go wrong, and the customer may complain."""
         now = self.env.now
-        position = self.orders.add(c, now, z, ucat, problem)
+        position = self.orders.add(c, now, z, ucat, problem, trigger=trigger, discount=discount)
+        first = math.isnan(self.last_order[c])
+        self.last_order[c] = now
+        if self.outbox is None and self.failures is None and self.survey_desk is None:
+            return
+        cat = min(int(np.searchsorted(self.pop.taste_cdf[c], ucat)), len(self._price) - 1)
+        self.spend_so_far[c] += z / self.pop.spend_scale[c] * self._price[cat]
+        desk = self.survey_desk
+        if first and desk is not None and now >= self.start and desk.surveys.after_first_order:
+            self.env.process(self.survey_desk.after_first_order(self.env, c))
         if self.failures is None:
             return
-        cat = min(int(np.searchsorted(self.pop.taste_cdf[c], ucat)), len(self._failure_rate) - 1)
         rate = self._failure_rate[cat]
         if self.shocks is not None:
             rate = self.shocks.failure_rate(rate, self._category_names[cat], now)
@@ -146,6 +218,7 @@ class World:
         severity, complains, channel = draw_failure(stream, svc)
         self.move_satisfaction(c, -svc.failure_drop[severity], now)
         self.scar[c] += svc.severity_scar[severity]
+        self.last_failure[c] = now
         complains = complains and self.desk is not None
         if complains:
             self.env.process(complaint(self.env, self, c, severity, channel, stream))
@@ -168,6 +241,29 @@ class World:
 
     def churn(self, c: int, time: float) -> None:
         self.churn_time[c] = time
+
+    def triggered_order(self, c: int, trigger: int, stream: np.random.Generator):
+        """A process: the order a message led to, placed within a few days."""
+        coupon = self.scenario.outreach.triggers[trigger - 1].coupon
+        delay, z, ucat, f = (
+            stream.exponential(1.0),
+            stream.standard_gamma(self._spend_shape),
+            stream.random(),
+            stream.random(),
+        )
+        yield self.env.timeout(delay)
+        if not self.churned(c):
+            self.place_order(c, z, ucat, f, trigger=trigger, discount=coupon)
+
+    def win_back(self, c: int) -> None:
+        """A customer who had left comes back: a new life starts now with an order."""
+        self.won_back[c] += 1
+        self.churn_time[c] = np.nan
+        self.env.process(self._process(self.env, self, c, int(self.won_back[c])))
+
+    def on_ticket_closed(self, c: int) -> None:
+        if self.survey_desk is not None and self.survey_desk.surveys.after_ticket:
+            self.survey_desk.ask(c, "csat", "ticket")
 
     def churned(self, c: int) -> bool:
         return not math.isnan(self.churn_time[c])

@@ -72,10 +72,10 @@ def lapse_probability(
     return odds / (1.0 + odds)
 
 
-def shopper(env: simpy.Environment, world: World, c: int):
+def shopper(env: simpy.Environment, world: World, c: int, life: int = 0):
     """Non-contractual customer: first order now, then orders at rate λ; after each repeat
     order leaves with probability p (the BG/NBD process of Fader, Hardie and Lee 2005)."""
-    draws = world.draws(c)
+    draws = world.draws(c, life)
     lam = world.pop.purchase_rate[c]
     pieces = world.shocks.rate_pieces(c) if world.shocks else []
     _, _, z, ucat, f = draws.next()
@@ -92,7 +92,7 @@ def shopper(env: simpy.Environment, world: World, c: int):
             return
 
 
-def settled_shopper(env: simpy.Environment, world: World, c: int):
+def settled_shopper(env: simpy.Environment, world: World, c: int, life: int = 0):
     """The same life as `shopper`, settled in blocks up to the horizon, then one wake-up."""
     draws = world.draws(c)
     lam = world.pop.purchase_rate[c]
@@ -128,12 +128,12 @@ def settled_shopper(env: simpy.Environment, world: World, c: int):
         yield env.timeout(0)
 
 
-def account(env: simpy.Environment, world: World, c: int):
+def account(env: simpy.Environment, world: World, c: int, life: int = 0):
     """Contract account: signs a contract now and orders at rate λ while it runs; some
     orders have fulfilment problems, which cost satisfaction. Renewal is decided by
     `contract_renewals`, contact by `account_manager`."""
     setting = world.scenario.setting
-    draws = world.draws(c)
+    draws = world.draws(c, life)
     lam = world.pop.purchase_rate[c]
     env.process(contract_renewals(env, world, c, draws.rng))
     if setting.contact_every_days:

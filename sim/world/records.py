@@ -14,8 +14,18 @@ class OrderLog:
     fulfilment problem, the severity of a service failure (0 none, 1 minor, 2 major,
     3 severe) and whether the customer complained about it."""
 
-    NAMES = ("cust", "time", "z", "ucat", "problem", "failure", "complained")
-    TYPES = (np.int64, np.float64, np.float64, np.float64, bool, np.int8, bool)
+    NAMES = ("cust", "time", "z", "ucat", "problem", "failure", "complained", "trigger", "discount")
+    TYPES = (
+        np.int64,
+        np.float64,
+        np.float64,
+        np.float64,
+        bool,
+        np.int8,
+        bool,
+        np.int16,
+        np.float64,
+    )
 
     def __init__(self) -> None:
         self._chunks: list[tuple[np.ndarray, ...]] = []
@@ -30,11 +40,12 @@ class OrderLog:
         problem: bool = False,
         failure: int = 0,
         complained: bool = False,
+        trigger: int = 0,
+        discount: float = 0.0,
     ) -> int:
         """Append one order; return its position (to mark a failure on it later)."""
-        for col, value in zip(
-            self._rows, (cust, time, z, ucat, problem, failure, complained), strict=True
-        ):
+        values = (cust, time, z, ucat, problem, failure, complained, trigger, discount)
+        for col, value in zip(self._rows, values, strict=True):
             col.append(value)
         return len(self._rows[0]) - 1
 
@@ -54,6 +65,8 @@ class OrderLog:
                     np.zeros(n, dtype=bool),
                     np.zeros(n, dtype=np.int8),
                     np.zeros(n, dtype=bool),
+                    np.zeros(n, dtype=np.int16),
+                    np.zeros(n),
                 )
             )
 

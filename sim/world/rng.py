@@ -27,8 +27,10 @@ def stream(seed: int, subsystem: int) -> np.random.Generator:
     )
 
 
-def customer_stream(seed: int, subsystem: int, customer_id: int) -> np.random.Generator:
-    """The generator of one customer within a subsystem (for common random numbers)."""
-    return np.random.Generator(
-        np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(subsystem, customer_id)))
-    )
+def customer_stream(
+    seed: int, subsystem: int, customer_id: int, life: int = 0
+) -> np.random.Generator:
+    """The generator of one customer within a subsystem (for common random numbers);
+    `life` > 0 for a customer who came back after leaving."""
+    key = (subsystem, customer_id) if life == 0 else (subsystem, customer_id, life)
+    return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=key)))

@@ -103,8 +103,11 @@ class ServiceDesk:
                 d += 1
             reopen = d + opens
             if reopen > closed_from:
-                claims = [res.request(priority=-(10**9)) for res in (self.l1, self.l2)
-                          for _ in range(res.capacity)]
+                claims = [
+                    res.request(priority=-(10**9))
+                    for res in (self.l1, self.l2)
+                    for _ in range(res.capacity)
+                ]
                 yield env.timeout(reopen - env.now)
                 for req in claims:
                     if req.triggered:
@@ -206,6 +209,7 @@ def complaint(
     gain = svc.failure_drop[severity] + svc.recovery_paradox[severity]
     if not world.churned(c):
         world.move_satisfaction(c, at_resolution * gain, resolved)
+    world.on_ticket_closed(c)
     if follow_hours is not None:
         yield env.timeout(follow_hours / 24.0)
         row[6] = env.now

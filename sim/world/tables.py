@@ -13,7 +13,6 @@ import pandas as pd
 
 from sim.sections.service import SEVERITIES
 from sim.world.population import NEEDS
-from sim.world.profiles import make_profiles
 
 if TYPE_CHECKING:
     from sim.world import World
@@ -48,6 +47,16 @@ EMPTY_TABLES: dict[str, dict[str, str]] = {
         "cost": "float64",
         "opened": "bool",
         "converted": "bool",
+        "opted_out": "bool",
+        "coupon": "float64",
+    },
+    "survey_invitations": {
+        "customer_id": "int64",
+        "day": "float64",
+        "kind": "str",
+        "occasion": "str",
+        "true_satisfaction": "float64",
+        "responded": "bool",
     },
     "surveys": {
         "customer_id": "int64",
@@ -55,6 +64,7 @@ EMPTY_TABLES: dict[str, dict[str, str]] = {
         "kind": "str",
         "score": "float64",
         "comment": "str",
+        "occasion": "str",
     },
 }
 
@@ -86,7 +96,10 @@ def build_tables(world: World) -> dict[str, pd.DataFrame]:
     price = np.array([c.price_level for c in cats])
     margin = np.array([c.margin for c in cats])
     amount = np.maximum(np.round(o["z"] / pop.spend_scale[cust] * price[cat], 2), 0.01)
+    discount = np.minimum(np.round(o["discount"], 2), amount)
+    net = np.round(amount - discount, 2)
     day = o["time"] - origin
+    trigger_names = [t.name for t in sc.outreach.triggers] if sc.outreach else []
     orders = pd.DataFrame(
         {
             "order_id": np.arange(1, len(cust) + 1, dtype=np.int64),
@@ -96,21 +109,24 @@ def build_tables(world: World) -> dict[str, pd.DataFrame]:
             "category": pd.Categorical.from_codes(cat, [c.name for c in cats]),
             "channel": pd.Categorical.from_codes(pop.channel[cust], channels),
             "amount": amount,
-            "discount": np.zeros(len(cust)),
-            "net_amount": amount,
+            "discount": discount,
+            "net_amount": net,
             "points_earned": np.zeros(len(cust), dtype=np.int64),
             "points_redeemed": np.zeros(len(cust), dtype=np.int64),
-            "gross_margin": np.round(amount * margin[cat], 2),
+            "gross_margin": np.round(net * margin[cat] - discount * (1 - margin[cat]), 2),
             "fulfilment_problem": o["problem"],
             "service_failure": pd.Categorical.from_codes(
                 o["failure"].astype(np.int64), ["none", *SEVERITIES]
             ),
             "complained": o["complained"],
+            "triggered_by": pd.Categorical.from_codes(
+                o["trigger"].astype(np.int64), ["", *trigger_names]
+            ),
         }
     )
 
     # ---------------------------------------------------------------- customers
-    prof = make_profiles(len(pop), sc.locale, world.seed, as_of=sc.start_date)
+    prof = world.profiles
     signup_day = world.signup_time[idx] - origin
     churn_day = world.churn_time[idx] - origin
     needs = pop.needs[idx]
@@ -137,6 +153,8 @@ def build_tables(world: World) -> dict[str, pd.DataFrame]:
             "true_needs_profile": pd.Categorical.from_codes(pop.dominant_need[idx], NEEDS),
             "true_satisfaction_start": pop.satisfaction0[idx],
             "true_satisfaction_end": world.sat[idx],
+            "opted_out": world.outbox.opted_out[idx] if world.outbox else np.zeros(len(idx), bool),
+            "times_won_back": world.won_back[idx],
         }
     )
     if not len(customers):
@@ -163,7 +181,7 @@ def build_tables(world: World) -> dict[str, pd.DataFrame]:
             "churned": left_by - left_before,
             "orders": np.bincount(order_day, minlength=horizon),
             "revenue": np.round(
-                np.bincount(order_day, weights=amount[in_horizon], minlength=horizon), 2
+                np.bincount(order_day, weights=net[in_horizon], minlength=horizon), 2
             ),
             "gross_margin": np.round(
                 np.bincount(
@@ -195,20 +213,11 @@ def build_tables(world: World) -> dict[str, pd.DataFrame]:
             "outcome": pd.Series([r[4] for r in ren], dtype="str"),
         }
     )
-    if world.contacts.rows:
-        con = world.contacts.rows
-        tables["touches"] = pd.DataFrame(
-            {
-                "touch_id": np.arange(1, len(con) + 1, dtype=np.int64),
-                "customer_id": np.array([r[0] + 1 for r in con], dtype=np.int64),
-                "day": np.array([r[1] - origin for r in con], dtype=float),
-                "trigger": "account_review",
-                "channel": "account_manager",
-                "cost": 0.0,
-                "opened": True,
-                "converted": False,
-            }
-        )
+    if world.outbox is not None or world.contacts.rows:
+        tables["touches"] = _touches(world, origin)
+    if world.survey_desk is not None:
+        tables["surveys"], tables["survey_invitations"] = _surveys(world.survey_desk, origin)
+    _outreach_days(daily, tables["touches"])
     return tables
 
 
@@ -282,3 +291,81 @@ def _service_days(
     ).astype(np.int64)
     books = world.shocks
     daily["shock"] = [books.active_on(i) if books else "" for i in range(horizon)]
+
+
+def _touches(world: World, origin: float) -> pd.DataFrame:
+    """Messages sent and account-manager contacts, in time order."""
+    rows = list(world.outbox.touches) if world.outbox is not None else []
+    rows += [
+        (c, t, "account_review", "account_manager", 0.0, True, False, False, 0.0)
+        for c, t in world.contacts.rows
+    ]
+    cols = [
+        "customer_id",
+        "day",
+        "trigger",
+        "channel",
+        "cost",
+        "opened",
+        "converted",
+        "opted_out",
+        "coupon",
+    ]
+    if not rows:
+        return _empty(EMPTY_TABLES["touches"])
+    df = pd.DataFrame(rows, columns=cols)
+    df["customer_id"] = df["customer_id"].astype(np.int64) + 1
+    df["day"] = df["day"].astype(float) - origin
+    df = df.sort_values(["day", "customer_id"], kind="stable").reset_index(drop=True)
+    df.insert(0, "touch_id", np.arange(1, len(df) + 1, dtype=np.int64))
+    return df
+
+
+def _surveys(desk, origin: float) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Answers (the contract's surveys table) and every invitation with the truth."""
+    answers = pd.DataFrame(
+        desk.answers, columns=["customer_id", "day", "kind", "occasion", "score", "comment"]
+    ).astype(
+        {
+            "customer_id": np.int64,
+            "day": float,
+            "kind": "str",
+            "occasion": "str",
+            "score": float,
+            "comment": "str",
+        }
+    )
+    answers["customer_id"] += 1
+    answers["day"] -= origin
+    answers = answers[["customer_id", "day", "kind", "score", "comment", "occasion"]]
+    invited = pd.DataFrame(
+        desk.invitations,
+        columns=["customer_id", "day", "kind", "occasion", "true_satisfaction", "responded"],
+    ).astype(
+        {
+            "customer_id": np.int64,
+            "day": float,
+            "kind": "str",
+            "occasion": "str",
+            "true_satisfaction": float,
+            "responded": bool,
+        }
+    )
+    invited["customer_id"] += 1
+    invited["day"] -= origin
+    sort = ["day", "customer_id"]
+    return (
+        answers.sort_values(sort, kind="stable").reset_index(drop=True),
+        invited.sort_values(sort, kind="stable").reset_index(drop=True),
+    )
+
+
+def _outreach_days(daily: pd.DataFrame, touches: pd.DataFrame) -> None:
+    horizon = len(daily)
+    day = touches["day"].to_numpy()
+    ok = (day >= 0) & (day < horizon)
+    d = np.floor(day[ok]).astype(np.int64)
+    daily["messages"] = np.bincount(d, minlength=horizon).astype(np.int64)
+    daily["outreach_cost"] = np.round(
+        np.bincount(d, weights=touches["cost"].to_numpy(dtype=float)[ok], minlength=horizon), 2
+    )
