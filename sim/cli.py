@@ -33,6 +33,16 @@ def _parser() -> argparse.ArgumentParser:
     val.add_argument("files", nargs="+", help="scenario YAML files")
 
     sub.add_parser("schema", help="print the scenario JSON Schema (for editors)")
+
+    roleplay = sub.add_parser("roleplay", help="role-play training scripts: lint or play")
+    rp = roleplay.add_subparsers(dest="roleplay_command", required=True)
+    rp_lint = rp.add_parser("lint", help="check role-play scripts; file:line: message each")
+    rp_lint.add_argument("files", nargs="+", help="script YAML files, e.g. scenarios/roleplay/*")
+    rp_play = rp.add_parser("play", help="play a role-play script in the terminal")
+    rp_play.add_argument("file", help="script YAML file")
+    rp_play.add_argument("--lang", choices=["en", "zh"], default="en", help="language shown")
+    rp_play.add_argument("--seed", type=int, default=0, help="seed for the sudden variables")
+
     return parser
 
 
@@ -109,6 +119,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "schema":
             print(json_schema())
             return 0
+        if args.command == "roleplay":
+            from sim.roleplay.commands import lint_command, play_command
+
+            if args.roleplay_command == "lint":
+                return lint_command(args.files)
+            return play_command(args.file, lang=args.lang, seed=args.seed)
     except ScenarioError as exc:
         return _fail(exc.report())
     except KeyboardInterrupt:

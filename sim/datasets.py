@@ -6,8 +6,14 @@
        order_id  customer_id        day        date category channel  amount ...
     0         1            1 -179.99...  2025-07-05   coffee   store   ...
 
-Each dataset is a folder written by `python -m sim run ... --csv-only` (see
-datasets/README.md for the exact command and every column).
+Each simulated dataset is a folder written by `python -m sim run ... --csv-only` (see
+datasets/README.md for the exact command and every column). `cdnow_sample` is real data: the
+CDNOW purchase history sample (2,357 customers, 1997-98) as shipped in the lifetimes package.
+
+    >>> datasets.load("cdnow_sample").head(2)
+       customer_id       date  quantity  amount
+    0            1 1997-01-01         2   29.33
+    1            1 1997-01-18         2   29.73
 """
 
 from __future__ import annotations
@@ -31,13 +37,50 @@ _CATEGORIES = {
 }
 
 
+CDNOW_DIR = DATASETS_DIR / "cdnow_sample"
+# Real (not simulated) datasets: name -> the file whose presence marks them as shipped.
+_REAL = {"cdnow_sample": CDNOW_DIR / "CDNOW_sample.txt"}
+
+
 def available() -> list[str]:
-    """Names of the shipped datasets."""
-    return sorted(p.name for p in DATASETS_DIR.iterdir() if (p / "summary.json").exists())
+    """Names of the shipped datasets (simulated worlds and real data)."""
+    simulated = [p.name for p in DATASETS_DIR.iterdir() if (p / "summary.json").exists()]
+    return sorted(simulated + [name for name, f in _REAL.items() if f.exists()])
 
 
-def load(name: str, tables: list[str] | None = None) -> dict[str, pd.DataFrame]:
-    """Load a shipped dataset as a dict of DataFrames (all tables, or those named)."""
+def load_cdnow_sample() -> pd.DataFrame:
+    """CDNOW raw transactions: one row per purchase (customer_id, date, quantity, amount).
+
+    customer_id is the sample's own index 1..2,357 (the file also holds the full-data id,
+    kept as `master_id`). Several purchases on one day stay separate rows.
+    """
+    df = pd.read_csv(
+        CDNOW_DIR / "CDNOW_sample.txt",
+        sep=r"\s+",
+        header=None,
+        names=["master_id", "customer_id", "date", "quantity", "amount"],
+        dtype={"master_id": "int64", "customer_id": "int64", "date": str},
+    )
+    df["date"] = pd.to_datetime(df["date"], format="%Y%m%d")
+    return df[["customer_id", "date", "quantity", "amount", "master_id"]]
+
+
+def load_cdnow_summary() -> pd.DataFrame:
+    """The published CDNOW calibration summary (weeks, to 1997-09-30), one row per customer.
+
+    Columns customer_id, frequency, recency, T, monetary_value (mean repeat-purchase value,
+    0 for customers without repeat purchases), as in Fader, Hardie and Lee (2005).
+    """
+    df = pd.read_csv(CDNOW_DIR / "cdnow_customers_summary_with_transactions.csv")
+    df.columns = ["customer_id", "frequency", "recency", "T", "monetary_value"]
+    return df
+
+
+def load(name: str, tables: list[str] | None = None) -> dict[str, pd.DataFrame] | pd.DataFrame:
+    """Load a shipped dataset: a dict of DataFrames for a simulated world (all tables, or
+    those named); the transactions DataFrame for `cdnow_sample`."""
+    if name == "cdnow_sample":
+        return load_cdnow_sample()
     folder = DATASETS_DIR / name
     if not (folder / "summary.json").exists():
         raise FileNotFoundError(

@@ -22,11 +22,11 @@ from pydantic import (
     BaseModel,
     Field,
     ValidationError,
-    ValidationInfo,
     field_validator,
     model_validator,
 )
 
+from sim.loyalty.schema import LoyaltyProgram  # noqa: E402
 from sim.sections.base import (  # noqa: E402
     PositiveFloat,
     Probability,
@@ -39,9 +39,6 @@ from sim.sections.outreach import Outreach  # noqa: E402
 from sim.sections.service import Service  # noqa: E402
 from sim.sections.shocks import Shock  # noqa: E402
 from sim.sections.surveys import Surveys  # noqa: E402
-
-# Sections a later version fills; until then a scenario must leave them out (or null).
-_NOT_YET = ("loyalty",)
 
 
 class GammaPrior(_Model):
@@ -213,7 +210,9 @@ class Scenario(_Model):
     population: Population = Field(default_factory=Population)
     catalogue: Catalogue = Field(default_factory=Catalogue)
     # Sections filled by later work; absent (null) means the subsystem is off.
-    loyalty: dict[str, Any] | None = None
+    loyalty: LoyaltyProgram | None = Field(
+        None, description="the loyalty program (客户忠诚计划); absent = no program"
+    )
     service: Service | None = Field(
         None, description="service failures, complaints and the desk; absent = no failures"
     )
@@ -225,20 +224,13 @@ class Scenario(_Model):
         None, description="sudden variables on scheduled days; absent = none"
     )
 
-    @field_validator(*_NOT_YET, mode="before")
-    @classmethod
-    def _not_supported_yet(cls, value: Any, info: ValidationInfo) -> Any:
-        if value is not None:
-            raise _invalid(
-                "nothing (null): this section is not supported yet in this version",
-                _describe(value),
-                f"remove the '{info.field_name}:' section, or set it to null",
-            )
-        return value
-
     @model_validator(mode="after")
     def _known_categories(self) -> Scenario:
         names = [c.name for c in self.catalogue.categories]
+        if self.loyalty is not None:
+            error = self.loyalty.category_error(names)
+            if error is not None:
+                raise error
         hint = "known categories: " + ", ".join(names)
         if self.service is not None:
             for cat in self.service.failure_rate_by_category:
@@ -975,12 +967,6 @@ def json_schema() -> str:
     schema["description"] = (
         "One simulated customer world (check a file with: python -m sim validate FILE)."
     )
-    for name in _NOT_YET:
-        schema["properties"][name] = {
-            "type": "null",
-            "default": None,
-            "description": "not supported yet in this version: leave it out or set it to null",
-        }
     for definition in schema.get("$defs", {}).values():
         props = definition.get("properties", {})
         if "const" in props.get("kind", {}):  # a union member: its tag picks it

@@ -169,11 +169,11 @@ BAD = [
         "expected a mapping",
     ),
     Bad(
-        "unsupported_section",
+        "loyalty_typo",
         "name: x\nloyalty:\n  points_per_yuan: 1\n",
-        "loyalty",
-        2,
-        "not supported yet in this version",
+        "loyalty.points_per_yuan",
+        3,
+        "did you mean 'base_points_per_unit'?",
     ),
     Bad(
         "yes_for_a_number",
@@ -483,7 +483,9 @@ def test_schema_is_json_with_the_main_sections() -> None:
     assert {"name", "population", "catalogue", "setting"} <= set(schema["properties"])
     assert schema["required"] == ["name"]
     assert schema["additionalProperties"] is False
-    assert schema["properties"]["loyalty"]["type"] == "null"
+    for section in ("loyalty", "service", "outreach", "surveys", "shocks"):
+        assert section in schema["properties"], section
+    assert "LoyaltyProgram" in schema["$defs"] and "DeskPolicy" in schema["$defs"]
 
 
 def _plain(value: object) -> object:

@@ -268,3 +268,17 @@ def test_desk_answers_only_in_its_opening_hours():
     waits = (first - opened)[friday_evening] * 24
     assert (waits > 57 - 1e-6).all()  # Friday after 18:00 to Monday 09:00: 57 to 63 hours
     assert (r["tickets"]["promise_kept"].mean()) < 1.0
+
+
+def test_a_deliberate_response_delay_is_what_the_customer_waits_at_least():
+    """A role-play style of 'I'll call back tomorrow' run as desk policy."""
+    svc = {
+        "failure_rate": 0.03,
+        "complain_prob": {"minor": 1.0, "major": 1.0, "severe": 1.0},
+        "l1_agents": 4,
+        "policy": {"response_delay_hours": 30, "follow_up_hours": None},
+    }
+    r = sim.run(coffee(service=svc), seed=2, customers=1000, days=120)
+    t = r["tickets"].dropna(subset=["first_response_day"])
+    wait = (t["first_response_day"] - t["opened_day"]) * 24
+    assert len(t) > 20 and (wait >= 30 - 1e-9).all() and wait.median() < 31

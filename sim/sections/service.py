@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
 from sim.sections.base import NonNegativeFloat, PositiveFloat, Probability, Section, invalid
 
@@ -30,10 +30,18 @@ def _check_severities(value: dict[str, float], what: str) -> dict[str, float]:
 
 
 class DeskPolicy(Section):
-    """How the desk handles a complaint. A role-play transcript maps to one of these."""
+    """How the desk handles a complaint. A role-play transcript maps to one of these
+    (`sim.roleplay.policy_from_transcript`), so one person's style can run a whole desk."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     response_hours: PositiveFloat = Field(
         48.0, description="the response promise: first answer within this many hours"
+    )
+    response_delay_hours: NonNegativeFloat = Field(
+        0.0,
+        description="hours a new case waits on purpose before it joins the queue "
+        "(0 = as soon as an agent is free; a role-play style of 'I'll call back tomorrow')",
     )
     apology: bool = Field(True, description="agents apologise for the failure")
     compensation: Literal["none", "small", "full"] = Field(
@@ -42,7 +50,7 @@ class DeskPolicy(Section):
     escalation: Literal["never", "when_severe", "always"] = Field(
         "when_severe", description="when a case goes to a level-2 agent"
     )
-    follow_up_hours: PositiveFloat | None = Field(
+    follow_up_hours: NonNegativeFloat | None = Field(
         72.0, description="call back this many hours after resolution; null = no follow-up"
     )
 

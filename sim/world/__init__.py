@@ -21,6 +21,7 @@ from sim.scenario import Scenario
 from sim.sections.service import SEVERITIES, Service
 from sim.world import customers, rng
 from sim.world.feedback import SurveyDesk
+from sim.world.membership import Membership
 from sim.world.outreach import Outbox
 from sim.world.population import Population, draw_population
 from sim.world.profiles import make_profiles
@@ -67,9 +68,11 @@ class World:
         self.profiles = make_profiles(n, scenario.locale, self.seed, as_of=scenario.start_date)
         cats = scenario.catalogue.categories
         self._price = [c.price_level for c in cats]
+        self._spend_scale = self.pop.spend_scale.tolist()
         self._streams: dict[tuple[int, int], np.random.Generator] = {}
         self._setup_service_and_shocks()
         self._setup_outreach_and_surveys()
+        self.members = Membership(self, scenario.loyalty) if scenario.loyalty else None
         self.env.process(self.arrivals())
 
     def _setup_outreach_and_surveys(self) -> None:
@@ -104,9 +107,9 @@ class World:
         self.failures: Service | None = sc.service
         if self.failures is None and self.shocks is not None:
             self.failures = Service(failure_rate=0.0, complain_prob={s: 0.0 for s in SEVERITIES})
+        self._category_names = names
         if self.failures is not None:
             f = self.failures
-            self._category_names = names
             self._failure_rate = [f.failure_rate_by_category.get(n, f.failure_rate) for n in names]
         self._service_rngs: dict[int, np.random.Generator] = {}
         if self.desk is not None:
@@ -152,6 +155,8 @@ class World:
         extra = self.scar[c]
         if self.shocks is not None:
             extra += self.shocks.leave_logodds(c, self.env.now)
+        if self.members is not None:
+            extra += self.members.leave_logodds(c)
         return float(extra)
 
     def _customer_rng(self, subsystem: int, c: int) -> np.random.Generator:
@@ -168,6 +173,14 @@ class World:
         """Customer c's own stream for messages and what they do about them."""
         return self._customer_rng(rng.OUTREACH, c)
 
+    def loyalty_rng(self, c: int) -> np.random.Generator:
+        """Customer c's own stream for joining the program and redeeming rewards."""
+        return self._customer_rng(rng.LOYALTY, c)
+
+    def purchase_speed(self, c: int) -> float:
+        """How much faster than usual customer c buys now (members near a tier: > 1)."""
+        return self.members.rate_multiplier(c) if self.members is not None else 1.0
+
     def survey_rng(self, c: int) -> np.random.Generator:
         """Customer c's own stream for surveys."""
         return self._customer_rng(rng.SURVEYS, c)
@@ -182,6 +195,12 @@ class World:
 
     def service_priority(self, c: int) -> int:
         """Queue priority of customer c's complaints (lower is served first)."""
+        if (
+            self.members is not None
+            and self.desk is not None
+            and self.desk.service.priority_by_tier
+        ):
+            return self.members.priority(c)
         return 0
 
     def place_order(
@@ -194,15 +213,40 @@ class World:
         trigger: int = 0,
         discount: float = 0.0,
     ) -> None:
-        """Record an order now; it may go wrong, and the customer may complain."""
+        """Record an order now; the program may apply, it may go wrong, the customer may
+        complain."""
         now = self.env.now
-        position = self.orders.add(c, now, z, ucat, problem, trigger=trigger, discount=discount)
         first = math.isnan(self.last_order[c])
         self.last_order[c] = now
-        if self.outbox is None and self.failures is None and self.survey_desk is None:
+        if (
+            self.outbox is None
+            and self.failures is None
+            and self.survey_desk is None
+            and self.members is None
+        ):
+            self.orders.add(c, now, z, ucat, problem, trigger=trigger, discount=discount)
             return
-        cat = min(int(np.searchsorted(self.pop.taste_cdf[c], ucat)), len(self._price) - 1)
-        self.spend_so_far[c] += z / self.pop.spend_scale[c] * self._price[cat]
+        cat = min(int(self.pop.taste_cdf[c].searchsorted(ucat)), len(self._price) - 1)
+        # the same amount the tables compute (vectorised) from z and the category
+        amount = max(round(z / self._spend_scale[c] * self._price[cat] * 100.0) / 100.0, 0.01)
+        self.spend_so_far[c] += amount
+        earned = redeemed = 0
+        if self.members is not None:
+            off, earned, redeemed = self.members.on_order(
+                c, now, max(amount - discount, 0.0), self._category_names[cat]
+            )
+            discount += off
+        position = self.orders.add(
+            c,
+            now,
+            z,
+            ucat,
+            problem,
+            trigger=trigger,
+            discount=discount,
+            points_earned=earned,
+            points_redeemed=redeemed,
+        )
         desk = self.survey_desk
         if first and desk is not None and now >= self.start and desk.surveys.after_first_order:
             self.env.process(self.survey_desk.after_first_order(self.env, c))
@@ -285,6 +329,8 @@ class World:
                     for day in range(1, days + 1):
                         self.env.run(until=min(float(day), self.end))
                         bar.update(1)
+        if self.members is not None:
+            self.members.finish(self.end)
         return self
 
     def tables(self) -> dict:

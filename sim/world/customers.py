@@ -82,10 +82,11 @@ def shopper(env: simpy.Environment, world: World, c: int, life: int = 0):
     world.place_order(c, z, ucat, f)
     while True:
         gap, u, z, ucat, f = draws.next()
+        wait = gap / (lam * world.purchase_speed(c))
         if pieces:
-            yield env.timeout(advance(env.now, gap / lam, pieces) - env.now)
+            yield env.timeout(advance(env.now, wait, pieces) - env.now)
         else:
-            yield env.timeout(gap / lam)
+            yield env.timeout(wait)
         world.place_order(c, z, ucat, f)
         if u < world.dropout_probability(c):
             world.churn(c, env.now)
@@ -143,10 +144,11 @@ def account(env: simpy.Environment, world: World, c: int, life: int = 0):
     while True:
         gap, u, z, ucat, f = draws.next()
         if not first:
+            wait = gap / (lam * world.purchase_speed(c))
             if pieces:
-                yield env.timeout(advance(env.now, gap / lam, pieces) - env.now)
+                yield env.timeout(advance(env.now, wait, pieces) - env.now)
             else:
-                yield env.timeout(gap / lam)
+                yield env.timeout(wait)
             if world.churned(c):
                 return
         first = False

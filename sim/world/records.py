@@ -12,9 +12,22 @@ import numpy as np
 class OrderLog:
     """Orders as columns: customer index, env time, raw spend draw, category draw, a
     fulfilment problem, the severity of a service failure (0 none, 1 minor, 2 major,
-    3 severe) and whether the customer complained about it."""
+    3 severe), whether the customer complained about it, the outreach trigger behind it,
+    its discount and the loyalty points earned and redeemed on it."""
 
-    NAMES = ("cust", "time", "z", "ucat", "problem", "failure", "complained", "trigger", "discount")
+    NAMES = (
+        "cust",
+        "time",
+        "z",
+        "ucat",
+        "problem",
+        "failure",
+        "complained",
+        "trigger",
+        "discount",
+        "points_earned",
+        "points_redeemed",
+    )
     TYPES = (
         np.int64,
         np.float64,
@@ -25,6 +38,8 @@ class OrderLog:
         bool,
         np.int16,
         np.float64,
+        np.int64,
+        np.int64,
     )
 
     def __init__(self) -> None:
@@ -42,9 +57,23 @@ class OrderLog:
         complained: bool = False,
         trigger: int = 0,
         discount: float = 0.0,
+        points_earned: int = 0,
+        points_redeemed: int = 0,
     ) -> int:
         """Append one order; return its position (to mark a failure on it later)."""
-        values = (cust, time, z, ucat, problem, failure, complained, trigger, discount)
+        values = (
+            cust,
+            time,
+            z,
+            ucat,
+            problem,
+            failure,
+            complained,
+            trigger,
+            discount,
+            points_earned,
+            points_redeemed,
+        )
         for col, value in zip(self._rows, values, strict=True):
             col.append(value)
         return len(self._rows[0]) - 1
@@ -67,6 +96,8 @@ class OrderLog:
                     np.zeros(n, dtype=bool),
                     np.zeros(n, dtype=np.int16),
                     np.zeros(n),
+                    np.zeros(n, dtype=np.int64),
+                    np.zeros(n, dtype=np.int64),
                 )
             )
 

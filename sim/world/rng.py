@@ -18,6 +18,7 @@ SERVICE = 3
 OUTREACH = 4
 SURVEYS = 5
 SHOCKS = 6
+LOYALTY = 7
 
 
 def stream(seed: int, subsystem: int) -> np.random.Generator:

@@ -183,6 +183,8 @@ def complaint(
         svc.compensation_cost[policy.compensation],
     ]
     desk.tickets.append(row)
+    if policy.response_delay_hours:
+        yield env.timeout(policy.response_delay_hours / 24.0)
     priority = world.service_priority(c)
     with desk.l1.request(priority=priority) as req:
         yield req

@@ -111,8 +111,8 @@ def build_tables(world: World) -> dict[str, pd.DataFrame]:
             "amount": amount,
             "discount": discount,
             "net_amount": net,
-            "points_earned": np.zeros(len(cust), dtype=np.int64),
-            "points_redeemed": np.zeros(len(cust), dtype=np.int64),
+            "points_earned": o["points_earned"],
+            "points_redeemed": o["points_redeemed"],
             "gross_margin": np.round(net * margin[cat] - discount * (1 - margin[cat]), 2),
             "fulfilment_problem": o["problem"],
             "service_failure": pd.Categorical.from_codes(
@@ -192,6 +192,7 @@ def build_tables(world: World) -> dict[str, pd.DataFrame]:
                 2,
             ),
             "points_liability": np.zeros(horizon),
+            "points_outstanding": np.zeros(horizon, dtype=np.int64),
             "open_tickets": np.zeros(horizon, dtype=np.int64),
         }
     )
@@ -200,6 +201,10 @@ def build_tables(world: World) -> dict[str, pd.DataFrame]:
     tables.update({name: _empty(cols) for name, cols in EMPTY_TABLES.items()})
     if world.desk is not None:
         tables["tickets"] = _tickets(world.desk.tickets, origin)
+    if world.members is not None:
+        _loyalty_tables(tables, world.members, origin)
+    tables.setdefault("rewards", _empty(LOYALTY_TABLES["rewards"]))
+    tables.setdefault("redemptions", _empty(LOYALTY_TABLES["redemptions"]))
     _service_days(daily, orders, tables["tickets"], world)
 
     # ---------------------------------------------------------------- contracts
@@ -369,3 +374,85 @@ def _outreach_days(daily: pd.DataFrame, touches: pd.DataFrame) -> None:
     daily["outreach_cost"] = np.round(
         np.bincount(d, weights=touches["cost"].to_numpy(dtype=float)[ok], minlength=horizon), 2
     )
+
+
+LOYALTY_TABLES = {
+    "rewards": {
+        "reward": "str",
+        "points": "int64",
+        "cost": "float64",
+        "times_affordable": "int64",
+        "times_redeemed": "int64",
+        "redemption_rate": "float64",
+    },
+    "redemptions": {
+        "customer_id": "int64",
+        "day": "float64",
+        "reward": "str",
+        "points": "int64",
+        "cost": "float64",
+    },
+}
+
+
+def _loyalty_tables(tables: dict, members, origin: float) -> None:
+    """points_ledger, tiers, rewards and redemptions, and the daily points liability."""
+    ledger = pd.DataFrame(
+        members.ledger, columns=["customer_id", "day", "delta", "reason", "balance"]
+    )
+    ledger = ledger.astype(
+        {
+            "customer_id": np.int64,
+            "day": float,
+            "delta": np.int64,
+            "reason": "str",
+            "balance": np.int64,
+        }
+    )
+    ledger["day"] -= origin
+    # expiries are settled when an account is next touched, so sort into time order
+    ledger = ledger.sort_values(["day", "customer_id"], kind="stable").reset_index(drop=True)
+    tables["points_ledger"] = ledger
+    tiers = pd.DataFrame(members.tier_log, columns=["customer_id", "day", "tier_from", "tier_to"])
+    tiers = tiers.astype(
+        {"customer_id": np.int64, "day": float, "tier_from": "str", "tier_to": "str"}
+    )
+    tiers["day"] -= origin
+    tables["tiers"] = tiers.sort_values(["day", "customer_id"], kind="stable").reset_index(
+        drop=True
+    )
+    r = members.rewards
+    affordable = np.asarray(members.affordable, dtype=np.int64)
+    redeemed = np.asarray(members.redeemed, dtype=np.int64)
+    tables["rewards"] = pd.DataFrame(
+        {
+            "reward": pd.Series([x.name for x in r], dtype="str"),
+            "points": np.array([x.points for x in r], dtype=np.int64),
+            "cost": np.array([x.cost for x in r], dtype=float),
+            "times_affordable": affordable,
+            "times_redeemed": redeemed,
+            "redemption_rate": np.divide(
+                redeemed, affordable, out=np.zeros(len(r)), where=affordable > 0
+            ),
+        }
+    )
+    red = pd.DataFrame(
+        members.redemptions, columns=["customer_id", "day", "reward", "points", "cost"]
+    )
+    red = red.astype(
+        {"customer_id": np.int64, "day": float, "reward": "str", "points": np.int64, "cost": float}
+    )
+    red["customer_id"] += 1
+    red["day"] -= origin
+    tables["redemptions"] = red
+    daily = tables["daily"]
+    horizon = len(daily)
+    d = np.floor(ledger["day"].to_numpy())
+    before = ledger["delta"].to_numpy()[d < 0].sum()
+    ok = (d >= 0) & (d < horizon)
+    per_day = np.bincount(
+        d[ok].astype(np.int64), weights=ledger["delta"].to_numpy()[ok], minlength=horizon
+    )
+    outstanding = before + np.cumsum(per_day)
+    daily["points_outstanding"] = outstanding.astype(np.int64)
+    daily["points_liability"] = np.round(outstanding * members.engine.point_value, 2)

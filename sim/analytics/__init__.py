@@ -1,0 +1,71 @@
+"""Customer analytics over the data contract's tables: pure functions, no SimPy, no widgets.
+
+RFM and segments (客户细分), customer value (BG/NBD, Gamma-Gamma, CLV), churn early warning
+(流失预警), retention curves and cohorts, dynamic tags (动态标签), lifecycle stages.
+"""
+
+from sim.analytics.btyd import BGNBD, FitError, GammaGamma, clv
+from sim.analytics.churn import (
+    WarningScore,
+    model_flag_age,
+    rule_flag_day,
+    score_flags,
+    score_warnings,
+    warning_table,
+    winback_value,
+)
+from sim.analytics.lifecycle import STAGES, lifecycle_stage
+from sim.analytics.retention import (
+    cohort_retention,
+    kaplan_meier,
+    observed_lifetimes,
+    true_lifetimes,
+)
+from sim.analytics.rfm import rfm_summary
+from sim.analytics.segments import (
+    SEGMENT_MAP,
+    SEGMENTS,
+    agreement,
+    behaviour_features,
+    needs_groups,
+    pareto_share,
+    quantile_score,
+    rfm_scores,
+    rfm_segment,
+    value_pyramid,
+)
+from sim.analytics.tags import DEFAULT_TAGS, apply_tags, tag_features
+
+__all__ = [
+    "BGNBD",
+    "DEFAULT_TAGS",
+    "SEGMENTS",
+    "SEGMENT_MAP",
+    "STAGES",
+    "FitError",
+    "GammaGamma",
+    "WarningScore",
+    "agreement",
+    "apply_tags",
+    "behaviour_features",
+    "clv",
+    "cohort_retention",
+    "kaplan_meier",
+    "lifecycle_stage",
+    "model_flag_age",
+    "needs_groups",
+    "observed_lifetimes",
+    "pareto_share",
+    "quantile_score",
+    "rfm_scores",
+    "rfm_segment",
+    "rfm_summary",
+    "rule_flag_day",
+    "score_flags",
+    "score_warnings",
+    "tag_features",
+    "true_lifetimes",
+    "value_pyramid",
+    "warning_table",
+    "winback_value",
+]

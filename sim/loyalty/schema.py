@@ -1,0 +1,347 @@
+"""The loyalty section of a scenario: typed, validated at load, errors with field and line.
+
+Models subclass the scenario's `_Model` (unknown keys are errors) and raise through
+`_invalid`, so the scenario error layer renders them as file:line: field: expected/found.
+Keys avoid YAML 1.1's booleans (`on`, `off`, `yes`, `no`): qualification uses `basis:`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from typing import Annotated, Literal
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+from sim.sections.base import Probability
+from sim.sections.base import Section as _Model
+from sim.sections.base import describe as _describe
+from sim.sections.base import invalid as _invalid
+
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+Multiplier = Annotated[
+    float, Field(ge=0.0, description="points × this (2 = double points; 0 = no points)")
+]
+
+
+class _Rule(_Model):
+    """What every earning rule has: a name (for explanations) and a 'stop here' flag."""
+
+    name: str = Field(min_length=1, description="shown in explanations and reports")
+    stop: bool = Field(False, description="when this rule fires, later rules are not evaluated")
+
+
+class _Conditional(_Rule):
+    """A rule that, when its condition holds, multiplies base points and/or adds a bonus."""
+
+    multiplier: Multiplier = 1.0
+    bonus: int = Field(0, ge=0, description="fixed points added when the rule fires")
+
+
+class WeekdayRule(_Conditional):
+    """Multiplier on given weekdays, e.g. weekend double points (周末双倍积分)."""
+
+    kind: Literal["weekday"] = "weekday"
+    days: list[Weekday] = Field(min_length=1, description="mon, tue, ... sun")
+
+    @field_validator("days", mode="before")
+    @classmethod
+    def _short_names(cls, value: object) -> object:
+        """Accept Saturday / SAT / sat alike: the first three letters name the day."""
+        if isinstance(value, list):
+            return [_day(v) for v in value]
+        return value
+
+
+class CategoryRule(_Conditional):
+    """Multiplier on orders of given categories, e.g. triple points on beans."""
+
+    kind: Literal["category"] = "category"
+    categories: list[str] = Field(min_length=1, description="names from catalogue.categories")
+
+
+class TierRule(_Conditional):
+    """Multiplier for members of given tiers (the tier held before the order)."""
+
+    kind: Literal["tier"] = "tier"
+    tiers: list[str] = Field(min_length=1, description="tier names from `tiers`")
+
+
+class DateRangeRule(_Conditional):
+    """Multiplier between two calendar dates, both included (a promotion)."""
+
+    kind: Literal["date_range"] = "date_range"
+    start: dt.date
+    end: dt.date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> DateRangeRule:
+        if self.end < self.start:
+            raise _invalid(
+                f"an end date on or after the start ({self.start.isoformat()})",
+                self.end.isoformat(),
+                "swap start and end",
+                at=("end",),
+            )
+        return self
+
+
+class BirthdayRule(_Conditional):
+    """Multiplier on orders near the member's birthday; `bonus` is given once a year."""
+
+    kind: Literal["birthday"] = "birthday"
+    within_days: int = Field(
+        0, ge=0, le=31, description="days either side of the birthday (0 = the day itself)"
+    )
+    whole_month: bool = Field(False, description="the whole birthday month counts")
+
+
+class CapRule(_Rule):
+    """Caps the points of the rules before it: per order, or per calendar day/week/month/year."""
+
+    kind: Literal["cap"] = "cap"
+    max_points: int = Field(ge=0, description="most points the rules above may give")
+    per: Literal["order", "day", "week", "month", "year"] = "order"
+
+
+Rule = Annotated[
+    WeekdayRule | CategoryRule | TierRule | DateRangeRule | BirthdayRule | CapRule,
+    Field(discriminator="kind"),
+]
+
+
+class TierBenefits(_Model):
+    """What a tier gives: a discount on orders, priority service, gifts."""
+
+    discount: float = Field(0.0, ge=0.0, lt=1.0, description="fraction off (0.05 = 5%)")
+    priority: bool = Field(False, description="served first at the service desk")
+    gifts: list[str] = Field(default_factory=list, description="e.g. a welcome gift on reaching")
+
+
+class Tier(_Model):
+    """A status level reached when the qualifying total reaches `threshold`."""
+
+    name: str = Field(min_length=1)
+    threshold: float = Field(ge=0.0, description="points or spend in the window to qualify")
+    benefits: TierBenefits = Field(default_factory=TierBenefits)
+
+
+class Qualification(_Model):
+    """What counts towards tiers (order points or spend) and over which window."""
+
+    basis: Literal["points", "spend"] = "points"
+    window: Literal["rolling", "calendar_year"] = "rolling"
+    days: int = Field(365, gt=0, description="length of a rolling window, in days")
+
+
+class Downgrade(_Model):
+    """What happens at a review when the member no longer qualifies for the tier."""
+
+    policy: Literal["requalify", "grace", "never"] = "requalify"
+    grace_days: int = Field(90, ge=0, description="extra days kept before dropping (grace)")
+
+
+class Expiry(_Model):
+    """When awarded points expire, lot by lot (each award expires on its own)."""
+
+    policy: Literal["days", "month_end", "year_end", "never"] = "never"
+    days: int = Field(365, gt=0, description="policy days: expire this many days after award")
+    months: int = Field(
+        12, ge=0, description="policy month_end: at the end of the month this many months on"
+    )
+    years: int = Field(
+        0, ge=0, description="policy year_end: at the end of the year this many years on"
+    )
+
+
+class Reward(_Model):
+    """A reward in the catalogue: what it costs in points and what it costs the business."""
+
+    name: str = Field(min_length=1)
+    points: int = Field(description="points a member pays for it")
+    cost: float = Field(0.0, ge=0.0, description="real cost to the business, in currency")
+
+    @field_validator("points", mode="before")
+    @classmethod
+    def _positive(cls, value: object) -> object:
+        if isinstance(value, int | float) and not isinstance(value, bool) and value < 1:
+            raise _invalid(
+                "a point cost of at least 1",
+                _describe(value),
+                "a reward costing no points would be free for every member",
+            )
+        return value
+
+
+class Behaviour(_Model):
+    """How customers react to the program in the simulated world (not part of the rules).
+
+    Defaults are modest: a program that pays for itself in a typical world is something
+    the trainee should find by design, not get for free.
+    """
+
+    enrolment: Probability = Field(
+        0.6, description="share of customers who join the program at their first order"
+    )
+    switching_cost: float = Field(
+        0.4,
+        ge=0.0,
+        description="lower log-odds of leaving per point balance worth one average order "
+        "(up to two), × (0.25 + 1.5 × price sensitivity): the discount-sensitive value "
+        "points more",
+    )
+    tier_loyalty: float = Field(
+        0.15,
+        ge=0.0,
+        description="lower log-odds of leaving per tier above the base tier, weighted by "
+        "price sensitivity as switching_cost is",
+    )
+    near_threshold: Probability = Field(
+        0.15, description="within this share below the next tier's threshold, customers..."
+    )
+    threshold_speedup: float = Field(
+        0.3, ge=0.0, description="...buy this much more often (0.3 = 30% faster)"
+    )
+    redemption: Probability = Field(
+        0.35, description="mean chance that a member who can afford a reward redeems one"
+    )
+
+
+class LoyaltyProgram(_Model):
+    """A loyalty program (客户忠诚计划): earning rules, tiers, expiry and rewards.
+
+    Points per order: whole currency units × base_points_per_unit, then `rules` in order.
+    """
+
+    currency_unit: float = Field(1.0, gt=0.0, description="points are earned per this much spend")
+    base_points_per_unit: float = Field(1.0, ge=0.0)
+    stacking: Literal["add", "multiply"] = Field(
+        "add",
+        description="add: each multiplier adds (m-1)×base; multiply: multipliers compound",
+    )
+    rules: list[Rule] = Field(default_factory=list, description="evaluated top to bottom")
+    base_tier: str = Field("member", min_length=1, description="the tier below every threshold")
+    tiers: list[Tier] = Field(default_factory=list, description="lowest threshold first")
+    qualification: Qualification = Field(default_factory=Qualification)
+    downgrade: Downgrade = Field(default_factory=Downgrade)
+    expiry: Expiry = Field(default_factory=Expiry)
+    rewards: list[Reward] = Field(default_factory=list)
+    point_value: float | None = Field(
+        None,
+        ge=0.0,
+        description="money per outstanding point for the liability; "
+        "null = the rewards' average cost per point",
+    )
+    signup_bonus: int = Field(0, ge=0)
+    referral_bonus: int = Field(0, ge=0)
+    behaviour: Behaviour = Field(default_factory=Behaviour)
+
+    @field_validator("rules")
+    @classmethod
+    def _unique_rules(cls, rules: list) -> list:
+        _unique([r.name for r in rules], "rule")
+        return rules
+
+    @field_validator("tiers")
+    @classmethod
+    def _increasing(cls, tiers: list[Tier]) -> list[Tier]:
+        _unique([t.name for t in tiers], "tier")
+        for i in range(1, len(tiers)):
+            before, here = tiers[i - 1], tiers[i]
+            if here.threshold <= before.threshold:
+                raise _invalid(
+                    f"a threshold above {before.name}'s {before.threshold:g}",
+                    f"{here.threshold:g}",
+                    "list tiers from the lowest threshold to the highest",
+                    at=(i, "threshold"),
+                )
+        return tiers
+
+    @field_validator("rewards")
+    @classmethod
+    def _unique_rewards(cls, rewards: list[Reward]) -> list[Reward]:
+        _unique([r.name for r in rewards], "reward")
+        return rewards
+
+    @model_validator(mode="after")
+    def _references(self) -> LoyaltyProgram:
+        names = [t.name for t in self.tiers]
+        if self.base_tier in names:
+            raise _invalid(
+                "a base tier name different from the tiers' names",
+                repr(self.base_tier),
+                "base_tier names members below every threshold; rename it",
+                at=("base_tier",),
+            )
+        for i, rule in enumerate(self.rules):
+            if isinstance(rule, TierRule):
+                for j, name in enumerate(rule.tiers):
+                    if name not in names and name != self.base_tier:
+                        raise _invalid(
+                            "a tier named in tiers: " + ", ".join(repr(n) for n in names),
+                            repr(name),
+                            _guess(name, [*names, self.base_tier]),
+                            at=("rules", i, "tiers", j),
+                        )
+        return self
+
+    def check_against(self, categories: list[str]) -> list[tuple[tuple, str]]:
+        """Every category a rule names that the catalogue lacks: (path, message) pairs.
+
+        Paths are relative to the loyalty section, e.g. ("rules", 1, "categories", 0).
+        """
+        out = []
+        for i, rule in enumerate(self.rules):
+            if isinstance(rule, CategoryRule):
+                for j, name in enumerate(rule.categories):
+                    if name not in categories:
+                        message = f"unknown category {name!r}; {_guess(name, categories)}"
+                        out.append((("rules", i, "categories", j), message))
+        return out
+
+    def category_error(
+        self, categories: list[str], at: tuple = ("loyalty",)
+    ) -> PydanticCustomError | None:
+        """The first unknown category as an error a Scenario model validator can raise.
+
+        `at` is where this section sits in the scenario; the rendered path and line point
+        at the offending item, e.g. loyalty.rules[1].categories[0].
+        """
+        for path, _message in self.check_against(categories):
+            name = self.rules[path[1]].categories[path[3]]
+            return _invalid(
+                "a category from catalogue.categories: " + ", ".join(map(repr, categories)),
+                repr(name),
+                _guess(name, categories),
+                at=tuple(at) + path,
+            )
+        return None
+
+
+def _day(value: object) -> object:
+    if isinstance(value, str):
+        text = value.strip().lower()
+        full = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+        if text in full or text[:3] in WEEKDAYS and len(text) == 3:
+            return text[:3]
+    return value
+
+
+def _unique(names: list[str], what: str) -> None:
+    for i, name in enumerate(names):
+        if name in names[:i]:
+            raise _invalid(
+                f"a {what} name used only once",
+                f"{name!r} again (already [{names.index(name)}])",
+                f"give each {what} its own name",
+                at=(i, "name"),
+            )
+
+
+def _guess(word: str, options: list[str]) -> str:
+    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    if close:
+        return f"did you mean {close[0]!r}?"
+    return "known: " + ", ".join(options) if options else "define it first"

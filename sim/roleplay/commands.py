@@ -1,0 +1,56 @@
+"""`python -m sim roleplay lint|play`: the command-line side of the role-play package.
+
+Exit codes as for the rest of the CLI: 0 done, 2 bad input (a script problem, bad
+arguments, input that ran out), never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from sim.roleplay.lint import lint_file, lint_script
+from sim.roleplay.player_terminal import play_terminal, ui
+from sim.roleplay.script import ScriptError, load_script
+
+
+def lint_command(files: list[str]) -> int:
+    """Lint each file; print `file:line: message` per problem. 2 if any, else 0."""
+    status = 0
+    for name in files:
+        script, problems = lint_file(name)
+        for line in problems:
+            print(line, file=sys.stderr)
+        if problems:
+            status = 2
+        else:
+            print(
+                f"{name}: ok ({script.id}, {len(script.nodes)} nodes, {len(script.events)} events)"
+            )
+    return status
+
+
+def play_command(file: str, lang: str = "en", seed: int = 0) -> int:
+    """Play a script in the terminal; refuses a script with fatal lint problems."""
+    try:
+        script = load_script(file)
+    except ScriptError as exc:
+        print(exc.report(), file=sys.stderr)
+        return 2
+    fatal = [i.render(script.source) for i in lint_script(script) if i.fatal]
+    if fatal:
+        print("\n".join([f"{file}: cannot play this script:"] + fatal), file=sys.stderr)
+        return 2
+    echo = not sys.stdin.isatty()
+
+    def read(prompt: str) -> str:
+        answer = input(prompt)
+        if echo:  # piped input: show the answer so the session reads like a transcript
+            print(answer)
+        return answer
+
+    try:
+        play_terminal(script, lang=lang, seed=seed, read=read)
+    except EOFError:
+        print("\n" + ui("eof", lang), file=sys.stderr)
+        return 2
+    return 0

@@ -1,0 +1,162 @@
+"""Conditions in role-play scripts: a tiny, safe expression language parsed here (no eval).
+
+`trust < 30 and not manager_away`, `hours >= 48 or posted_online`, `(mood > 60) == true`.
+Names are looked up in the running state: numbers (mood, trust, hours, ...) or flags,
+events and variables (true/false). Parsed once at load time, so a typo is a load error.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+_TOKEN = re.compile(
+    r"\s*(?:(?P<num>\d+(?:\.\d+)?)|(?P<name>[A-Za-z_]\w*)|(?P<op><=|>=|==|!=|<|>|\(|\)|-))"
+)
+_COMPARE = {
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b,
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
+    "==": lambda a, b: a == b,
+    "!=": lambda a, b: a != b,
+}
+_WORDS = {"and", "or", "not", "true", "false"}
+
+
+class ExprError(ValueError):
+    """A condition that cannot be parsed; the message says where and why."""
+
+
+@dataclass(frozen=True)
+class Expr:
+    """A parsed condition: its source text and its syntax tree (nested tuples)."""
+
+    source: str
+    tree: tuple
+
+    def names(self) -> set[str]:
+        """Every name the condition reads (for the linter to check they exist)."""
+        out: set[str] = set()
+
+        def visit(node: tuple) -> None:
+            if node[0] == "name":
+                out.add(node[1])
+            for child in node[1:]:
+                if isinstance(child, tuple):
+                    visit(child)
+
+        visit(self.tree)
+        return out
+
+    def evaluate(self, lookup: Callable[[str], Any]) -> bool:
+        """True or false in the state that `lookup` reads names from."""
+        return bool(_eval(self.tree, lookup))
+
+
+def _tokens(text: str) -> list[str]:
+    out, pos = [], 0
+    text = text.rstrip()
+    while pos < len(text):
+        m = _TOKEN.match(text, pos)
+        if not m or m.end() == pos:
+            raise ExprError(f"unexpected {text[pos:].strip()[:1]!r} at column {pos + 1}")
+        out.append(m.group(m.lastgroup))
+        pos = m.end()
+    return out
+
+
+class _Parser:
+    def __init__(self, text: str) -> None:
+        self.toks = _tokens(text)
+        self.i = 0
+
+    def peek(self) -> str | None:
+        return self.toks[self.i] if self.i < len(self.toks) else None
+
+    def take(self) -> str:
+        tok = self.peek()
+        if tok is None:
+            raise ExprError("the condition ends too early")
+        self.i += 1
+        return tok
+
+    def parse(self) -> tuple:
+        tree = self.or_()
+        if self.peek() is not None:
+            raise ExprError(f"unexpected {self.peek()!r} after a complete condition")
+        return tree
+
+    def or_(self) -> tuple:
+        left = self.and_()
+        while self.peek() == "or":
+            self.take()
+            left = ("or", left, self.and_())
+        return left
+
+    def and_(self) -> tuple:
+        left = self.not_()
+        while self.peek() == "and":
+            self.take()
+            left = ("and", left, self.not_())
+        return left
+
+    def not_(self) -> tuple:
+        if self.peek() == "not":
+            self.take()
+            return ("not", self.not_())
+        return self.compare()
+
+    def compare(self) -> tuple:
+        left = self.atom()
+        if self.peek() in _COMPARE:
+            op = self.take()
+            return ("cmp", op, left, self.atom())
+        return left
+
+    def atom(self) -> tuple:
+        tok = self.take()
+        if tok == "(":
+            inner = self.or_()
+            if self.take() != ")":
+                raise ExprError("a '(' is never closed")
+            return inner
+        if tok == "-":
+            return ("num", -float(self.take()))
+        if tok in ("true", "false"):
+            return ("num", tok == "true")
+        if tok[0].isdigit():
+            return ("num", float(tok))
+        if tok in _WORDS or not (tok[0].isalpha() or tok[0] == "_"):
+            raise ExprError(f"expected a name or a number, found {tok!r}")
+        return ("name", tok)
+
+
+def parse(text: str) -> Expr:
+    """Parse a condition, or raise ExprError saying what is wrong with it."""
+    if not isinstance(text, str) or not text.strip():
+        raise ExprError("an empty condition")
+    try:
+        return Expr(text.strip(), _Parser(text).parse())
+    except ValueError as exc:  # float() of a bad token after '-'
+        if isinstance(exc, ExprError):
+            raise
+        raise ExprError(str(exc)) from None
+
+
+def _eval(node: tuple, lookup: Callable[[str], Any]) -> Any:
+    kind = node[0]
+    if kind == "num":
+        return node[1]
+    if kind == "name":
+        return lookup(node[1])
+    if kind == "not":
+        return not _eval(node[1], lookup)
+    if kind == "and":
+        return _eval(node[1], lookup) and _eval(node[2], lookup)
+    if kind == "or":
+        return _eval(node[1], lookup) or _eval(node[2], lookup)
+    _, op, left, right = node
+    return _COMPARE[op](_eval(left, lookup), _eval(right, lookup))

@@ -1,0 +1,181 @@
+"""The script linter: structural problems a schema cannot see, each at its line.
+
+Unreachable nodes, dead ends, undefined targets, unscored choices, endings without a
+debrief, missing translations, unknown names in conditions, nodes that can never end.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from sim.roleplay.script import (
+    FLAGS,
+    NUMBERS,
+    Script,
+    ScriptError,
+    Text,
+    condition,
+    load_script,
+)
+from sim.scenario import _close, _render_path
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One lint finding. `fatal` ones stop the script from being played at all."""
+
+    path: tuple
+    line: int | None
+    message: str
+    fatal: bool = False
+
+    def render(self, source: str) -> str:
+        where = f"{source}:{self.line}" if self.line else source
+        field = _render_path(self.path) or "(top level)"
+        return f"{where}: {field}: {self.message}"
+
+
+def _targets(script: Script) -> Iterator[tuple[tuple, str]]:
+    """Every (path of a goto, target) in the script."""
+    for nid, node in script.nodes.items():
+        for i, choice in enumerate(node.choices):
+            yield ("nodes", nid, "choices", i, "goto"), choice.goto
+        for i, branch in enumerate(node.branches):
+            yield ("nodes", nid, "branches", i, "goto"), branch.goto
+    for i, event in enumerate(script.events):
+        if event.goto is not None:
+            yield ("events", i, "goto"), event.goto
+
+
+def _edges(script: Script) -> dict[str, set[str]]:
+    """Node -> the nodes it can lead to (events can land at any non-ending node)."""
+    jumps = {e.goto for e in script.events if e.goto in script.nodes}
+    out: dict[str, set[str]] = {}
+    for nid, node in script.nodes.items():
+        nxt = {c.goto for c in node.choices} | {b.goto for b in node.branches}
+        out[nid] = {n for n in nxt if n in script.nodes} | (jumps if node.ending is None else set())
+    return out
+
+
+def _reach(start: set[str], edges: dict[str, set[str]]) -> set[str]:
+    seen, todo = set(start), list(start)
+    while todo:
+        for nxt in edges.get(todo.pop(), ()):
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    return seen
+
+
+def _texts(value: Any, path: tuple) -> Iterator[tuple[tuple, Text]]:
+    """Every Text in a model, with its path."""
+    if isinstance(value, Text):
+        yield path, value
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from _texts(getattr(value, name), path + (name,))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _texts(item, path + (key,))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _texts(item, path + (i,))
+
+
+def _conditions(script: Script) -> Iterator[tuple[tuple, str]]:
+    yield ("escalation_needed",), script.escalation_needed
+    for nid, node in script.nodes.items():
+        for i, choice in enumerate(node.choices):
+            if choice.when:
+                yield ("nodes", nid, "choices", i, "when"), choice.when
+        for i, branch in enumerate(node.branches):
+            yield ("nodes", nid, "branches", i, "when"), branch.when
+    for i, event in enumerate(script.events):
+        if event.when:
+            yield ("events", i, "when"), event.when
+
+
+def lint_script(script: Script) -> list[Issue]:
+    """Every structural problem of a loaded script, sorted by line."""
+    issues: list[Issue] = []
+
+    def add(path: tuple, message: str, fatal: bool = False) -> None:
+        issues.append(Issue(path, script.line(*path), message, fatal))
+
+    nodes = script.nodes
+    names = list(nodes)
+    if script.start not in nodes:
+        guess = _close(script.start, names)
+        add(("start",), f"undefined start node {script.start!r}" + _mean(guess), fatal=True)
+    for path, target in _targets(script):
+        if target not in nodes:
+            add(path, f"undefined target {target!r}" + _mean(_close(target, names)), fatal=True)
+
+    edges = _edges(script)
+    reachable = _reach({script.start}, edges) if script.start in nodes else set(nodes)
+    for nid, node in nodes.items():
+        where = ("nodes", nid)
+        if nid not in reachable:
+            add(where, f"unreachable node {nid!r}: no choice, branch or event leads here")
+        if node.ending is None and not node.choices:
+            add(where, f"dead end: {nid!r} is not an ending and has no choices", fatal=True)
+        if node.ending is None and node.choices and all(c.when for c in node.choices):
+            add(where, "every choice has a condition: when none holds the conversation is stuck")
+        if node.ending is not None and node.choices:
+            add(where + ("choices",), "an ending's choices are never offered")
+        if node.ending is not None and node.debrief is None:
+            add(where, f"ending {nid!r} has no debrief: add 'debrief:' saying what went right")
+        for i, choice in enumerate(node.choices):
+            if choice.effects.is_zero() and not choice.flags:
+                add(where + ("choices", i), "unscored choice: it has no effects and no flags")
+
+    endings = {nid for nid, n in nodes.items() if n.ending is not None}
+    backwards: dict[str, set[str]] = {nid: set() for nid in nodes}
+    for src, dests in edges.items():
+        for dst in dests:
+            backwards[dst].add(src)
+    can_end = _reach(endings, backwards)
+    for nid in nodes:
+        if nid in reachable and nid not in can_end and nodes[nid].choices:
+            add(("nodes", nid), f"no ending can be reached from {nid!r} (a loop with no way out)")
+
+    ids = [e.id for e in script.events]
+    for i, eid in enumerate(ids):
+        if eid in ids[:i]:
+            add(("events", i, "id"), f"event id {eid!r} is used twice", fatal=True)
+    known = (
+        set(NUMBERS)
+        | set(FLAGS)
+        | set(ids)
+        | set(names)
+        | set(script.variables)
+        | {k for e in script.events for k in e.set}
+    )
+    for path, text in _conditions(script):
+        for name in sorted(condition(text).names() - known):
+            guess = _close(name, sorted(known))
+            add(path, f"unknown name {name!r} in condition" + _mean(guess), fatal=True)
+
+    if len(script.languages) > 1:
+        for path, text in _texts(script, ()):
+            for lang in text.missing(list(script.languages)):
+                add(path, f"missing {lang} translation")
+    return sorted(issues, key=lambda i: (i.line or 0, i.message))
+
+
+def _mean(guess: str | None) -> str:
+    return f"; did you mean {guess!r}?" if guess else ""
+
+
+def lint_file(path: str | Path) -> tuple[Script | None, list[str]]:
+    """Load and lint a file: (the script or None, one rendered line per problem)."""
+    try:
+        script = load_script(path)
+    except ScriptError as exc:
+        return None, [p.render(exc.source) for p in exc.problems]
+    return script, [issue.render(script.source) for issue in lint_script(script)]

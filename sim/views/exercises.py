@@ -1,0 +1,176 @@
+"""Exercise checkers: each compares a trainee's answer with the right one and says what is off.
+
+A checker returns a `Feedback` (ok + message) and never raises for a wrong answer, so a
+notebook cell can `print(check_...(answer, ...))` and `assert` on `.ok`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from sim.analytics import pareto_share, score_warnings
+
+
+@dataclass(frozen=True)
+class Feedback:
+    ok: bool
+    message: str
+
+    def __str__(self) -> str:
+        return ("✔ " if self.ok else "✘ ") + self.message
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
+def _close(a: float, b: float, tol: float) -> bool:
+    return bool(np.isfinite(a) and abs(a - b) <= tol)
+
+
+def check_pareto_share(answer, orders: pd.DataFrame, top: float = 0.2) -> Feedback:
+    """Share of revenue from the top `top` of customers by revenue (a number 0..1)."""
+    try:
+        a = float(answer)
+    except (TypeError, ValueError):
+        return Feedback(False, f"give one number between 0 and 1, not {type(answer).__name__}")
+    revenue = orders.groupby("customer_id")["net_amount"].sum()
+    right = pareto_share(revenue, top)
+    if _close(a, right, 0.005):
+        return Feedback(True, f"right: the top {top:.0%} bring {right:.1%} of revenue")
+    if _close(a / 100, right, 0.005):
+        return Feedback(False, "that is a percentage: give the share as a fraction (0.59, not 59)")
+    if _close(a, pareto_share(orders.groupby("customer_id").size(), top), 0.005):
+        return Feedback(False, "you ranked by number of orders: rank customers by revenue")
+    if _close(a, top, 0.01) or _close(a, 0.8, 0.005):
+        return Feedback(False, "that is the rule of thumb, not what this data says: compute it")
+    if _close(a, 1 - right, 0.005):
+        return Feedback(False, "that is the share of the other 80%: sort from best to worst")
+    hint = "higher" if a < right else "lower"
+    return Feedback(
+        False,
+        f"not quite ({a:.3f}); the right share is {hint}. Sum net_amount "
+        "per customer, sort descending, take the top 20% of customers",
+    )
+
+
+def check_segment_count(answer, segments: pd.Series, name: str = "champions") -> Feedback:
+    """How many customers fall in segment `name`."""
+    right = int((segments == name).sum())
+    try:
+        a = int(answer)
+    except (TypeError, ValueError):
+        return Feedback(False, "give a whole number of customers")
+    if a == right:
+        return Feedback(True, f"right: {right} {name}")
+    if len(segments) and a == round(100 * right / len(segments)) and a != right:
+        return Feedback(False, "that looks like a percentage: count customers")
+    counts = segments.value_counts()
+    other = [str(k) for k, v in counts.items() if v == a and k != name]
+    if other:
+        return Feedback(False, f"that is the size of {other[0]!r}; filter on {name!r}")
+    return Feedback(
+        False,
+        f"not quite: {a} vs the count of segment == {name!r}; "
+        "check you used rfm_segment on this notebook's scores",
+    )
+
+
+def check_precision(answer, flag_day, churn_day, as_of: float) -> Feedback:
+    """Precision of a warning: of the customers flagged by `as_of`, the share who had left."""
+    try:
+        a = float(answer)
+    except (TypeError, ValueError):
+        return Feedback(False, "give one number between 0 and 1")
+    s = score_warnings(flag_day, churn_day, as_of)
+    if _close(a, s.precision, 0.002):
+        return Feedback(
+            True,
+            f"right: {s.precision:.3f} ({s.true_positives} of {s.flagged} flagged had really left)",
+        )
+    if _close(a, s.recall, 0.002):
+        return Feedback(
+            False,
+            "that is recall (share of leavers caught); precision divides by the number flagged",
+        )
+    if _close(a, 1 - s.precision, 0.002):
+        return Feedback(
+            False, "that is the false-alarm share: precision is the share that really left"
+        )
+    if a > 1:
+        return Feedback(False, "precision is a share between 0 and 1")
+    return Feedback(
+        False,
+        f"not quite: precision = true positives / flagged; "
+        f"{s.flagged} customers were flagged by day {as_of:g}",
+    )
+
+
+def check_lead_sign(answer: str) -> Feedback:
+    """Does an inactivity rule warn before or after a silent customer has left?"""
+    text = str(answer).strip().lower()
+    if text in {"after", "late", "afterwards"}:
+        return Feedback(
+            True,
+            "right: the customer left after their last order; the rule "
+            "speaks only after N silent days, so it is always N days late",
+        )
+    if text in {"before", "early"}:
+        return Feedback(
+            False,
+            "look at median_lead_days: it is negative. Silent customers "
+            "leave right after their last order; silence is only visible later",
+        )
+    return Feedback(False, "answer 'before' or 'after'")
+
+
+def check_duplicate_pairs(pairs: pd.DataFrame, truth: pd.DataFrame) -> Feedback:
+    """Duplicate pairs found in a CRM extract (columns crm_id_a, crm_id_b) against the truth."""
+    from sim.crm import check_duplicates
+
+    if not {"crm_id_a", "crm_id_b"} <= set(pairs.columns):
+        return Feedback(False, "give a DataFrame with columns crm_id_a and crm_id_b")
+    r = check_duplicates(pairs, truth)
+    if r["recall"] >= 0.95 and r["precision"] >= 0.95:
+        return Feedback(
+            True,
+            f"found {r['found']} pairs: precision {r['precision']:.0%}, "
+            f"recall {r['recall']:.0%} of {r['true_pairs']} true pairs",
+        )
+    msgs = []
+    if r["recall"] < 0.95:
+        a, b = r["missed"][0]
+        msgs.append(
+            f"you found {r['recall']:.0%} of the {r['true_pairs']} true pairs; e.g. rows "
+            f"{a} and {b} are one person. Are their phones or e-mails written "
+            "differently? Normalise before comparing"
+        )
+    if r["precision"] < 0.95:
+        a, b = r["wrong"][0]
+        msgs.append(
+            f"{1 - r['precision']:.0%} of your pairs are different people (e.g. rows "
+            f"{a} and {b}): a shared birth date or city alone is not enough"
+        )
+    return Feedback(False, "; ".join(msgs))
+
+
+def check_masked_export(export: pd.DataFrame, extract: pd.DataFrame) -> Feedback:
+    """An export for marketing must not hold a full phone number, e-mail or name."""
+    from sim.crm import normalise_email, normalise_phone
+
+    phones = {normalise_phone(p) for p in extract["phone"].dropna()} - {""}
+    emails = {normalise_email(e) for e in extract["email"].dropna()} - {""}
+    names = set(extract["name"].dropna().astype(str))
+    for col in export.columns:
+        values = export[col].dropna().astype(str)
+        if values.map(normalise_phone).isin(phones).any():
+            return Feedback(False, f"column {col!r} holds full phone numbers: mask or drop it")
+        if values.map(normalise_email).isin(emails).any():
+            return Feedback(False, f"column {col!r} holds full e-mail addresses: mask or drop it")
+        if values.isin(names).any():
+            return Feedback(False, f"column {col!r} holds names: marketing needs no names")
+        if col == "crm_id":
+            return Feedback(False, "crm_id links straight back to the person: pseudonymise it")
+    return Feedback(True, f"no personal data left in {len(export.columns)} columns")

@@ -1,0 +1,210 @@
+"""The role-play linter and schema errors: each defect kind on a small bad script, at the
+right line, through `python -m sim roleplay lint` (exit 2, `file:line: message`, no
+traceback); every shipped script lints clean."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from sim.roleplay.lint import lint_script
+from sim.roleplay.script import ScriptError, parse_script
+
+ROOT = Path(__file__).resolve().parents[1]
+SCRIPTS = sorted((ROOT / "scenarios" / "roleplay").glob("*.yaml"))
+
+GOOD = """\
+id: small
+title: Small
+situation: A small case.
+start: a
+nodes:
+  a:
+    say: Hello.
+    choices:
+      - text: Sorry.
+        flags: [apologised]
+        goto: end
+  end:
+    ending: good
+    say: Thanks.
+    debrief: Fine.
+"""
+
+
+def cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "sim", "roleplay", *map(str, args)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+    )
+
+
+@dataclass(frozen=True)
+class Bad:
+    """A defective script: `#!` marks the line the message must point at."""
+
+    id: str
+    text: str
+    says: str
+
+
+def _edit(old: str, new: str) -> str:
+    assert old in GOOD
+    return GOOD.replace(old, new)
+
+
+LINT = [
+    Bad(
+        "unreachable",
+        GOOD + "  orphan:  #!\n    ending: lost\n    say: Bye.\n    debrief: Lost.\n",
+        "unreachable node 'orphan'",
+    ),
+    Bad(
+        "dead_end",
+        _edit("        goto: end\n", "        goto: limbo\n") + "  limbo:  #!\n    say: Hmm.\n",
+        "dead end: 'limbo' is not an ending and has no choices",
+    ),
+    Bad(
+        "undefined_target",
+        _edit("        goto: end\n", "        goto: ned  #!\n"),
+        "undefined target 'ned'; did you mean 'end'?",
+    ),
+    Bad(
+        "undefined_start",
+        _edit("start: a\n", "start: b  #!\n"),
+        "undefined start node 'b'",
+    ),
+    Bad(
+        "unscored_choice",
+        _edit(
+            "        goto: end\n", "        goto: end\n      - text: Hm.  #!\n        goto: end\n"
+        ),
+        "unscored choice",
+    ),
+    Bad(
+        "ending_without_debrief",
+        _edit("    debrief: Fine.\n", "").replace("  end:\n", "  end:  #!\n"),
+        "ending 'end' has no debrief",
+    ),
+    Bad(
+        "missing_translation",
+        _edit("title: Small\n", "title: Small\nlanguages: [en, zh]\n")
+        .replace("say: Hello.", "say: {en: Hello.}  #!")
+        .replace("title: Small", "title: {en: Small, zh: 小}")
+        .replace("situation: A small case.", "situation: {en: A small case., zh: 小案例。}")
+        .replace("text: Sorry.", "text: {en: Sorry., zh: 抱歉。}")
+        .replace("say: Thanks.", "say: {en: Thanks., zh: 谢谢。}")
+        .replace("debrief: Fine.", "debrief: {en: Fine., zh: 好。}"),
+        "nodes.a.say: missing zh translation",
+    ),
+    Bad(
+        "unknown_name_in_condition",
+        _edit(
+            "        flags: [apologised]\n",
+            "        flags: [apologised]\n        when: trsut < 3  #!\n",
+        ),
+        "unknown name 'trsut' in condition; did you mean 'trust'?",
+    ),
+    Bad(
+        "loop_without_ending",
+        _edit("        goto: end\n", "        goto: loop\n")
+        + "  loop:  #!\n    say: Again.\n    choices:\n      - text: Again.\n"
+        "        effects: {minutes: 1}\n        goto: loop\n",
+        "no ending can be reached from 'loop'",
+    ),
+]
+
+SCHEMA = [
+    Bad("typo_key", _edit("    choices:\n", "    chioces:  #!\n"), "did you mean 'choices'?"),
+    Bad("unknown_flag", _edit("[apologised]", "[apologized]  #!"), "did you mean 'apologised'?"),
+    Bad("wrong_type", _edit("start: a\n", "start: a\nmood: lots  #!\n"), "expected a number"),
+    Bad(
+        "out_of_range",
+        _edit("start: a\n", "start: a\ntrust: 140  #!\n"),
+        "expected a number <= 100",
+    ),
+    Bad(
+        "bad_condition",
+        _edit(
+            "        flags: [apologised]\n",
+            "        flags: [apologised]\n        when: trust <  #!\n",
+        ),
+        "the condition ends too early",
+    ),
+    Bad(
+        "typo_in_effects",
+        _edit("        flags: [apologised]\n", "        effects: {mod: 3}  #!\n"),
+        "did you mean 'mood'?",
+    ),
+    Bad("language_typo", _edit("title: Small\n", "title: {en: Small, zn: 小}  #!\n"), "'zh'"),
+    Bad(
+        "event_without_trigger",
+        _edit("nodes:\n", "events:\n  - id: x  #!\n    text: Boom.\nnodes:\n"),
+        "'at:' (a turn or hours) or 'when:'",
+    ),
+    Bad("missing_start", _edit("start: a\n", ""), "no 'start' key"),
+]
+
+
+def _marked_line(text: str) -> int:
+    return next(i for i, line in enumerate(text.splitlines(), 1) if "#!" in line)
+
+
+@pytest.mark.parametrize("bad", LINT, ids=lambda b: b.id)
+def test_linter_finds_each_defect_at_its_line(bad: Bad, tmp_path: Path) -> None:
+    issues = lint_script(parse_script(bad.text, "bad.yaml"))
+    rendered = [i.render("bad.yaml") for i in issues]
+    line = _marked_line(bad.text)
+    assert any(r.startswith(f"bad.yaml:{line}: ") and bad.says in r for r in rendered), rendered
+
+    path = tmp_path / "bad.yaml"
+    path.write_text(bad.text, encoding="utf-8")
+    p = cli("lint", path)
+    assert p.returncode == 2
+    assert f"{path}:{line}: " in p.stderr and bad.says in p.stderr
+    assert "Traceback" not in p.stderr
+
+
+@pytest.mark.parametrize("bad", SCHEMA, ids=lambda b: b.id)
+def test_schema_errors_name_line_and_hint(bad: Bad, tmp_path: Path) -> None:
+    with pytest.raises(ScriptError) as info:
+        parse_script(bad.text, "bad.yaml")
+    line = _marked_line(bad.text) if "#!" in bad.text else None
+    report = info.value.report()
+    assert bad.says in report
+    if line is not None:
+        assert any(p.line == line for p in info.value.problems), report
+
+    path = tmp_path / "bad.yaml"
+    path.write_text(bad.text, encoding="utf-8")
+    p = cli("lint", path)
+    assert p.returncode == 2 and bad.says in p.stderr and "Traceback" not in p.stderr
+
+
+def test_a_clean_script_lints_clean() -> None:
+    assert lint_script(parse_script(GOOD)) == []
+
+
+@pytest.mark.parametrize("path", SCRIPTS, ids=lambda p: p.stem)
+def test_shipped_scripts_lint_clean(path: Path) -> None:
+    p = cli("lint", path)
+    assert p.returncode == 0, p.stderr
+    assert p.stderr == "" and ": ok (" in p.stdout
+
+
+def test_lint_of_a_missing_file_and_play_of_a_broken_script(tmp_path: Path) -> None:
+    p = cli("lint", tmp_path / "nope.yaml")
+    assert p.returncode == 2 and "no file at that path" in p.stderr
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(_edit("        goto: end\n", "        goto: ned\n"), encoding="utf-8")
+    p = cli("play", bad)
+    assert p.returncode == 2 and "undefined target 'ned'" in p.stderr
+    assert "Traceback" not in p.stderr
