@@ -134,6 +134,8 @@ def _summarise(result: Result) -> dict:
         "mean_order_value": round(revenue / n_orders, 2) if n_orders else None,
         "orders_with_problems": int(in_h["fulfilment_problem"].sum()),
         **_service_summary(result.tables, horizon),
+        **_loyalty_summary(result.tables, horizon, sc),
+        **_outreach_summary(result.tables, horizon),
         "mean_satisfaction_end": round(float(np.mean(customers["true_satisfaction_end"])), 4)
         if len(customers)
         else None,
@@ -155,4 +157,86 @@ def _service_summary(tables: dict[str, pd.DataFrame], horizon: int) -> dict:
         "promise_kept": round(float(answered["promise_kept"].mean()), 4) if len(answered) else None,
         "mean_ticket_csat": round(float(t["csat"].mean()), 3) if t["csat"].notna().any() else None,
         "service_cost": round(float(t["cost"].sum()), 2) if "cost" in t else 0.0,
+    }
+
+
+def _in_horizon(df: pd.DataFrame, horizon: int, column: str = "day") -> pd.DataFrame:
+    return df[(df[column] >= 0) & (df[column] < horizon)]
+
+
+def _loyalty_summary(tables: dict[str, pd.DataFrame], horizon: int, sc: Scenario) -> dict:
+    """Points issued, redeemed and expired in the horizon, what is left, what it all cost."""
+    ledger = _in_horizon(tables["points_ledger"], horizon)
+    by = ledger.groupby("reason")["delta"].sum() if len(ledger) else pd.Series(dtype=float)
+    issued = int(by.get("earn", 0) + by.get("bonus", 0))
+    redeemed = int(-by.get("redeem", 0))
+    expired = int(-by.get("expire", 0))
+    daily = tables["daily"]
+    outstanding = int(daily["points_outstanding"].iloc[-1]) if len(daily) else 0
+    liability = float(daily["points_liability"].iloc[-1]) if len(daily) else 0.0
+    orders = _in_horizon(tables["orders"], horizon)
+    touches = _in_horizon(tables["touches"], horizon)
+    coupons = float(touches["coupon"].sum()) if "coupon" in touches else 0.0
+    reward_cost = float(_in_horizon(tables["redemptions"], horizon)["cost"].sum())
+    tier_discounts = max(0.0, float(orders["discount"].sum()) - coupons)
+    tiers = tables["tiers"]
+    members = int(ledger["customer_id"].nunique()) if len(ledger) else 0
+    mix: dict[str, int] = {}
+    if len(tiers):
+        last = tiers.sort_values("day", kind="stable").groupby("customer_id")["tier_to"].last()
+        mix = {str(k): int(v) for k, v in last.value_counts().items()}
+    if members:
+        mix = {
+            "member": members - sum(mix.values()) + mix.get("member", 0),
+            **{k: v for k, v in mix.items() if k != "member"},
+        }
+    return {
+        "members": members,
+        "points_issued": issued,
+        "points_redeemed": redeemed,
+        "points_expired": expired,
+        "points_outstanding": outstanding,
+        "points_liability": round(liability, 2),
+        "breakage": round(expired / (expired + redeemed), 4) if expired + redeemed else None,
+        "reward_cost": round(reward_cost, 2),
+        "tier_discounts": round(tier_discounts, 2),
+        "program_cost": round(reward_cost + tier_discounts, 2),
+        "tier_moves_up": _moves(tiers, sc, up=True),
+        "tier_moves_down": _moves(tiers, sc, up=False),
+        "tier_mix": mix,
+    }
+
+
+def _moves(tiers: pd.DataFrame, sc: Scenario, up: bool) -> int:
+    """Tier changes up (or down) the program's ladder."""
+    if not len(tiers) or sc.loyalty is None:
+        return 0
+    rank = {sc.loyalty.base_tier: 0, **{t.name: i + 1 for i, t in enumerate(sc.loyalty.tiers)}}
+    a, b = tiers["tier_from"].map(rank), tiers["tier_to"].map(rank)
+    return int((b > a).sum() if up else (b < a).sum())
+
+
+def _outreach_summary(tables: dict[str, pd.DataFrame], horizon: int) -> dict:
+    """Messages and what they did; surveys and what they say (NPS = % 9-10 − % 0-6)."""
+    touches = _in_horizon(tables["touches"], horizon)
+    orders = _in_horizon(tables["orders"], horizon)
+    surveys = _in_horizon(tables["surveys"], horizon)
+    invited = _in_horizon(tables["survey_invitations"], horizon)
+    nps = surveys[surveys["kind"] == "nps"]["score"]
+    customers = tables["customers"]
+    return {
+        "messages": len(touches),
+        "outreach_cost": round(float(touches["cost"].sum()), 2),
+        "coupon_cost": round(float(touches["coupon"].sum()), 2) if "coupon" in touches else 0.0,
+        "triggered_orders": int((orders["triggered_by"] != "").sum())
+        if "triggered_by" in orders
+        else 0,
+        "opted_out": int(customers["opted_out"].sum()) if "opted_out" in customers else 0,
+        "won_back": int((customers["times_won_back"] > 0).sum())
+        if "times_won_back" in customers
+        else 0,
+        "survey_response_rate": round(float(invited["responded"].mean()), 4)
+        if len(invited)
+        else None,
+        "nps": round(float(((nps >= 9).mean() - (nps <= 6).mean()) * 100), 1) if len(nps) else None,
     }

@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.special import hyp2f1
+from worlds import pure
 
 import sim
 from sim.scenario import Scenario
@@ -35,14 +36,8 @@ def table_hashes(result: sim.Result) -> dict[str, str]:
 
 
 def small(path: Path = COFFEE, **changes) -> Scenario:
-    base = sim.load_scenario(path).model_dump()
-    for key, value in changes.items():
-        target = base
-        *parents, leaf = key.split("__")
-        for p in parents:
-            target = target[p]
-        target[leaf] = value
-    return Scenario.model_validate(base)
+    """The scenario with its acting sections off (a pure BG/NBD or contract world)."""
+    return pure(path, **changes)
 
 
 # ----------------------------------------------------------------- reproducibility
@@ -93,7 +88,7 @@ def test_same_seed_same_tables_across_processes(path):
 
 def test_settled_path_equals_per_order_reference():
     """The batch-settled shopper draws the same numbers as the one-yield-per-order one."""
-    sc = sim.load_scenario(COFFEE)
+    sc = small()
     fast = sim.run(sc, seed=11, customers=600, days=200, settle=True)
     slow = sim.run(sc, seed=11, customers=600, days=200, settle=False)
     assert table_hashes(fast) == table_hashes(slow)
@@ -267,7 +262,7 @@ def test_all_contract_tables_are_present():
 
 def test_repeat_purchases_match_btyd_expectation_per_customer():
     """Pure BG/NBD: E[X(T) | λ, p] = (1 − exp(−λpT)) / p, summed over customers."""
-    r = sim.run(COFFEE, seed=21, customers=6000, days=365)
+    r = sim.run(small(), seed=21, customers=6000, days=365)
     cust = r["customers"]
     counts = r["orders"].groupby("customer_id").size().reindex(cust["customer_id"]) - 1
     T = 365 - cust["signup_day"].to_numpy()

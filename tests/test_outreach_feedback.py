@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from worlds import pure
 
 import sim
 from sim.scenario import Scenario, ScenarioError, parse_scenario
@@ -32,7 +33,7 @@ def world(
     fatigue: dict | None = None,
     service: dict | None = None,
 ) -> Scenario:
-    data = sim.load_scenario(COFFEE).model_dump()
+    data = pure(COFFEE).model_dump()
     data["outreach"] = {"triggers": triggers, **({"fatigue": fatigue} if fatigue else {})}
     data["surveys"] = surveys if surveys is not None else {}
     data["service"] = service

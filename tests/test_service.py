@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from worlds import pure
 
 import sim
 from sim.scenario import Scenario, ScenarioError, parse_scenario
@@ -19,9 +20,8 @@ COFFEE = ROOT / "scenarios" / "coffee_chain.yaml"
 
 
 def coffee(**sections) -> Scenario:
-    data = sim.load_scenario(COFFEE).model_dump()
-    data.update(sections)
-    return Scenario.model_validate(data)
+    """The coffee chain with only the given sections on."""
+    return pure(COFFEE, **sections)
 
 
 def erlang_c_wait(lam: float, mu: float, c: int) -> float:
