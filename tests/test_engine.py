@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 COFFEE = ROOT / "scenarios" / "coffee_chain.yaml"
 B2B = ROOT / "scenarios" / "b2b_contracts.yaml"
 TELECOM = ROOT / "scenarios" / "telecom_service.yaml"
+ONLINE = ROOT / "scenarios" / "online_store.yaml"
 
 
 def table_hashes(result: sim.Result) -> dict[str, str]:
@@ -157,7 +158,9 @@ def check_invariants(r: sim.Result) -> None:
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
-@pytest.mark.parametrize("path", [COFFEE, B2B, TELECOM], ids=["coffee", "b2b", "telecom"])
+@pytest.mark.parametrize(
+    "path", [COFFEE, B2B, TELECOM, ONLINE], ids=["coffee", "b2b", "telecom", "online"]
+)
 def test_invariants(path, seed):
     check_invariants(sim.run(path, seed=seed, customers=300, days=200))
 

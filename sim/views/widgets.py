@@ -116,11 +116,17 @@ class RunPanel:
     """Sliders for some scenario fields, a Run button, the daily chart and the summary.
 
     `panel.run_with(values)` is the callback as a plain method: tests call it directly or
-    set a slider and call `panel.button.click()`.
+    set a slider and call `panel.button.click()`. `start` sets sliders away from the
+    scenario's own values (e.g. a smaller population, so that a run takes about a second).
     """
 
     def __init__(
-        self, scenario: Scenario, levers: list[Lever], seed: int = 7, show_baseline: bool = True
+        self,
+        scenario: Scenario,
+        levers: list[Lever],
+        seed: int = 7,
+        show_baseline: bool = True,
+        start: dict[str, float] | None = None,
     ) -> None:
         self.scenario = scenario
         self.levers = levers
@@ -128,6 +134,8 @@ class RunPanel:
         self.sliders: dict[str, w.Widget] = {}
         for lv in levers:
             _, value = _field(scenario, lv.path)
+            value = (start or {}).get(lv.path, value)
+            value = (start or {}).get(lv.path, value)
             cls = w.IntSlider if lv.integer else w.FloatSlider
             slider = cls(
                 value=value,

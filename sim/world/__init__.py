@@ -283,6 +283,15 @@ class World:
         self.sat[c] = min(1.0, max(0.0, current + delta))
         self.sat_time[c] = time
 
+    def move_satisfaction_many(self, cs: np.ndarray, delta: float, time: float) -> None:
+        """move_satisfaction for many customers at once."""
+        if self._decay:
+            for c in cs:
+                self.move_satisfaction(int(c), delta, time)
+            return
+        self.sat[cs] = np.clip(self.sat[cs] + delta, 0.0, 1.0)
+        self.sat_time[cs] = time
+
     def churn(self, c: int, time: float) -> None:
         self.churn_time[c] = time
 

@@ -8,7 +8,6 @@ that waste is part of what the trainee should notice.
 from __future__ import annotations
 
 import math
-from collections import deque
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -22,18 +21,27 @@ if TYPE_CHECKING:
 
 
 class Outbox:
-    """Sends messages to customers and keeps the touches and fatigue state."""
+    """Sends messages to customers and keeps the touches and fatigue state.
+
+    A trigger's messages of the day go out as one batch: the draws for opening, fatigue
+    and conversion come from the outreach stream in one vector, so a weekly newsletter to
+    every customer costs microseconds per message, not a Python call each.
+    """
 
     def __init__(self, world: World, outreach: Outreach) -> None:
         self.world = world
         self.outreach = outreach
         n = len(world.pop)
         self.opted_out = np.zeros(n, dtype=bool)
-        self.recent: dict[int, deque] = {}
-        self.touches: list[tuple] = []
+        # the times of each customer's last (max_messages + 1) messages, a ring per row
+        self.slots = outreach.fatigue.max_messages + 1
+        self.sent_at = np.full((n, self.slots), -np.inf)
+        self.ring = np.zeros(n, dtype=np.int64)
+        self.touches: list[tuple[np.ndarray, ...]] = []
         self.trigger_names = [t.name for t in outreach.triggers]
         channels = list(world.scenario.population.channel_mix)
-        self.preferred = [channels[k] for k in world.pop.channel]
+        self.preferred = np.array([channels[k] for k in world.pop.channel], dtype=object)
+        self.rng = world.subsystem_rng("outreach")
 
     def process(self, env: simpy.Environment):
         """Each day at the send hour, from the start date on, evaluate every trigger."""
@@ -45,8 +53,9 @@ class Outbox:
         day = 0
         while True:
             for k, trigger in enumerate(self.outreach.triggers):
-                for c in self.targets(trigger, day):
-                    self.send(int(c), k, trigger)
+                targets = self.targets(trigger, day)
+                if len(targets):
+                    self.send(targets, k, trigger)
             day += 1
             yield env.timeout(1.0)
 
@@ -77,49 +86,55 @@ class Outbox:
                 hit &= w.pop.dominant_need == NEEDS.index(trigger.segment)
         return np.flatnonzero(hit & reachable)
 
-    def send(self, c: int, k: int, trigger: Trigger) -> None:
-        """One message to customer c: cost, fatigue, opened, and perhaps an order."""
+    def send(self, c: np.ndarray, k: int, trigger: Trigger) -> None:
+        """Today's messages of one trigger to customers `c`: cost, fatigue, opened, and
+        perhaps an order (or a return, for a win-back offer)."""
         w = self.world
         o = self.outreach
         now = w.env.now
         channel = o.channels[trigger.channel]
-        rng = w.outreach_rng(c)
-        recent = self.recent.setdefault(c, deque())
-        recent.append(now)
-        while recent and recent[0] <= now - o.fatigue.window_days:
-            recent.popleft()
-        opted_out = False
-        excess = len(recent) - o.fatigue.max_messages
-        u_fatigue, u_open, u_convert = rng.random(3)
-        if excess > 0:
-            w.move_satisfaction(c, -o.fatigue.satisfaction_drop, now)
-            opted_out = bool(u_fatigue < o.fatigue.opt_out_prob)
-            self.opted_out[c] = opted_out
-        boost = o.preferred_channel_boost if self.preferred[c] == trigger.channel else 1.0
-        opened = bool(u_open < min(1.0, channel.open_rate * boost))
-        converted = False
-        if opened:
-            if trigger.satisfaction_lift and not w.churned(c):
-                w.move_satisfaction(c, trigger.satisfaction_lift, now)
-            price = w.pop.needs[c, 0]
-            p = min(1.0, trigger.conversion * (1 + o.coupon_sensitivity * trigger.coupon * price))
-            if u_convert < p:
-                if not w.churned(c):
-                    converted = True
-                    w.env.process(w.triggered_order(c, k + 1, rng))
-                elif trigger.kind == "winback":
-                    converted = True
-                    w.win_back(c)
+        n = len(c)
+        u_fatigue, u_open, u_convert = self.rng.random((3, n))
+        # fatigue: this message and the last max_messages all fall inside the window
+        self.sent_at[c, self.ring[c] % self.slots] = now
+        self.ring[c] += 1
+        too_many = (self.sent_at[c] > now - o.fatigue.window_days).all(axis=1)
+        opted = too_many & (u_fatigue < o.fatigue.opt_out_prob)
+        self.opted_out[c[opted]] = True
+        if too_many.any():
+            w.move_satisfaction_many(c[too_many], -o.fatigue.satisfaction_drop, now)
+        rate = np.where(
+            self.preferred[c] == trigger.channel,
+            min(1.0, channel.open_rate * o.preferred_channel_boost),
+            channel.open_rate,
+        )
+        rate = np.minimum(rate, 1.0)
+        opened = u_open < rate
+        churned = ~np.isnan(w.churn_time[c])
+        if trigger.satisfaction_lift:
+            lift = c[opened & ~churned]
+            if len(lift):
+                w.move_satisfaction_many(lift, trigger.satisfaction_lift, now)
+        price = w.pop.needs[c, 0]
+        p = np.minimum(
+            1.0, trigger.conversion * (1 + o.coupon_sensitivity * trigger.coupon * price)
+        )
+        converts = opened & (u_convert < p)
+        converted = converts & (~churned | (trigger.kind == "winback"))
+        for cust, gone in zip(c[converted], churned[converted], strict=True):
+            cust = int(cust)
+            if gone:
+                w.win_back(cust)
+            else:
+                w.env.process(w.triggered_order(cust, k + 1, w.outreach_rng(cust)))
         self.touches.append(
             (
                 c,
-                now,
-                trigger.name,
-                trigger.channel,
-                channel.cost,
+                np.full(n, now),
+                np.full(n, k),
                 opened,
                 converted,
-                opted_out,
-                trigger.coupon if converted else 0.0,
+                opted,
+                np.where(converted, trigger.coupon, 0.0),
             )
         )

@@ -300,30 +300,56 @@ def _service_days(
 
 def _touches(world: World, origin: float) -> pd.DataFrame:
     """Messages sent and account-manager contacts, in time order."""
-    rows = list(world.outbox.touches) if world.outbox is not None else []
-    rows += [
-        (c, t, "account_review", "account_manager", 0.0, True, False, False, 0.0)
-        for c, t in world.contacts.rows
-    ]
-    cols = [
-        "customer_id",
-        "day",
-        "trigger",
-        "channel",
-        "cost",
-        "opened",
-        "converted",
-        "opted_out",
-        "coupon",
-    ]
-    if not rows:
+    parts = []
+    box = world.outbox
+    if box is not None and box.touches:
+        triggers = box.outreach.triggers
+        cols = [np.concatenate(col) for col in zip(*box.touches, strict=True)]
+        c, t, k, opened, converted, opted, coupon = cols
+        names = np.array([x.name for x in triggers], dtype=object)
+        channels = np.array([x.channel for x in triggers], dtype=object)
+        costs = np.array([box.outreach.channels[x.channel].cost for x in triggers])
+        k = k.astype(np.int64)
+        parts.append(
+            pd.DataFrame(
+                {
+                    "customer_id": c.astype(np.int64),
+                    "day": t,
+                    "trigger": names[k],
+                    "channel": channels[k],
+                    "cost": costs[k],
+                    "opened": opened.astype(bool),
+                    "converted": converted.astype(bool),
+                    "opted_out": opted.astype(bool),
+                    "coupon": coupon.astype(float),
+                }
+            )
+        )
+    if world.contacts.rows:
+        con = np.array(world.contacts.rows, dtype=float)
+        parts.append(
+            pd.DataFrame(
+                {
+                    "customer_id": con[:, 0].astype(np.int64),
+                    "day": con[:, 1],
+                    "trigger": "account_review",
+                    "channel": "account_manager",
+                    "cost": 0.0,
+                    "opened": True,
+                    "converted": False,
+                    "opted_out": False,
+                    "coupon": 0.0,
+                }
+            )
+        )
+    if not parts:
         return _empty(EMPTY_TABLES["touches"])
-    df = pd.DataFrame(rows, columns=cols)
-    df["customer_id"] = df["customer_id"].astype(np.int64) + 1
-    df["day"] = df["day"].astype(float) - origin
+    df = pd.concat(parts, ignore_index=True)
+    df["customer_id"] += 1
+    df["day"] -= origin
     df = df.sort_values(["day", "customer_id"], kind="stable").reset_index(drop=True)
     df.insert(0, "touch_id", np.arange(1, len(df) + 1, dtype=np.int64))
-    return df
+    return df.astype({"trigger": "str", "channel": "str"})
 
 
 def _surveys(desk, origin: float) -> tuple[pd.DataFrame, pd.DataFrame]:
