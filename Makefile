@@ -30,6 +30,7 @@ test: lint
 
 bench: $(STAMP)
 	$(PY) benchmarks/run.py
+	$(PY) benchmarks/analytics.py
 
 datasets: $(STAMP)
 	$(PY) -m sim run scenarios/coffee_chain.yaml --out datasets/coffee_chain --seed 7 --customers 2000 --days 365 --csv-only --force

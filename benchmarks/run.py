@@ -27,6 +27,11 @@ import sim
 
 customers, days, settle = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3] == "1"
 scenario = sim.load_scenario(sys.argv[4])
+if sys.argv[5] == "pure":  # the sections off: the customers alone (a pure BG/NBD world)
+    data = scenario.model_dump()
+    for key in ("loyalty", "service", "outreach", "surveys", "shocks"):
+        data[key] = None
+    scenario = sim.Scenario.model_validate(data)
 t0 = time.perf_counter()
 result = sim.run(scenario, seed=7, customers=customers, days=days, progress=False,
                  settle=None if settle else False)
@@ -55,7 +60,7 @@ print(json.dumps(dict(customers=n_customers, orders=n_orders, wall=wall, peak_mb
 """
 
 
-def measure(customers: int, days: int, settle: bool, scenario: Path) -> dict:
+def measure(customers: int, days: int, settle: bool, scenario: Path, world: str) -> dict:
     out = subprocess.run(
         [
             sys.executable,
@@ -65,6 +70,7 @@ def measure(customers: int, days: int, settle: bool, scenario: Path) -> dict:
             str(days),
             "1" if settle else "0",
             str(scenario),
+            world,
         ],
         capture_output=True,
         text=True,
@@ -81,26 +87,33 @@ def main() -> int:
     scenario = ROOT / "scenarios" / "coffee_chain.yaml"
     sizes = [5_000] if args.quick else [5_000, 10_000, 100_000]
     targets = {5_000: "< 1 s", 100_000: "< 30 s, < 2 GB"}
-    print("coffee chain, 365 days, seed 7; one fresh process per row\n")
+    print("coffee chain, 365 days, seed 7; one fresh process per row")
+    print("pure = the customers alone (sections off); full = loyalty, desk, outreach, surveys")
+    print("and the shock on, as shipped (every order goes through SimPy and the rules engine)\n")
     header = (
-        f"{'initial':>8} {'path':>9} {'customers':>9} {'orders':>9} {'wall s':>7} "
+        f"{'world':>5} {'initial':>8} {'path':>9} {'customers':>9} {'orders':>9} {'wall s':>7} "
         f"{'peak MB':>8} {'orders/s':>10} {'bare/s':>10} {'ratio':>6}  target"
     )
     print(header)
     print("-" * len(header))
-    for size in sizes:
-        for settle in (True, False):
-            if not settle and size > 10_000:
-                continue  # the per-order reference path is for comparison at small sizes
-            m = measure(size, 365, settle, scenario)
-            ours = m["orders"] / m["wall"]
-            bare = m["orders"] / m["bare_wall"]
-            print(
-                f"{size:>8,} {'settled' if settle else 'per-order':>9} {m['customers']:>9,} "
-                f"{m['orders']:>9,} {m['wall']:>7.2f} {m['peak_mb']:>8.0f} {ours:>10,.0f} "
-                f"{bare:>10,.0f} {ours / bare:>6.2f}  {targets.get(size, '') if settle else ''}",
-                flush=True,
-            )
+    rows = [
+        ("pure", size, settle)
+        for size in sizes
+        for settle in (True, False)
+        if settle or size <= 10_000
+    ]
+    rows += [("full", size, False) for size in sizes if size <= 10_000]
+    for world, size, settle in rows:
+        m = measure(size, 365, settle, scenario, world)
+        ours = m["orders"] / m["wall"]
+        bare = m["orders"] / m["bare_wall"]
+        target = targets.get(size, "") if settle else ""
+        print(
+            f"{world:>5} {size:>8,} {'settled' if settle else 'per-order':>9} "
+            f"{m['customers']:>9,} {m['orders']:>9,} {m['wall']:>7.2f} {m['peak_mb']:>8.0f} "
+            f"{ours:>10,.0f} {bare:>10,.0f} {ours / bare:>6.2f}  {target}",
+            flush=True,
+        )
     print(
         "\nratio = our orders per second / a bare SimPy loop's timeouts per second, both "
         "measured in the same process; wall includes building every table and the "
