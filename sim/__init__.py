@@ -6,9 +6,18 @@
 >>> result.tables["orders"].head()
 """
 
+from sim.experiments import compare
 from sim.result import Result
 from sim.runner import run
 from sim.scenario import Scenario, ScenarioError, load_scenario, parse_scenario
 
-__all__ = ["Result", "Scenario", "ScenarioError", "load_scenario", "parse_scenario", "run"]
+__all__ = [
+    "Result",
+    "Scenario",
+    "ScenarioError",
+    "compare",
+    "load_scenario",
+    "parse_scenario",
+    "run",
+]
 __version__ = "0.1.0"

@@ -43,6 +43,24 @@ def _parser() -> argparse.ArgumentParser:
     rp_play.add_argument("--lang", choices=["en", "zh"], default="en", help="language shown")
     rp_play.add_argument("--seed", type=int, default=0, help="seed for the sudden variables")
 
+    cmp = sub.add_parser("compare", help="compare variants over replications, write a report")
+    cmp.add_argument("scenario", help="base scenario YAML file")
+    cmp.add_argument(
+        "--variant",
+        action="append",
+        required=True,
+        metavar="NAME=FILE",
+        help="a partial scenario deep-merged over the base (repeat for several)",
+    )
+    cmp.add_argument("--replications", type=int, default=10, help="runs per variant (10)")
+    cmp.add_argument("--report", metavar="FILE.html", help="write the HTML report here")
+    cmp.add_argument("--out", metavar="DIR", help="keep one file per finished run (resumable)")
+    cmp.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler, e.g. tcp://h:8786")
+    cmp.add_argument("--workers", type=int, help="local processes (default: one per core)")
+    cmp.add_argument("--seed", type=int, help="root seed (default: the scenario's)")
+    cmp.add_argument("--customers", type=int, help="initial customers (scales acquisitions)")
+    cmp.add_argument("--days", type=int, help="horizon in days")
+    cmp.add_argument("--quiet", action="store_true", help="no progress bar")
     return parser
 
 
@@ -125,6 +143,10 @@ def main(argv: list[str] | None = None) -> int:
             if args.roleplay_command == "lint":
                 return lint_command(args.files)
             return play_command(args.file, lang=args.lang, seed=args.seed)
+        if args.command == "compare":
+            from sim.experiments.command import compare_command
+
+            return compare_command(args)
     except ScenarioError as exc:
         return _fail(exc.report())
     except KeyboardInterrupt:

@@ -115,7 +115,7 @@ def _summarise(result: Result) -> dict:
     still = at_start & ~(churn < horizon)
     revenue = float(in_h["net_amount"].sum())
     n_orders = len(in_h)
-    return {
+    summary = {
         "scenario": sc.name,
         "seed": result.seed,
         "setting": sc.setting.kind,
@@ -136,10 +136,25 @@ def _summarise(result: Result) -> dict:
         **_service_summary(result.tables, horizon),
         **_loyalty_summary(result.tables, horizon, sc),
         **_outreach_summary(result.tables, horizon),
+        "margin_after_costs": None,  # filled below
         "mean_satisfaction_end": round(float(np.mean(customers["true_satisfaction_end"])), 4)
         if len(customers)
         else None,
     }
+    summary["margin_after_costs"] = _margin_after_costs(summary)
+    return summary
+
+
+def _margin_after_costs(summary: dict) -> float:
+    """Gross margin (on net amounts: discounts and coupons are already in it) less what
+    rewards, messages and the desk cost."""
+    return round(
+        summary["gross_margin"]
+        - (summary.get("reward_cost") or 0.0)
+        - (summary.get("outreach_cost") or 0.0)
+        - (summary.get("service_cost") or 0.0),
+        2,
+    )
 
 
 def _service_summary(tables: dict[str, pd.DataFrame], horizon: int) -> dict:

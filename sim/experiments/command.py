@@ -1,0 +1,141 @@
+"""`python -m sim compare`: parse NAME=FILE variants, run the comparison, print, report.
+
+Bad input (a NAME=FILE without '=', a missing file, an invalid merged variant, a report
+folder that does not exist) exits 2 with a short message and no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from sim.experiments.design import read_variant
+
+# Metrics printed on the terminal; the report and --out hold them all.
+HEADLINE = [
+    "retention",
+    "active_at_end",
+    "revenue",
+    "margin_after_program",
+    "points_issued",
+    "points_liability",
+    "breakage",
+]
+
+
+class UsageError(Exception):
+    """A command-line argument that cannot be used as given."""
+
+
+def parse_variant_args(specs: list[str]) -> dict[str, Path]:
+    """['no_program=path.yaml', ...] -> {'no_program': Path('path.yaml')}, checked."""
+    out: dict[str, Path] = {}
+    for spec in specs:
+        name, sep, file = spec.partition("=")
+        name, file = name.strip(), file.strip()
+        if not sep or not name or not file:
+            raise UsageError(
+                f"--variant {spec!r}: expected NAME=FILE, "
+                "e.g. --variant no_program=scenarios/variants/no_program.yaml"
+            )
+        if name == "baseline":
+            raise UsageError("--variant: 'baseline' names the base scenario; choose another NAME")
+        if name in out:
+            raise UsageError(f"--variant: the name {name!r} is given twice; names must differ")
+        out[name] = Path(file)
+    return out
+
+
+def _check(args: argparse.Namespace) -> None:
+    if args.replications < 2:
+        raise UsageError(
+            f"--replications: expected at least 2 (a confidence interval needs two), "
+            f"found {args.replications}"
+        )
+    if args.workers is not None and args.workers < 1:
+        raise UsageError(f"--workers: expected at least 1, found {args.workers}")
+    if args.workers is not None and args.scheduler:
+        raise UsageError("--workers and --scheduler: give one (Dask sets its own workers)")
+    for flag, value, low, high in (
+        ("--customers", args.customers, 0, 5_000_000),
+        ("--days", args.days, 1, 3650),
+        ("--seed", args.seed, 0, 2**63 - 1),
+    ):
+        if value is not None and not low <= value <= high:
+            raise UsageError(
+                f"{flag}: expected a whole number from {low:,} to {high:,}, found {value:,}"
+            )
+    if args.report:
+        folder = Path(args.report).resolve().parent
+        if not folder.is_dir():
+            raise UsageError(f"--report {args.report}: there is no folder {folder}")
+    if args.out and Path(args.out).exists() and not Path(args.out).is_dir():
+        raise UsageError(f"--out {args.out}: exists and is not a folder")
+
+
+def compare_command(args: argparse.Namespace) -> int:
+    """Run `python -m sim compare` from parsed arguments; return the exit code."""
+    from sim.experiments.compare import compare
+    from sim.scenario import load_scenario
+
+    try:
+        _check(args)
+        files = parse_variant_args(args.variant)
+    except UsageError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    base = load_scenario(args.scenario)
+    variants = {name: read_variant(path, name) for name, path in files.items()}
+    executor = args.scheduler or args.workers
+    try:
+        cmp = compare(
+            base,
+            variants,
+            replications=args.replications,
+            seed=args.seed,
+            executor=executor,
+            customers=args.customers,
+            days=args.days,
+            out=args.out,
+            progress=not args.quiet,
+        )
+    except (OSError, TimeoutError) as exc:
+        if args.scheduler:
+            print(f"--scheduler {args.scheduler}: cannot reach it ({exc})", file=sys.stderr)
+            return 2
+        raise
+    except KeyboardInterrupt:
+        kept = f"; finished runs are kept in {args.out}: run the same command to resume"
+        print("interrupted" + (kept if args.out else ""), file=sys.stderr)
+        return 130
+    print(headline_text(cmp))
+    if args.report:
+        path = cmp.to_html(args.report)
+        print(f"report: {path}")
+    return 0
+
+
+def headline_text(cmp) -> str:
+    """A few lines per variant: difference against the baseline with its 95% CI."""
+    t = cmp.table
+    lines = [
+        f"{cmp.scenario.name}: {cmp.replications} replications per variant, seed {cmp.seed}; "
+        "difference vs baseline [95% CI]  (* = CI excludes 0)"
+    ]
+    for name in cmp.variants:
+        lines.append(f"  {name}")
+        rows = t[(t["variant"] == name) & t["metric"].isin(HEADLINE)]
+        for _, r in rows.set_index("metric").reindex(HEADLINE).dropna(how="all").iterrows():
+            star = "*" if r["significant"] else " "
+            lines.append(
+                f"    {star} {r.name:<22} {_num(r['difference']):>14}  "
+                f"[{_num(r['ci_low'])}, {_num(r['ci_high'])}]"
+            )
+    return "\n".join(lines)
+
+
+def _num(x: float) -> str:
+    if x != x:  # NaN
+        return "–"
+    return f"{x:+,.4f}" if abs(x) < 10 else f"{x:+,.0f}"

@@ -1,0 +1,199 @@
+"""Variants and grid points: partial scenarios deep-merged over a base, then validated.
+
+A variant file holds only what differs from the base scenario. Merging rules: mappings
+merge key by key, recursively; lists and plain values replace; `null` replaces too (so
+`loyalty: null` switches the program off); a mapping whose `kind` changes replaces the
+old mapping whole (a contractual setting does not inherit non-contractual keys).
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from pydantic import ValidationError
+
+from sim.scenario import (
+    Problem,
+    Scenario,
+    ScenarioError,
+    _bool_problems,
+    _problems_from,
+    _read_text,
+    _read_yaml,
+)
+
+
+def deep_merge(base: Any, patch: Any) -> Any:
+    """`patch` laid over `base`: mappings merge recursively; anything else replaces."""
+    if not isinstance(base, Mapping) or not isinstance(patch, Mapping):
+        return copy.deepcopy(patch)
+    if "kind" in patch and patch.get("kind") != base.get("kind"):
+        return copy.deepcopy(dict(patch))
+    out = {k: copy.deepcopy(v) for k, v in base.items()}
+    for key, value in patch.items():
+        out[key] = deep_merge(out[key], value) if key in out else copy.deepcopy(value)
+    return out
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A named partial scenario and where it came from (a file, or 'python')."""
+
+    name: str
+    patch: dict[str, Any]
+    source: str = "python"
+    lines: dict[tuple, int] | None = None
+
+
+def read_variant(path: str | Path, name: str | None = None) -> Variant:
+    """Read a variant file (a partial scenario); raise ScenarioError naming file and line."""
+    path = Path(path)
+    source = str(path)
+    text = _read_text(path)
+    data, lines, problems, root_line = _read_yaml(text, source)
+    if data is None:
+        data = {}  # an empty variant is the base itself
+    if not isinstance(data, dict):
+        found = "a list" if isinstance(data, list) else "a single value"
+        raise ScenarioError(
+            [
+                Problem(
+                    "",
+                    root_line,
+                    "a partial scenario: a mapping of the keys that differ (loyalty: ...)",
+                    found,
+                    "write only the sections that change, e.g. 'loyalty: null'",
+                )
+            ],
+            source,
+        )
+    if problems:
+        raise ScenarioError(problems, source)
+    return Variant(name or path.stem, data, source, lines)
+
+
+def build_variant(base: Scenario, variant: Variant) -> Scenario:
+    """The full scenario of `variant` over `base`; ScenarioError names the variant's file."""
+    merged = deep_merge(base.model_dump(), variant.patch)
+    return _validate(merged, variant.source, variant.lines or {}, variant.patch)
+
+
+def _validate(
+    data: dict[str, Any], source: str, lines: dict[tuple, int], patch: dict[str, Any]
+) -> Scenario:
+    problems = _bool_problems(patch, Scenario, (), lines)
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as err:
+        raise ScenarioError(problems + _problems_from(err, lines), source) from None
+    if problems:
+        raise ScenarioError(problems, source)
+    return scenario
+
+
+def as_variant(name: str, spec: Any) -> Variant | Scenario:
+    """A variant from what a caller passed: a file path, a partial dict, or a Scenario."""
+    if isinstance(spec, Scenario | Variant):
+        return spec
+    if isinstance(spec, str | Path):
+        return read_variant(spec, name)
+    if isinstance(spec, Mapping):
+        return Variant(name, dict(spec), source=f"variant {name!r}")
+    raise TypeError(
+        f"variant {name!r}: expected a file path, a dict or a Scenario, got {type(spec).__name__}"
+    )
+
+
+def resolve_variants(base: Scenario, variants: Mapping[str, Any]) -> dict[str, Scenario]:
+    """Every variant as a validated full Scenario, in the caller's order."""
+    out = {}
+    for name, spec in variants.items():
+        v = as_variant(name, spec)
+        out[name] = v if isinstance(v, Scenario) else build_variant(base, v)
+    return out
+
+
+# ----------------------------------------------------------------- dotted paths
+
+_PATH = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*|\[\d+\])*")
+_TOKEN = re.compile(r"([A-Za-z_]\w*)|\[(\d+)\]")
+
+
+def parse_path(path: str) -> list[str | int]:
+    """'loyalty.tiers[1].threshold' -> ['loyalty', 'tiers', 1, 'threshold']."""
+    if not _PATH.fullmatch(path):
+        raise ValueError(f"{path!r}: expected a path like 'loyalty.tiers[1].threshold'")
+    return [m.group(1) or int(m.group(2)) for m in _TOKEN.finditer(path)]
+
+
+def set_path(data: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
+    """A copy of nested `data` with the value at a dotted path (list indices allowed) set."""
+    out = copy.deepcopy(data)
+    parts = parse_path(path)
+    target: Any = out
+    for i, part in enumerate(parts[:-1]):
+        try:
+            target = target[part]
+        except (KeyError, IndexError, TypeError):
+            where = _render(parts[: i + 1])
+            raise ScenarioError(
+                [Problem(path, None, "a path that exists in the scenario", f"nothing at {where}")],
+                "sweep",
+            ) from None
+    leaf = parts[-1]
+    exists = (isinstance(target, dict) and leaf in target) or (
+        isinstance(target, list) and isinstance(leaf, int) and -len(target) <= leaf < len(target)
+    )
+    if not exists:
+        raise ScenarioError(
+            [Problem(path, None, "a path that exists in the scenario", "no such field")],
+            "sweep",
+        )
+    target[leaf] = value
+    return out
+
+
+def get_path(data: Any, path: str) -> Any:
+    """The value at a dotted path of nested dicts and lists."""
+    for part in parse_path(path):
+        data = data[part]
+    return data
+
+
+def with_values(base: Scenario, values: Mapping[str, Any], source: str = "sweep") -> Scenario:
+    """A validated copy of `base` with each dotted path set (one grid point of a sweep)."""
+    data = base.model_dump()
+    for path, value in values.items():
+        data = set_path(data, path, value)
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as err:
+        raise ScenarioError(_problems_from(err), source) from None
+
+
+def _render(parts: list[str | int]) -> str:
+    out = ""
+    for p in parts:
+        out += f"[{p}]" if isinstance(p, int) else ("." if out else "") + p
+    return out
+
+
+# ---------------------------------------------------------------- seeds (CRN)
+
+
+def replication_seeds(seed: int, replications: int) -> list[int]:
+    """The world seed of each replication: SeedSequence(seed).spawn(n), one 63-bit word each.
+
+    Every variant and grid point uses the same list, so replication k of each sees the
+    same customers (common random numbers) and paired differences are tight.
+    """
+    if replications < 1:
+        raise ValueError(f"replications: expected at least 1, found {replications}")
+    children = np.random.SeedSequence(int(seed)).spawn(int(replications))
+    return [int(c.generate_state(1, dtype=np.uint64)[0] >> np.uint64(1)) for c in children]

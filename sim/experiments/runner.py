@@ -1,0 +1,204 @@
+"""Executors: run many (scenario, seed) tasks in-process, on local processes or on Dask.
+
+Each task is independent and returns a flat dict of metrics, so the results do not depend
+on which executor ran them or in which order they finished. With a RunStore, finished
+runs are written as they arrive and reused on the next call.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import hashlib
+import json
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from tqdm.auto import tqdm
+
+from sim.experiments.metrics import run_metrics
+from sim.experiments.store import RunStore
+from sim.scenario import Scenario
+
+# What `executor=` accepts: None/"processes" (local processes, all cores), "serial"
+# (in this process), an int (that many local processes), a Dask scheduler address, a
+# dask.distributed.Client, or any concurrent.futures.Executor.
+ExecutorSpec = Any
+
+
+@dataclass(frozen=True)
+class Task:
+    """One simulation: a label (variant or grid point), its replication and seed."""
+
+    label: str
+    replication: int
+    seed: int
+    scenario: Scenario
+    customers: int | None = None
+    days: int | None = None
+
+    def fingerprint(self) -> str:
+        """A hash of everything that decides this run's outcome."""
+        payload = {
+            "scenario": self.scenario.model_dump(mode="json"),
+            "seed": self.seed,
+            "customers": self.customers,
+            "days": self.days,
+        }
+        text = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def run_task(task: Task) -> dict[str, float]:
+    """Simulate one task and return its metrics (runs in whichever worker got it)."""
+    from sim.runner import run
+
+    result = run(
+        task.scenario, seed=task.seed, customers=task.customers, days=task.days, progress=False
+    )
+    return run_metrics(result)
+
+
+@dataclass
+class Outcome:
+    """Metrics of every task in the order asked, and how many were computed or reused."""
+
+    metrics: list[dict[str, float]]
+    computed: int
+    reused: int
+
+
+def execute(
+    tasks: Sequence[Task],
+    executor: ExecutorSpec = None,
+    store: RunStore | None = None,
+    progress: bool = True,
+    desc: str = "runs",
+) -> Outcome:
+    """Run every task not already in `store`; save each as it finishes."""
+    results: dict[int, dict[str, float]] = {}
+    prints = [t.fingerprint() for t in tasks] if store is not None else []
+    if store is not None:
+        for i, task in enumerate(tasks):
+            found = store.load(task.label, task.replication, prints[i])
+            if found is not None:
+                results[i] = found
+    pending = [i for i in range(len(tasks)) if i not in results]
+    bar = tqdm(total=len(tasks), initial=len(results), desc=desc, disable=not progress)
+    try:
+        for i, metrics in _dispatch([tasks[i] for i in pending], pending, executor):
+            results[i] = metrics
+            if store is not None:
+                t = tasks[i]
+                record = {
+                    "label": t.label,
+                    "replication": t.replication,
+                    "seed": t.seed,
+                    "fingerprint": prints[i],
+                    "metrics": metrics,
+                }
+                store.save(t.label, t.replication, record)
+            bar.update(1)
+    finally:
+        bar.close()
+    return Outcome([results[i] for i in range(len(tasks))], len(pending), len(tasks) - len(pending))
+
+
+def _dispatch(
+    tasks: list[Task], ids: list[int], executor: ExecutorSpec
+) -> Iterator[tuple[int, dict[str, float]]]:
+    """(id, metrics) pairs as tasks finish, on the executor asked for."""
+    if not tasks:
+        return
+    if executor == "serial" or executor == 1:
+        for i, task in zip(ids, tasks, strict=True):
+            yield i, run_task(task)
+        return
+    if _is_dask(executor):
+        yield from _dask(tasks, ids, executor)
+        return
+    if isinstance(executor, cf.Executor):
+        yield from _futures(executor, tasks, ids, run_task)
+        return
+    if executor is None or executor == "processes" or isinstance(executor, int):
+        workers = executor if isinstance(executor, int) else default_workers()
+        workers = max(1, min(workers, len(tasks)))
+        if workers == 1:
+            yield from _dispatch(tasks, ids, "serial")
+            return
+        try:
+            with cf.ProcessPoolExecutor(workers, mp_context=_context()) as pool:
+                yield from _futures(pool, tasks, ids, run_task)
+        except cf.process.BrokenProcessPool as exc:
+            raise RuntimeError(
+                "a worker process stopped abruptly. In a script, put the code that runs "
+                "experiments under `if __name__ == '__main__':` (worker processes import "
+                "the script), or pass executor='serial'"
+            ) from exc
+        return
+    raise ValueError(
+        f"executor: expected None, 'processes', 'serial', a number of workers, a Dask "
+        f"scheduler address or client, or a concurrent.futures executor; found {executor!r}"
+    )
+
+
+def default_workers() -> int:
+    """Local processes by default: one per core this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS, Windows
+        return os.cpu_count() or 1
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """forkserver where there is one (safe with threads, workers start with sim imported)."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["sim.experiments.runner"])
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
+def _futures(
+    pool: cf.Executor, tasks: list[Task], ids: list[int], fn: Callable[[Task], dict]
+) -> Iterator[tuple[int, dict[str, float]]]:
+    futures = {pool.submit(fn, task): i for i, task in zip(ids, tasks, strict=True)}
+    try:
+        for future in cf.as_completed(futures):
+            yield futures[future], future.result()
+    finally:
+        for future in futures:
+            future.cancel()
+
+
+def _is_dask(executor: ExecutorSpec) -> bool:
+    if isinstance(executor, str) and executor not in ("serial", "processes"):
+        return True
+    return type(executor).__module__.split(".")[0] == "distributed"
+
+
+def _dask(
+    tasks: list[Task], ids: list[int], executor: ExecutorSpec
+) -> Iterator[tuple[int, dict[str, float]]]:
+    try:
+        from distributed import Client, as_completed
+    except ImportError:
+        raise RuntimeError(
+            "running on Dask needs dask.distributed: pip install 'dask[distributed]'"
+        ) from None
+    own = isinstance(executor, str)
+    client = Client(executor, timeout="20s") if own else executor
+    try:
+        futures = {
+            client.submit(run_task, task, pure=False): i for i, task in zip(ids, tasks, strict=True)
+        }
+        try:
+            for future in as_completed(futures):
+                yield futures[future], future.result()
+        finally:
+            client.cancel(list(futures))
+    finally:
+        if own:
+            client.close()
