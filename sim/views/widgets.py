@@ -135,7 +135,6 @@ class RunPanel:
         for lv in levers:
             _, value = _field(scenario, lv.path)
             value = (start or {}).get(lv.path, value)
-            value = (start or {}).get(lv.path, value)
             cls = w.IntSlider if lv.integer else w.FloatSlider
             slider = cls(
                 value=value,

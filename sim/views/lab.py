@@ -1,0 +1,487 @@
+"""The strategy lab: levers from the scenario schema, a Run button, results beside a baseline.
+
+Levers name scenario fields by path; list items are picked by name, e.g.
+``loyalty.rules[weekend_double].multiplier``. Bounds and help text come from the schema.
+Runs go through a `RunCache`, so an unchanged world is served from memory.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import json
+import re
+import time
+import typing
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+import ipywidgets as w
+import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
+from pydantic import BaseModel, ValidationError
+
+from sim.result import Result
+from sim.runner import run
+from sim.scenario import Scenario, ScenarioError
+from sim.views.fonts import use_cjk_fonts
+from sim.views.widgets import Lever
+
+_SEGMENT = re.compile(r"^(\w+)(?:\[([^\]]+)\])?$")
+
+
+@dataclass(frozen=True)
+class LeverSpec:
+    """Which scenario field to expose, under which heading, with optional slider bounds."""
+
+    group: str
+    path: str
+    minimum: float | None = None
+    maximum: float | None = None
+    step: float | None = None
+
+
+# The lab's levers: only paths and slider ranges; labels, help and limits come from the schema.
+LAB_LEVERS: tuple[LeverSpec, ...] = (
+    LeverSpec("Loyalty rules", "loyalty.rules[weekend_double].multiplier", 1, 4, 0.25),
+    LeverSpec("Loyalty rules", "loyalty.tiers[gold].threshold", 500, 5000, 100),
+    LeverSpec("Loyalty rules", "loyalty.expiry.months", 1, 36),
+    LeverSpec("Loyalty rules", "loyalty.rules[birthday].bonus", 0, 1000, 50),
+    LeverSpec("Outreach", "outreach.triggers[churn_warning].days", 7, 120, 1),
+    LeverSpec("Outreach", "outreach.triggers[monthly_offer].days", 7, 120, 1),
+    LeverSpec("Outreach", "outreach.fatigue.max_messages", 0, 12),
+    LeverSpec("Service", "service.l1_agents", 1, 10),
+    LeverSpec("Service", "service.hours_open", 4, 24, 1),
+    LeverSpec("Service", "service.policy.response_hours", 2, 96, 2),
+    LeverSpec("Win-back offer", "outreach.triggers[winback].days", 30, 240, 5),
+    LeverSpec("Win-back offer", "outreach.triggers[winback].coupon", 0, 60, 1),
+)
+
+
+# --------------------------------------------------------------------------- paths
+
+
+def _segments(path: str) -> list[tuple[str, str | None]]:
+    out = []
+    for part in path.split("."):
+        match = _SEGMENT.match(part)
+        if match is None:
+            raise KeyError(f"{path}: cannot read {part!r}")
+        out.append((match.group(1), match.group(2)))
+    return out
+
+
+def _item(items: list, key: str, path: str) -> Any:
+    """The list item whose name is `key` (models or dicts), or the item at index `key`."""
+    for item in items:
+        name = item.get("name") if isinstance(item, dict) else getattr(item, "name", None)
+        if name == key:
+            return item
+    if key.isdigit() and int(key) < len(items):
+        return items[int(key)]
+    raise KeyError(f"{path}: no item named {key!r}")
+
+
+def resolve(scenario: Scenario, path: str) -> tuple[Any, Any]:
+    """The pydantic FieldInfo and current value at `path`; KeyError when it is absent."""
+    node: Any = scenario
+    *parents, (leaf, leaf_key) = _segments(path)
+    for name, key in parents:
+        node = getattr(node, name, None)
+        if key is not None and node is not None:
+            node = _item(node, key, path)
+        if node is None:
+            raise KeyError(f"{path}: {name} is not in this scenario")
+    if leaf_key is not None or not isinstance(node, BaseModel):
+        raise KeyError(f"{path}: the last part must be a field")
+    fields = type(node).model_fields
+    if leaf not in fields:
+        raise KeyError(f"{path}: no field {leaf!r}")
+    return fields[leaf], getattr(node, leaf)
+
+
+def set_values(scenario: Scenario, values: dict[str, float]) -> Scenario:
+    """A validated copy of `scenario` with the values set (raises ValidationError if invalid)."""
+    data = scenario.model_dump()
+    for path, value in values.items():
+        node: Any = data
+        *parents, (leaf, _key) = _segments(path)
+        for name, key in parents:
+            node = node[name]
+            if key is not None:
+                node = _item(node, key, path)
+        node[leaf] = value
+    return Scenario.model_validate(data)
+
+
+def _limits(info: Any) -> tuple[float | None, float | None, bool]:
+    """Lower and upper bounds the schema sets (also inside `X | None`), and if lower is strict."""
+    found: list[Any] = list(info.metadata)
+    for arg in typing.get_args(info.annotation):
+        for extra in typing.get_args(arg)[1:]:
+            found += list(getattr(extra, "metadata", [extra]))
+    low = high = None
+    strict = False
+    for meta in found:
+        if getattr(meta, "ge", None) is not None:
+            low = meta.ge
+        if getattr(meta, "gt", None) is not None:
+            low, strict = meta.gt, True
+        if getattr(meta, "le", None) is not None:
+            high = meta.le
+    return low, high, strict
+
+
+def schema_lever(scenario: Scenario, spec: LeverSpec) -> Lever:
+    """A Lever for `spec.path`: bounds within the schema's limits, its description as help."""
+    info, value = resolve(scenario, spec.path)
+    integer = isinstance(value, int) and not isinstance(value, bool)
+    low, high, strict = _limits(info)
+    if low is not None and strict:
+        low = low + (1 if integer else 0.01)
+    floors = [v for v in (spec.minimum, low) if v is not None]
+    minimum = max(floors) if floors else 0
+    maximum = spec.maximum if spec.maximum is not None else max(4 * value, 1)
+    if high is not None:
+        maximum = min(maximum, high)
+    step = spec.step if spec.step is not None else (1 if integer else (maximum - minimum) / 100)
+    names = [key or name for name, key in _segments(spec.path)[-2:]]
+    label = " ".join(names).replace("_", " ")
+    return Lever(spec.path, label, info.description or label, minimum, maximum, step, integer)
+
+
+def lab_levers(scenario: Scenario, specs: tuple[LeverSpec, ...] = LAB_LEVERS) -> list[Lever]:
+    """The levers of `specs` that this scenario has (a world without outreach has none)."""
+    out = []
+    for spec in specs:
+        try:
+            out.append(schema_lever(scenario, spec))
+        except KeyError:
+            continue
+    return out
+
+
+def css_name(path: str) -> str:
+    """The CSS class of a lever's slider, e.g. sim-lever-service-l1-agents."""
+    return "sim-lever-" + re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-")
+
+
+def explain(error: ValueError) -> str:
+    """A short, readable reason why a lever combination is not a valid world."""
+    if isinstance(error, ValidationError):
+        parts = []
+        for e in error.errors()[:3]:
+            loc = ".".join(str(x) for x in e["loc"])
+            parts.append(f"{loc}: {e['msg']}" if loc else e["msg"])
+        return "; ".join(parts)
+    if isinstance(error, ScenarioError):
+        return "; ".join(
+            f"{p.path}: expected {p.expected}, found {p.found}" for p in error.problems[:3]
+        )
+    return str(error)
+
+
+# --------------------------------------------------------------------------- cache
+
+
+class RunCache:
+    """Results by (resolved scenario JSON, seed), most recent kept; counts hits and misses."""
+
+    def __init__(self, maxsize: int = 32) -> None:
+        self.maxsize = maxsize
+        self.hits = 0
+        self.misses = 0
+        self._store: OrderedDict[tuple[str, int], Result] = OrderedDict()
+
+    @staticmethod
+    def key(scenario: Scenario, seed: int) -> tuple[str, int]:
+        data = scenario.model_dump(mode="json")
+        return json.dumps(data, sort_keys=True, ensure_ascii=False), int(seed)
+
+    def __contains__(self, item: tuple[Scenario, int]) -> bool:
+        return self.key(*item) in self._store
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def run(self, scenario: Scenario, seed: int) -> Result:
+        """The result of `scenario` with `seed`, simulated only if not already in memory."""
+        key = self.key(scenario, seed)
+        if key in self._store:
+            self.hits += 1
+            self._store.move_to_end(key)
+            return self._store[key]
+        self.misses += 1
+        result = run(scenario, seed=seed, progress=False)
+        self._store[key] = result
+        while len(self._store) > self.maxsize:
+            self._store.popitem(last=False)
+        return result
+
+
+# --------------------------------------------------------------------------- numbers
+
+
+def scorecard(result: Result) -> dict[str, float | None]:
+    """The lab's headline figures of one run (costs in the scenario's currency)."""
+    s = result.summary()
+    rewards = s.get("reward_cost") or 0.0
+    discounts = (s.get("tier_discounts") or 0.0) + (s.get("coupon_cost") or 0.0)
+    messages = s.get("outreach_cost") or 0.0
+    desk = s.get("service_cost") or 0.0
+    return {
+        "retention": s.get("retention"),
+        "active_at_end": s.get("active_at_end"),
+        "revenue": s.get("revenue"),
+        "gross_margin": s.get("gross_margin"),
+        # discounts and coupons are already out of the gross margin
+        "margin_after_costs": round((s.get("gross_margin") or 0.0) - rewards - messages - desk, 2),
+        "nps": s.get("nps"),
+        "cost_rewards": rewards,
+        "cost_discounts": round(discounts, 2),
+        "cost_messages": messages,
+        "cost_service": desk,
+        "total_cost": round(rewards + discounts + messages + desk, 2),
+        "points_liability": s.get("points_liability"),
+        "complaints": s.get("complaints"),
+    }
+
+
+_ROWS = (
+    ("retention", "retention of the starting base", "{:.1%}"),
+    ("active_at_end", "active customers at the end", "{:,.0f}"),
+    ("revenue", "revenue", "{:,.0f}"),
+    ("gross_margin", "gross margin", "{:,.0f}"),
+    ("margin_after_costs", "margin after rewards, messages, desk", "{:,.0f}"),
+    ("nps", "NPS", "{:+.1f}"),
+    ("total_cost", "cost of the strategy", "{:,.0f}"),
+    ("points_liability", "points liability at the end", "{:,.0f}"),
+    ("complaints", "complaints", "{:,.0f}"),
+)
+
+
+def _fmt(fmt: str, value: float | None) -> str:
+    return "–" if value is None else fmt.format(value)
+
+
+def numbers_html(now: dict, base: dict | None) -> str:
+    """A table of the lab's figures: baseline, this run, and the change."""
+    rows = []
+    for key, label, fmt in _ROWS:
+        a, b = (base or {}).get(key), now.get(key)
+        change = ""
+        if a is not None and b is not None:
+            d = b - a
+            if key == "retention":
+                change = f"{100 * d:+.1f} pts"
+            else:
+                change = f"{d:+.1f}" if key == "nps" else f"{d:+,.0f}"
+        rows.append(
+            f"<tr><td>{html.escape(label)}</td><td>{_fmt(fmt, a)}</td>"
+            f"<td><b>{_fmt(fmt, b)}</b></td><td>{change}</td></tr>"
+        )
+    head = "<tr><th></th><th>baseline</th><th>this run</th><th>change</th></tr>"
+    return f"<table class='sim-lab-table'>{head}{''.join(rows)}</table>"
+
+
+# --------------------------------------------------------------------------- chart
+
+
+def plot_lab(result: Result, baseline: Result | None = None) -> Figure:
+    """Retention curve, cumulative revenue and margin, NPS and cost, against the baseline."""
+    fig, axes = plt.subplots(2, 2, figsize=(10, 6.4), layout="constrained")
+    (a_ret, a_money), (a_nps, a_cost) = axes
+    now, base = result.tables["daily"], baseline.tables["daily"] if baseline else None
+    currency = result.scenario.catalogue.currency
+    if base is not None:
+        a_ret.plot(base["date"], base["active"], color="0.65", lw=1.5, label="baseline")
+    a_ret.plot(now["date"], now["active"], color="C0", lw=2, label="this run")
+    shock = now["shock"].astype(str) != ""
+    if shock.any():
+        days = now["date"][shock]
+        a_ret.axvspan(days.iloc[0], days.iloc[-1], color="C3", alpha=0.08, label="shock")
+    a_ret.set_title("Retention: active customers")
+    a_ret.set_ylim(bottom=0)
+    a_ret.legend(loc="lower left", frameon=False, fontsize=8)
+    for col, color, label in (("revenue", "C1", "revenue"), ("gross_margin", "C2", "margin")):
+        if base is not None:
+            a_money.plot(base["date"], base[col].cumsum() / 1000, color="0.65", lw=1.2, ls="--")
+        a_money.plot(now["date"], now[col].cumsum() / 1000, color=color, lw=2, label=label)
+    a_money.set_title(f"Cumulative revenue and margin (thousand {currency}; grey: baseline)")
+    a_money.legend(loc="upper left", frameon=False, fontsize=8)
+    runs = [("baseline", baseline), ("this run", result)] if baseline else [("this run", result)]
+    cards = [(name, scorecard(r)) for name, r in runs]
+    _bars_nps(a_nps, cards)
+    _bars_cost(a_cost, cards, currency)
+    for ax in axes.flat:
+        ax.spines[["top", "right"]].set_visible(False)
+        ax.tick_params(labelsize=8)
+        ax.title.set_fontsize(10)
+    a_ret.tick_params(axis="x", labelrotation=30)
+    a_money.tick_params(axis="x", labelrotation=30)
+    fig.suptitle(result.scenario.name, fontsize=11)
+    return fig
+
+
+def _bars_nps(ax: Any, cards: list[tuple[str, dict]]) -> None:
+    names = [n for n, _ in cards]
+    values = [c["nps"] if c["nps"] is not None else 0.0 for _, c in cards]
+    colors = ["0.65" if n == "baseline" else "C4" for n in names]
+    bars = ax.bar(names, values, color=colors, width=0.5)
+    for bar, (_n, c) in zip(bars, cards, strict=True):
+        text = "n/a" if c["nps"] is None else f"{c['nps']:+.1f}"
+        ax.annotate(text, (bar.get_x() + bar.get_width() / 2, bar.get_height()), ha="center")
+    ax.axhline(0, color="0.3", lw=0.8)
+    ax.margins(y=0.2)
+    ax.set_title("NPS (% promoters − % detractors)")
+
+
+def _bars_cost(ax: Any, cards: list[tuple[str, dict]], currency: str) -> None:
+    names = [n for n, _ in cards]
+    bottom = [0.0] * len(cards)
+    parts = (
+        ("cost_rewards", "rewards"),
+        ("cost_discounts", "discounts + coupons"),
+        ("cost_messages", "messages"),
+        ("cost_service", "service desk"),
+    )
+    for i, (key, label) in enumerate(parts):
+        values = [c[key] / 1000 for _, c in cards]
+        ax.bar(names, values, bottom=bottom, width=0.5, color=f"C{i + 5}", label=label)
+        bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+    ax.set_title(f"Cost of the strategy (thousand {currency})")
+    ax.legend(loc="upper left", frameon=False, fontsize=7, ncols=2)
+    ax.set_ylim(top=max(bottom) * 1.35 if max(bottom) > 0 else 1)
+
+
+def figure_png(fig: Figure, dpi: int = 80) -> bytes:
+    """The figure as PNG bytes (for an Image widget)."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    return buf.getvalue()
+
+
+# --------------------------------------------------------------------------- panel
+
+
+class StrategyLab:
+    """The strategy-lab panel: sliders by group, Run and Reset, figures and chart.
+
+    Tests set `lab.sliders[path].value` and call `lab.button.click()`; `lab.cache` counts
+    how often a run was served from memory.
+    """
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        seed: int = 7,
+        customers: int | None = 1000,
+        days: int | None = None,
+        specs: tuple[LeverSpec, ...] = LAB_LEVERS,
+        cache: RunCache | None = None,
+    ) -> None:
+        if customers is not None or days is not None:
+            scenario = scenario.with_overrides(customers=customers, days=days)
+        self.scenario = scenario
+        self.seed = seed
+        self.cache = cache if cache is not None else RunCache()
+        self.levers = lab_levers(scenario, specs)
+        self.groups = {lv.path: s.group for s in specs for lv in self.levers if lv.path == s.path}
+        self.sliders = {lv.path: self._slider(lv) for lv in self.levers}
+        self.button = w.Button(description="Run", button_style="primary", icon="play")
+        self.button.add_class("sim-run")
+        self.reset_button = w.Button(description="Reset levers", icon="undo")
+        self.reset_button.add_class("sim-reset")
+        self.status = w.HTML("Press <b>Run</b> to simulate the world with these levers.")
+        self.status.add_class("sim-status")
+        self.table = w.HTML()
+        self.table.add_class("sim-lab-numbers")
+        self.chart = w.Image(format="png", layout=w.Layout(width="800px"))
+        self.chart.add_class("sim-lab-chart")
+        self.button.on_click(lambda _b: self.update())
+        self.reset_button.on_click(lambda _b: self.reset())
+        self.baseline: Result | None = None
+        self.result: Result | None = None
+        self.figure: Figure | None = None
+        self.widget = self._layout()
+        use_cjk_fonts()  # scenario names and labels may be Chinese
+
+    def _slider(self, lv: Lever) -> w.Widget:
+        _, value = resolve(self.scenario, lv.path)
+        cls = w.IntSlider if lv.integer else w.FloatSlider
+        slider = cls(
+            value=value,
+            min=lv.minimum,
+            max=lv.maximum,
+            step=lv.step,
+            description=lv.label,
+            tooltip=lv.description,
+            style={"description_width": "170px"},
+            layout=w.Layout(width="440px"),
+            continuous_update=False,
+        )
+        if not lv.integer and lv.step >= 1:
+            slider.readout_format = ".0f"
+        slider.add_class("sim-lever")
+        slider.add_class(css_name(lv.path))
+        return slider
+
+    def _layout(self) -> w.Widget:
+        column: list[w.Widget] = []
+        for group in dict.fromkeys(self.groups.values()):
+            column.append(w.HTML(f"<b>{html.escape(group)}</b>"))
+            column += [self.sliders[p] for p, g in self.groups.items() if g == group]
+        column += [w.HBox([self.button, self.reset_button]), self.status]
+        left = w.VBox(column, layout=w.Layout(width="460px"))
+        right = w.VBox([self.table, self.chart])
+        return w.HBox([left, right], layout=w.Layout(flex_flow="row wrap"))
+
+    def values(self) -> dict[str, float]:
+        """The sliders' values by lever path."""
+        return {path: s.value for path, s in self.sliders.items()}
+
+    def run_with(self, values: dict[str, float]) -> Result:
+        """Run the world with these lever values (first the unchanged baseline, if needed)."""
+        scenario = set_values(self.scenario, values)
+        if self.baseline is None:
+            self.baseline = self.cache.run(self.scenario, self.seed)
+        self.result = self.cache.run(scenario, self.seed)
+        return self.result
+
+    def reset(self) -> None:
+        """Put every slider back to the scenario's own value."""
+        for path, slider in self.sliders.items():
+            slider.value = resolve(self.scenario, path)[1]
+
+    def update(self) -> None:
+        """Run button: run (or fetch from the cache), then redraw figures and chart."""
+        size = self.scenario.population.initial_customers
+        self.status.value = f"⏳ Running the world: {size:,} customers, seed {self.seed}…"
+        self.button.disabled = True
+        hits, start = self.cache.hits, time.perf_counter()
+        try:
+            result = self.run_with(self.values())
+        except ValueError as exc:  # the levers make an impossible world
+            self.status.value = (
+                "<span style='color:#b00'>⚠ This combination of levers is not a valid world: "
+                f"{html.escape(explain(exc))}. Move a lever back or press Reset.</span>"
+            )
+            return
+        finally:
+            self.button.disabled = False
+        took = time.perf_counter() - start
+        served = "from the cache (same world as before)" if self.cache.hits > hits else "simulated"
+        self.table.value = numbers_html(scorecard(result), scorecard(self.baseline))
+        fig = plot_lab(result, self.baseline)
+        self.chart.value = figure_png(fig)
+        self.figure = fig
+        plt.close(fig)
+        self.status.value = f"✓ Done in {took:.1f} s, {served}. Grey = baseline."
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        if self.result is None:
+            self.update()
+        display(self.widget)

@@ -1,0 +1,148 @@
+"""The strategy lab in a real browser: JupyterLab (run all, move a lever, Run) and `make app`.
+
+Headless Debian Chromium driven by Playwright; screenshots go to tests/artifacts/. Skipped
+only when /usr/bin/chromium is missing (`make test` installs it with apt-get).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+
+import pytest
+from browser.page import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    KernelErrors,
+    lab_state,
+    move_slider,
+    rendered_stderr,
+    run_and_wait,
+    shot,
+    wait_for_lab,
+)
+from browser.servers import jupyterlab, voila
+from playwright.sync_api import Page, expect, sync_playwright
+
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(),
+    reason="Debian chromium is not installed at /usr/bin/chromium: run `make browser-deps` "
+    "(apt-get install chromium) to enable the browser test",
+)
+
+LEVER = "sim-lever-outreach-triggers-winback-coupon"  # win-back coupon, 15 CNY by default
+PAGE_LOAD_S = 60  # a Voila page still on "Executing k of n" after this has stalled
+RELOADS = 5
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    home = tmp_path_factory.mktemp("chromium-home")  # Chromium's config and cache go here
+    env = {**os.environ, "HOME": str(home), "XDG_CONFIG_HOME": str(home / "config")}
+    env["XDG_CACHE_HOME"] = str(home / "cache")
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, env=env)
+        yield chromium
+        chromium.close()
+
+
+def new_page(browser) -> Page:
+    page = browser.new_page(viewport={"width": 1400, "height": 1500})
+    page.set_default_timeout(30_000)
+    return page
+
+
+def menu(page: Page, top: str, item: str) -> None:
+    """Open a JupyterLab menu and choose an item by its visible label."""
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(f"^{top}$")).click()
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile(f"^{re.escape(item)}$")).click()
+
+
+def kernel_idle(page: Page, timeout_ms: float = 60_000) -> None:
+    expect(page.locator(".jp-StatusBar-Widget", has_text="| Idle").first).to_be_visible(
+        timeout=timeout_ms
+    )
+
+
+def check_lever_run_changes(page: Page, errors: KernelErrors, name: str) -> None:
+    """Move the lever, click Run: the numbers and the chart must change, with no errors."""
+    before = lab_state(page)
+    shot(page, f"{name}_before.png")
+    readout = move_slider(page, LEVER)
+    assert readout.strip() in ("60", "60.00"), f"the lever did not move (readout {readout!r})"
+    run_and_wait(page, timeout_ms=30_000)
+    after = lab_state(page)
+    shot(page, f"{name}_after.png")
+    assert after[0] != before[0], "the figures table did not change after Run"
+    assert after[1] != before[1], "the chart did not change after Run"
+    page.wait_for_timeout(300)  # the sync API delivers websocket frames during its calls
+    assert errors.count == 0, f"kernel errors: {errors.samples}"
+    assert not rendered_stderr(page), f"stderr in the page: {rendered_stderr(page)}"
+
+
+def test_lab_in_jupyterlab_runs_all_and_reacts_to_a_lever(browser, tmp_path):
+    start = time.monotonic()
+    with jupyterlab(tmp_path) as server:
+        page = new_page(browser)
+        errors = KernelErrors().watch(page)
+        page.goto(server.url)
+        expect(page.locator(".jp-NotebookPanel")).to_be_visible(timeout=40_000)
+        kernel_idle(page)
+        menu(page, "Edit", "Clear Outputs of All Cells")
+        menu(page, "Run", "Run All Cells")
+        wait_for_lab(page, timeout_ms=60_000)
+        kernel_idle(page)
+        prompts = page.locator(".jp-CodeCell .jp-InputPrompt").all_inner_texts()
+        assert prompts and all(re.search(r"\[\d+\]", p) for p in prompts), (
+            f"not every cell ran: {prompts}"
+        )
+        check_lever_run_changes(page, errors, "jupyterlab")
+        page.close()
+    print(f"JupyterLab check: {time.monotonic() - start:.1f} s")
+
+
+def load_voila(browser, url: str, errors: KernelErrors) -> Page:
+    """Start opening the app in a new page (without waiting for its cells to run)."""
+    page = new_page(browser)
+    errors.watch(page)
+    page.goto(url, wait_until="commit")
+    return page
+
+
+def finish_loading(page: Page, name: str) -> None:
+    """Wait for the lab; fail clearly when the page never finishes executing (a stall)."""
+    try:
+        wait_for_lab(page, timeout_ms=PAGE_LOAD_S * 1000)
+    except AssertionError:
+        text = page.locator("body").inner_text()[:300]
+        shot(page, f"{name}_stalled.png")
+        pytest.fail(f"{name}: the Voila page did not finish within {PAGE_LOAD_S} s: {text!r}")
+    assert not rendered_stderr(page), f"{name}: {rendered_stderr(page)}"
+    text = page.locator("body").inner_text()
+    assert "There was an error" not in text and "An exception occurred" not in text, name
+
+
+def test_lab_as_a_voila_app_hides_code_and_reacts_to_a_lever(browser, tmp_path):
+    start = time.monotonic()
+    with voila(tmp_path) as server:
+        errors = KernelErrors()
+        page = load_voila(browser, server.url, errors)
+        finish_loading(page, "voila")
+        body = page.locator("body").inner_text()
+        assert "Strategy lab" in body and "Debrief" in body
+        assert "StrategyLab(" not in body, "the app shows code"
+        check_lever_run_changes(page, errors, "voila")
+        page.close()
+        first = time.monotonic() - start
+        # a class opening the app at once: every load must complete, none may hang
+        pages = [load_voila(browser, server.url, errors) for _ in range(RELOADS)]
+        for i, page in enumerate(pages):
+            finish_loading(page, f"voila_load_{i + 1}")
+        pages[-1].wait_for_timeout(300)
+        assert errors.count == 0, f"kernel errors: {errors.samples}"
+        for page in pages:
+            page.close()
+        assert "Error at server" not in server.log.read_text(errors="replace"), server.log_tail()
+    took = time.monotonic() - start
+    print(f"Voila: first load and lever check {first:.1f} s; {RELOADS} more loads: {took:.1f} s")

@@ -1,0 +1,153 @@
+"""The strategy lab driven as the notebook drives it, without a browser."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import pytest  # noqa: E402
+
+import sim  # noqa: E402
+from sim.views.lab import (  # noqa: E402
+    LAB_LEVERS,
+    RunCache,
+    StrategyLab,
+    css_name,
+    lab_levers,
+    numbers_html,
+    resolve,
+    scorecard,
+    set_values,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+COFFEE = sim.load_scenario(ROOT / "scenarios" / "coffee_chain.yaml")
+SMALL = {"customers": 250, "days": 120}
+
+
+@pytest.fixture
+def lab() -> StrategyLab:
+    return StrategyLab(COFFEE, seed=3, **SMALL)
+
+
+def test_every_lever_comes_from_the_schema_with_its_help_and_limits():
+    levers = {lv.path: lv for lv in lab_levers(COFFEE)}
+    assert list(levers) == [s.path for s in LAB_LEVERS]
+    hours = levers["service.hours_open"]
+    assert hours.maximum <= 24 and not hours.integer  # the schema's le=24
+    assert "staffed" in hours.description
+    assert levers["service.l1_agents"].integer and levers["service.l1_agents"].minimum >= 1
+    weekend = levers["loyalty.rules[weekend_double].multiplier"]
+    assert weekend.label == "weekend double multiplier" and "double points" in weekend.description
+    assert (
+        "days since the last order" in levers["outreach.triggers[churn_warning].days"].description
+    )
+
+
+def test_a_world_without_a_section_gets_only_the_levers_it_has():
+    b2b = sim.load_scenario(ROOT / "scenarios" / "b2b_contracts.yaml")
+    assert b2b.loyalty is None and b2b.outreach is None
+    assert lab_levers(b2b) == []
+    telecom = sim.load_scenario(ROOT / "scenarios" / "telecom_service.yaml")
+    paths = [lv.path for lv in lab_levers(telecom)]
+    assert "service.l1_agents" in paths and all(p.startswith("service.") for p in paths)
+
+
+def test_paths_pick_list_items_by_name_and_set_a_validated_copy():
+    _, value = resolve(COFFEE, "loyalty.tiers[gold].threshold")
+    assert value == 1500
+    changed = set_values(
+        COFFEE,
+        {"loyalty.tiers[gold].threshold": 2000, "outreach.triggers[winback].coupon": 30},
+    )
+    assert changed.loyalty.tiers[1].threshold == 2000
+    assert next(t for t in changed.outreach.triggers if t.name == "winback").coupon == 30
+    assert COFFEE.loyalty.tiers[1].threshold == 1500  # the original is untouched
+    with pytest.raises(KeyError):
+        resolve(COFFEE, "loyalty.tiers[diamond].threshold")
+
+
+def test_sliders_carry_css_classes_a_browser_test_can_find(lab):
+    slider = lab.sliders["service.l1_agents"]
+    assert "sim-lever" in slider._dom_classes
+    assert css_name("service.l1_agents") in slider._dom_classes
+    assert css_name("loyalty.rules[weekend_double].multiplier") == (
+        "sim-lever-loyalty-rules-weekend-double-multiplier"
+    )
+    assert "sim-run" in lab.button._dom_classes
+    assert "sim-lab-chart" in lab.chart._dom_classes
+
+
+def test_an_unchanged_world_is_served_from_the_cache(lab):
+    lab.button.click()  # simulates the baseline; this run is the same world: a hit
+    assert (lab.cache.misses, lab.cache.hits) == (1, 1)
+    assert lab.result is lab.baseline
+    lab.button.click()
+    assert (lab.cache.misses, lab.cache.hits) == (1, 2)
+    assert "cache" in lab.status.value
+
+    lab.sliders["outreach.triggers[winback].coupon"].value = 40
+    lab.button.click()
+    assert (lab.cache.misses, lab.cache.hits) == (2, 2)
+    assert "simulated" in lab.status.value
+    changed = lab.result
+
+    lab.reset_button.click()
+    lab.button.click()
+    assert (lab.cache.misses, lab.cache.hits) == (2, 3)
+    assert lab.result is lab.baseline
+    lab.sliders["outreach.triggers[winback].coupon"].value = 40
+    lab.button.click()
+    assert lab.result is changed and lab.cache.hits == 4
+
+
+def test_the_cache_key_is_the_resolved_scenario_and_the_seed():
+    cache = RunCache(maxsize=2)
+    small = COFFEE.with_overrides(customers=100, days=30)
+    a = cache.run(small, 1)
+    assert cache.run(small, 1) is a
+    b = cache.run(small, 2)
+    assert b is not a and (cache.misses, cache.hits) == (2, 1)
+    cache.run(set_values(small, {"service.l1_agents": 4}), 1)  # pushes the oldest out
+    assert len(cache) == 2 and (small, 1) not in cache and (small, 2) in cache
+
+
+def test_run_redraws_the_chart_and_the_numbers_beside_the_baseline(lab):
+    lab.button.click()
+    first_png, first_table = bytes(lab.chart.value), lab.table.value
+    assert first_png.startswith(b"\x89PNG") and "baseline" in first_table
+    lab.sliders["outreach.triggers[winback].coupon"].value = 60
+    lab.sliders["outreach.triggers[churn_warning].days"].value = 10
+    lab.button.click()
+    assert lab.result is not lab.baseline
+    assert lab.result.scenario.outreach.triggers[2].days == 10
+    assert bytes(lab.chart.value) != first_png and lab.table.value != first_table
+    retention_axes = lab.figure.axes[0]
+    assert len(retention_axes.lines) == 2  # baseline and this run
+    assert "Done" in lab.status.value and not lab.button.disabled
+
+
+def test_an_impossible_lever_combination_shows_a_message_not_a_traceback(lab):
+    lab.button.click()
+    before = lab.result
+    lab.sliders["loyalty.tiers[gold].threshold"].value = 4500  # above platinum's 4000
+    lab.button.click()
+    assert "not a valid world" in lab.status.value and "loyalty.tiers" in lab.status.value
+    assert "Traceback" not in lab.status.value
+    assert lab.result is before and not lab.button.disabled
+
+
+def test_scorecard_and_table_show_the_headline_figures():
+    result = sim.run(COFFEE, seed=1, **SMALL)
+    card = scorecard(result)
+    s = result.summary()
+    assert card["revenue"] == s["revenue"] and card["nps"] == s["nps"]
+    assert card["total_cost"] == pytest.approx(
+        card["cost_rewards"] + card["cost_discounts"] + card["cost_messages"] + card["cost_service"]
+    )
+    assert card["margin_after_costs"] < card["gross_margin"]
+    text = numbers_html(card, card)
+    assert "retention" in text and "NPS" in text and "+0.0 pts" in text
