@@ -15,6 +15,7 @@ import simpy
 
 from sim.sections.outreach import Outreach, Trigger
 from sim.world.population import NEEDS
+from sim.world.rng import OUTREACH, keyed_uniforms
 
 if TYPE_CHECKING:
     from sim.world import World
@@ -24,8 +25,9 @@ class Outbox:
     """Sends messages to customers and keeps the touches and fatigue state.
 
     A trigger's messages of the day go out as one batch: the draws for opening, fatigue
-    and conversion come from the outreach stream in one vector, so a weekly newsletter to
-    every customer costs microseconds per message, not a Python call each.
+    and conversion are keyed by (customer, day, trigger) and made in one vector, so a
+    weekly newsletter to every customer costs microseconds per message, and a customer's
+    draws do not depend on who else got a message (common random numbers hold).
     """
 
     def __init__(self, world: World, outreach: Outreach) -> None:
@@ -41,7 +43,6 @@ class Outbox:
         self.trigger_names = [t.name for t in outreach.triggers]
         channels = list(world.scenario.population.channel_mix)
         self.preferred = np.array([channels[k] for k in world.pop.channel], dtype=object)
-        self.rng = world.subsystem_rng("outreach")
 
     def process(self, env: simpy.Environment):
         """Each day at the send hour, from the start date on, evaluate every trigger."""
@@ -55,7 +56,7 @@ class Outbox:
             for k, trigger in enumerate(self.outreach.triggers):
                 targets = self.targets(trigger, day)
                 if len(targets):
-                    self.send(targets, k, trigger)
+                    self.send(targets, k, trigger, day)
             day += 1
             yield env.timeout(1.0)
 
@@ -86,7 +87,7 @@ class Outbox:
                 hit &= w.pop.dominant_need == NEEDS.index(trigger.segment)
         return np.flatnonzero(hit & reachable)
 
-    def send(self, c: np.ndarray, k: int, trigger: Trigger) -> None:
+    def send(self, c: np.ndarray, k: int, trigger: Trigger, day: int) -> None:
         """Today's messages of one trigger to customers `c`: cost, fatigue, opened, and
         perhaps an order (or a return, for a win-back offer)."""
         w = self.world
@@ -94,7 +95,8 @@ class Outbox:
         now = w.env.now
         channel = o.channels[trigger.channel]
         n = len(c)
-        u_fatigue, u_open, u_convert = self.rng.random((3, n))
+        u = keyed_uniforms(w.seed, OUTREACH, c, day, k, np.arange(3)[:, None])
+        u_fatigue, u_open, u_convert = u[0], u[1], u[2]
         # fatigue: this message and the last max_messages all fall inside the window
         self.sent_at[c, self.ring[c] % self.slots] = now
         self.ring[c] += 1

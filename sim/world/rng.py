@@ -35,3 +35,31 @@ def customer_stream(
     `life` > 0 for a customer who came back after leaving."""
     key = (subsystem, customer_id) if life == 0 else (subsystem, customer_id, life)
     return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=key)))
+
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX2 = np.uint64(0x94D049BB133111EB)
+
+
+def _splitmix(x: np.ndarray) -> np.ndarray:
+    """SplitMix64's finaliser: a well-mixed 64-bit hash of each element (wrapping math)."""
+    z = x + _GOLDEN
+    z = (z ^ (z >> np.uint64(30))) * _MIX1
+    z = (z ^ (z >> np.uint64(27))) * _MIX2
+    return z ^ (z >> np.uint64(31))
+
+
+def keyed_uniforms(seed: int, subsystem: int, *keys: np.ndarray | int) -> np.ndarray:
+    """Uniforms in [0, 1) that depend only on (seed, subsystem, keys), element-wise.
+
+    A counter-based draw: customer c's draw for (day, trigger) is the same whoever else
+    is drawn for at the same moment, which keeps common random numbers intact when a
+    variant changes who gets a message, and lets a whole batch be drawn in one vector.
+    """
+    with np.errstate(over="ignore"):
+        h = _splitmix(np.asarray([seed & 0xFFFFFFFFFFFFFFFF], dtype=np.uint64))
+        h = _splitmix(h ^ np.uint64(subsystem))
+        for key in keys:
+            h = _splitmix(h ^ np.asarray(key, dtype=np.int64).astype(np.uint64))
+    return (h >> np.uint64(11)).astype(np.float64) * (1.0 / 9007199254740992.0)

@@ -1,0 +1,285 @@
+"""Complaint handling views: desk policies side by side, the silent majority, a policy panel.
+
+Plots are plain functions of tables; `PolicyPanel` is a thin ipywidgets layer whose
+callbacks (`run_with`, `update`) are methods a test calls without a browser.
+"""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as w
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from IPython.display import display
+from matplotlib.figure import Figure
+
+from sim.analytics.feedback import silent_share
+from sim.analytics.service import compare_policies, response_distribution
+from sim.result import Result
+from sim.runner import run
+from sim.scenario import Scenario
+from sim.sections.service import DeskPolicy
+from sim.views.exercises import Feedback
+
+# A desk that answers late (five days), never apologises, compensates or follows up.
+NEGLECT = DeskPolicy(
+    response_hours=48.0,
+    response_delay_hours=120.0,
+    apology=False,
+    compensation="none",
+    escalation="never",
+    follow_up_hours=None,
+)
+
+# What the policy chart shows, with a label and whether higher is better.
+CHART_METRICS = {
+    "retention": ("retention of the starting base", True),
+    "csat": ("ticket CSAT (1-5)", True),
+    "desk_cost": ("desk cost", False),
+    "promise_kept": ("48 h promise kept", True),
+    "complainers_left": ("complainers who left", False),
+    "silent_defections": ("silent defections", False),
+}
+
+# Rows of the policy table shown to trainees, in order.
+TABLE_ROWS = (
+    "retention",
+    "revenue",
+    "tickets",
+    "promise_kept",
+    "median_response_h",
+    "followed_up_72h",
+    "csat",
+    "desk_cost",
+    "complainers",
+    "complainers_left",
+    "complainer_satisfaction",
+    "silent_share",
+    "silent_defections",
+)
+
+
+def with_policy(scenario: Scenario, policy: DeskPolicy) -> Scenario:
+    """A validated copy of `scenario` whose service desk runs `policy`."""
+    data = scenario.model_dump()
+    if data.get("service") is None:
+        raise ValueError("this scenario has no service section: there is no desk to run")
+    data["service"]["policy"] = policy.model_dump()
+    return Scenario.model_validate(data)
+
+
+def without_failures(scenario: Scenario) -> Scenario:
+    """The same world where no order ever goes wrong: the counterfactual for a failure."""
+    data = scenario.model_dump()
+    data["service"]["failure_rate"] = 0.0
+    data["service"]["failure_rate_by_category"] = {}
+    return Scenario.model_validate(data)
+
+
+def plot_policy_comparison(table: pd.DataFrame, policies: list[str] | None = None) -> Figure:
+    """Small multiples: one panel per metric, one bar per policy (from `compare_policies`)."""
+    cols = policies or [c for c in table.columns if " vs " not in str(c)]
+    metrics = [m for m in CHART_METRICS if m in table.index]
+    fig, axes = plt.subplots(2, 3, figsize=(10, 5.5), layout="constrained")
+    for ax, m in zip(axes.flat, metrics, strict=False):
+        label, higher_better = CHART_METRICS[m]
+        values = table.loc[m, cols].astype(float).to_numpy()
+        ax.bar(cols, values, color=[f"C{i}" for i in range(len(cols))])
+        ax.set_title(f"{label} ({'↑' if higher_better else '↓'} better)", fontsize=9)
+        ax.tick_params(axis="x", labelrotation=20, labelsize=8)
+        ax.spines[["top", "right"]].set_visible(False)
+        if m == "retention":
+            low = np.nanmin(values)
+            ax.set_ylim(max(0.0, low - 0.05), min(1.0, np.nanmax(values) + 0.02))
+    for ax in list(axes.flat)[len(metrics) :]:
+        ax.set_visible(False)
+    fig.suptitle("What if the whole desk handled complaints this way?")
+    return fig
+
+
+def plot_response_times(tickets: dict[str, pd.DataFrame], promise_hours: float = 48.0) -> Figure:
+    """Grouped bars: tickets per response-time bin, one colour per policy."""
+    dist = pd.DataFrame({k: response_distribution(t) for k, t in tickets.items()})
+    fig, ax = plt.subplots(figsize=(8, 3.2), layout="constrained")
+    width = 0.8 / max(1, len(dist.columns))
+    x = np.arange(len(dist))
+    for i, name in enumerate(dist.columns):
+        ax.bar(x + i * width, dist[name], width, label=name, color=f"C{i}")
+    ax.set_xticks(x + 0.4 - width / 2, dist.index)
+    ax.set_ylabel("tickets")
+    ax.set_title(f"time to first response (the promise: {promise_hours:g} h, 48 小时响应承诺)")
+    ax.legend(frameon=False)
+    ax.spines[["top", "right"]].set_visible(False)
+    return fig
+
+
+def plot_silent_share(by_severity: pd.DataFrame) -> Figure:
+    """Stacked bars per severity: failures that were complained about vs those that were not."""
+    fig, ax = plt.subplots(figsize=(6, 3), layout="constrained")
+    idx = list(by_severity.index)
+    ax.bar(idx, by_severity["complained"], color="C0", label="complained (a ticket)")
+    ax.bar(
+        idx,
+        by_severity["silent"],
+        bottom=by_severity["complained"],
+        color="0.7",
+        label="silent (no ticket)",
+    )
+    for i, (_, row) in enumerate(by_severity.iterrows()):
+        ax.text(i, row["failures"], f"{row['silent_share']:.0%} silent", ha="center", va="bottom")
+    ax.set_ylabel("orders that went wrong")
+    ax.set_title("Most unhappy customers never complain")
+    ax.legend(frameon=False)
+    ax.spines[["top", "right"]].set_visible(False)
+    return fig
+
+
+def check_silent_share(answer: object, orders: pd.DataFrame) -> Feedback:
+    """Exercise: of the orders that went wrong, what share did nobody complain about?"""
+    try:
+        a = float(answer)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return Feedback(False, "give one number between 0 and 1")
+    right = silent_share(orders)
+    failed = orders["service_failure"].astype(str) != "none"
+    silent = failed & ~orders["complained"].astype(bool)
+
+    def near(x: float, tol: float = 0.005) -> bool:
+        return bool(np.isfinite(a) and abs(a - x) <= tol)
+
+    if near(right):
+        return Feedback(True, f"right: {right:.1%} of failures never reached the desk")
+    if near(right * 100, 0.5):
+        return Feedback(False, "that is a percentage: give the share as a fraction (0.86, not 86)")
+    if near(1 - right):
+        return Feedback(False, "that is the share who complained; the question asks who did not")
+    if near(float(silent.sum() / len(orders)), 0.0005):
+        return Feedback(
+            False, "you divided by all orders: divide by the orders that went wrong only"
+        )
+    if near(float((~orders["complained"].astype(bool)).mean())):
+        return Feedback(
+            False,
+            "service_failure 'none' means nothing went wrong: keep only failed orders first",
+        )
+    return Feedback(
+        False,
+        f"not quite ({a:.3f}): filter orders with service_failure != 'none', then take the "
+        "share where complained is False",
+    )
+
+
+def policy_widgets(policy: DeskPolicy) -> dict[str, w.Widget]:
+    """One control per DeskPolicy field, with its schema description as tooltip."""
+    fields = DeskPolicy.model_fields
+    style = {"description_width": "160px"}
+    ws: dict[str, w.Widget] = {
+        "response_delay_hours": w.FloatSlider(
+            value=policy.response_delay_hours,
+            min=0,
+            max=168,
+            step=1,
+            description="response delay (h)",
+            continuous_update=False,
+        ),
+        "apology": w.Checkbox(value=policy.apology, description="apologise"),
+        "compensation": w.Dropdown(
+            options=["none", "small", "full"],
+            value=policy.compensation,
+            description="compensation",
+        ),
+        "escalation": w.Dropdown(
+            options=["never", "when_severe", "always"],
+            value=policy.escalation,
+            description="escalation",
+        ),
+        "follow_up_hours": w.FloatSlider(
+            value=policy.follow_up_hours if policy.follow_up_hours is not None else 0.0,
+            min=0,
+            max=168,
+            step=1,
+            description="follow-up after (h)",
+            continuous_update=False,
+        ),
+        "follow_up": w.Checkbox(value=policy.follow_up_hours is not None, description="follow up"),
+    }
+    for name, widget in ws.items():
+        widget.style = style
+        widget.tooltip = fields[name].description if name in fields else "call back at all"
+        widget.add_class("sim-policy")
+    return ws
+
+
+class PolicyPanel:
+    """Controls for a desk policy, a Run button, and the policy beside the baseline.
+
+    `run_with(policy)` and `update()` are the callbacks: tests set a control's value and
+    call `panel.button.click()` (or `update()`), then read `panel.table.value`.
+    """
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        baseline: Result | None = None,
+        seed: int = 7,
+        start: DeskPolicy | None = None,
+    ) -> None:
+        self.scenario = scenario
+        self.seed = seed
+        self.baseline = baseline
+        self.controls = policy_widgets(start or scenario.service.policy)
+        self.button = w.Button(description="Run", button_style="primary", icon="play")
+        self.button.add_class("sim-run")
+        self.button.on_click(lambda _b: self.update())
+        self.status = w.HTML()
+        self.table = w.HTML()
+        self.table.add_class("sim-policy-table")
+        self.out = w.Output()
+        self.out.add_class("sim-chart")
+        self.result: Result | None = None
+        self.comparison: pd.DataFrame | None = None
+        self.figure: Figure | None = None
+        self.widget = w.VBox(
+            [*self.controls.values(), w.HBox([self.button, self.status]), self.table, self.out]
+        )
+
+    def policy(self) -> DeskPolicy:
+        """The DeskPolicy the controls describe now."""
+        c = self.controls
+        return DeskPolicy(
+            response_hours=self.scenario.service.policy.response_hours,
+            response_delay_hours=c["response_delay_hours"].value,
+            apology=c["apology"].value,
+            compensation=c["compensation"].value,
+            escalation=c["escalation"].value,
+            follow_up_hours=c["follow_up_hours"].value if c["follow_up"].value else None,
+        )
+
+    def run_with(self, policy: DeskPolicy) -> pd.DataFrame:
+        """Run the world with `policy` (and the baseline once) and return the comparison."""
+        if self.baseline is None:
+            self.baseline = run(self.scenario, seed=self.seed, progress=False)
+        self.result = run(with_policy(self.scenario, policy), seed=self.seed, progress=False)
+        self.comparison = compare_policies(
+            {"baseline": self.baseline, "your policy": self.result}, baseline="baseline"
+        )
+        return self.comparison
+
+    def update(self) -> None:
+        """Button callback: run with the controls' policy and redraw the table and chart."""
+        self.status.value = "running…"
+        table = self.run_with(self.policy())
+        self.status.value = html.escape(f"seed {self.seed}, same customers as the baseline")
+        shown = table.loc[[r for r in TABLE_ROWS if r in table.index]]
+        self.table.value = shown.to_html(float_format=lambda v: f"{v:,.3g}", classes="sim-table")
+        fig = plot_policy_comparison(table, ["baseline", "your policy"])
+        self.figure = fig
+        self.out.clear_output(wait=True)
+        with self.out:
+            display(fig)
+        plt.close(fig)
+
+    def _ipython_display_(self) -> None:
+        display(self.widget)
