@@ -61,6 +61,10 @@ def _parser() -> argparse.ArgumentParser:
     cmp.add_argument("--customers", type=int, help="initial customers (scales acquisitions)")
     cmp.add_argument("--days", type=int, help="horizon in days")
     cmp.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    from sim.tournament.command import add_parser as add_tournament
+
+    add_tournament(sub)  # python -m sim tournament SCENARIO SUBMISSIONS/
     return parser
 
 
@@ -147,6 +151,10 @@ def main(argv: list[str] | None = None) -> int:
             from sim.experiments.command import compare_command
 
             return compare_command(args)
+        if args.command == "tournament":
+            from sim.tournament.command import tournament_command
+
+            return tournament_command(args)
     except ScenarioError as exc:
         return _fail(exc.report())
     except KeyboardInterrupt:

@@ -49,11 +49,16 @@ def test_every_lever_comes_from_the_schema_with_its_help_and_limits():
 
 def test_a_world_without_a_section_gets_only_the_levers_it_has():
     b2b = sim.load_scenario(ROOT / "scenarios" / "b2b_contracts.yaml")
-    assert b2b.loyalty is None and b2b.outreach is None
-    assert lab_levers(b2b) == []
+    bare = b2b.model_copy(update={"outreach": None})
+    assert bare.loyalty is None and bare.service is None and bare.outreach is None
+    assert lab_levers(bare) == []
+    # the B2B world has outreach but none of the lab's named triggers (churn_warning,
+    # monthly_offer, winback): only the fatigue lever applies
+    assert [lv.path for lv in lab_levers(b2b)] == ["outreach.fatigue.max_messages"]
     telecom = sim.load_scenario(ROOT / "scenarios" / "telecom_service.yaml")
     paths = [lv.path for lv in lab_levers(telecom)]
-    assert "service.l1_agents" in paths and all(p.startswith("service.") for p in paths)
+    assert "service.l1_agents" in paths
+    assert all(p.startswith(("service.", "outreach.")) for p in paths)
 
 
 def test_paths_pick_list_items_by_name_and_set_a_validated_copy():

@@ -1,0 +1,36 @@
+"""黄金30分钟 the golden-30-minutes test: one customer's record, three tasks, 30 minutes.
+
+Modules: case (pick the customer by seed, the record, the answer key), checks (partial
+credit and coaching feedback), timer (an injectable clock and a widget).
+Trainer: `python -m sim.golden30 --seed 7 --out keys/golden30.json` writes the answer key.
+"""
+
+from sim.golden30.case import CLV, Case, answer_key, make_case, pick_customer, write_answer_key
+from sim.golden30.checks import (
+    Item,
+    Report,
+    check_opportunity,
+    check_service,
+    check_value,
+    grade,
+    offer_cost,
+)
+from sim.golden30.timer import Timer, timer_widget
+
+__all__ = [
+    "CLV",
+    "Case",
+    "Item",
+    "Report",
+    "Timer",
+    "answer_key",
+    "check_opportunity",
+    "check_service",
+    "check_value",
+    "grade",
+    "make_case",
+    "offer_cost",
+    "pick_customer",
+    "timer_widget",
+    "write_answer_key",
+]

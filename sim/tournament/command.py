@@ -1,0 +1,108 @@
+"""`python -m sim tournament SCENARIO SUBMISSIONS/`: run, score, write the pages.
+
+Bad input (a team file touching the world, a bad trainer file, a missing folder, a bad
+number) exits 2 with a one-screen message and no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from sim.result import OutputError, check_output_dir
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    """The `tournament` subcommand's arguments."""
+    p = sub.add_parser("tournament", help="run teams' strategy files on one world, rank them")
+    p.add_argument("scenario", help="the world, e.g. scenarios/coffee_chain.yaml")
+    p.add_argument("submissions", help="folder of team files (*.yaml), one per team")
+    p.add_argument("--trainer", metavar="FILE", help="trainer's file: shocks, rounds, weights")
+    p.add_argument("--round", choices=["practice", "scored"], help="rounds to run (trainer's)")
+    p.add_argument("--replications", type=int, help="runs per team and round (trainer's)")
+    p.add_argument("--out", metavar="DIR", help="where to write (default out/tournament-ROUND)")
+    p.add_argument("--customers", type=int, help="initial customers (scales acquisitions)")
+    p.add_argument("--days", type=int, help="horizon in days")
+    p.add_argument("--workers", type=int, help="local processes (default: one per core)")
+    p.add_argument("--force", action="store_true", help="replace DIR if it exists")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def _fail(message: str) -> int:
+    print(message, file=sys.stderr)
+    return 2
+
+
+LIMITS = {
+    "--replications": (1, 1000),
+    "--customers": (1, 5_000_000),
+    "--days": (1, 3650),
+    "--workers": (1, 512),
+}
+
+
+def tournament_command(args: argparse.Namespace) -> int:
+    """Run the tournament the arguments describe; 0 done, 2 bad input."""
+    from sim.scenario import load_scenario
+    from sim.tournament.pages import write_pages
+    from sim.tournament.run import run_tournament
+    from sim.tournament.trainer import load_trainer
+
+    for flag, (low, high) in LIMITS.items():
+        value = getattr(args, flag[2:])
+        if value is not None and not low <= value <= high:
+            return _fail(
+                f"{flag}: expected a whole number from {low:,} to {high:,}, found {value:,}"
+            )
+    if not Path(args.submissions).is_dir():
+        return _fail(
+            f"{args.submissions}: expected a folder of team files (one .yaml per team), "
+            "found no folder there"
+        )
+    trainer = load_trainer(args.trainer)
+    kind = args.round or trainer.round
+    if not trainer.rounds_of(kind):
+        return _fail(f"{args.trainer or 'trainer'}: rounds: no {kind} round; add one")
+    out = Path(args.out or f"out/tournament-{kind}")
+    try:
+        check_output_dir(out, overwrite=args.force)
+    except OutputError as exc:
+        return _fail(str(exc))
+    scenario = load_scenario(args.scenario)
+    t = run_tournament(
+        scenario,
+        args.submissions,
+        trainer,
+        kind=kind,
+        replications=args.replications,
+        customers=args.customers,
+        days=args.days,
+        workers=args.workers,
+        progress=not args.quiet,
+    )
+    written = _write_atomically(t, out, write_pages)
+    board = t.leaderboard()
+    print(f"{trainer.name}: {kind} ({', '.join(r.round.name for r in t.rounds)})")
+    for _, r in board.iterrows():
+        print(f"  {r['rank']:>2}. {r['team']:<24} score {r['score']:+.2f}")
+    print(f"leaderboard and debrief pages -> {written / 'leaderboard.html'}")
+    return 0
+
+
+def _write_atomically(t, out: Path, write) -> Path:
+    parent = out.resolve().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=parent))
+    try:
+        write(t, tmp)
+        if out.exists():
+            shutil.rmtree(out)
+        os.replace(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out

@@ -1,0 +1,281 @@
+"""The tournament's pages: leaderboard (HTML + CSV) and one debrief page per team.
+
+Self-contained HTML (inline styles, charts as embedded PNG) that opens offline. Coaching
+sentences are generated from the team's numbers against the field's.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from sim.tournament.run import Tournament
+from sim.tournament.scorecard import LABELS
+from sim.tournament.trainer import SCORED
+from sim.views.fonts import use_cjk_fonts
+from sim.views.report import fmt
+
+CSS = """
+body{font-family:-apple-system,"Segoe UI",Roboto,"Noto Sans CJK SC","Microsoft YaHei",sans-serif;
+max-width:1100px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
+h1{font-size:1.6em;margin-bottom:.2em} h2{margin-top:1.6em;border-bottom:1px solid #ddd}
+table{border-collapse:collapse;margin:.6em 0;font-size:.92em}
+th,td{padding:.3em .7em;border-bottom:1px solid #eee;text-align:right}
+th:first-child,td:first-child,td.l{text-align:left} th{background:#f5f5f5}
+td.good{background:#d9f2dd} td.bad{background:#f9d9d6}
+.note{background:#fafafa;border-left:4px solid #8aa;padding:.5em 1em} .meta{color:#555}
+"""
+SHOWN = [*SCORED, "revenue", "active_at_end", "reward_cost", "discounts", "outreach_cost",
+         "service_cost", "messages", "opted_out", "promise_kept", "won_back"]  # fmt: skip
+
+
+def slug(name: str) -> str:
+    """A file name for a team: letters, digits and dashes (non-ASCII kept)."""
+    s = re.sub(r"[^\w-]+", "-", name.strip().lower(), flags=re.UNICODE).strip("-")
+    return s or "team"
+
+
+def _e(x: object) -> str:
+    return html.escape(str(x))
+
+
+def _page(title: str, body: str) -> str:
+    return (
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{_e(title)}'
+        f"</title><style>{CSS}</style></head><body>{body}</body></html>\n"
+    )
+
+
+def _png(fig: Figure) -> str:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=100, bbox_inches="tight")
+    data = base64.b64encode(buf.getvalue()).decode("ascii")
+    return f'<img alt="chart" src="data:image/png;base64,{data}">'
+
+
+def _unit(metric: str) -> str:
+    return LABELS.get(metric, (metric, "count"))[1]
+
+
+def _label(metric: str) -> str:
+    return LABELS.get(metric, (metric.replace("_", " "), ""))[0]
+
+
+def _rounds_note(t: Tournament) -> str:
+    parts = []
+    for r in t.rounds:
+        shocks = ", ".join(f"{s.name} from day {s.day:g} for {s.duration_days:g} days"
+                           for s in r.shocks or []) or "no shock"  # fmt: skip
+        parts.append(f"<li><b>{_e(r.round.name)}</b> ({r.round.kind}): {_e(shocks)}</li>")
+    return "<ul>" + "".join(parts) + "</ul>"
+
+
+def leaderboard_html(t: Tournament) -> str:
+    """The leaderboard page: rank, score, per-round scores, the scored metrics and links."""
+    board = t.leaderboard()
+    rounds = [c for c in board.columns if c.startswith("score[")]
+    head = "".join(f"<th>{_e(c[6:-1])}</th>" for c in rounds)
+    head += "".join(f"<th>{_e(_label(m))}</th>" for m in SCORED)
+    rows = []
+    for _, r in board.iterrows():
+        link = f'<a href="teams/{slug(r["team"])}.html">{_e(r["team"])}</a>'
+        cells = "".join(f"<td>{r[c]:+.2f}</td>" for c in rounds)
+        for m in SCORED:
+            z = r[f"z_{m}"]
+            cls = "good" if z > 0.5 else "bad" if z < -0.5 else ""
+            cells += f'<td class="{cls}">{fmt(r[m], _unit(m))}</td>'
+        rows.append(
+            f"<tr><td>{r['rank']}</td><td class='l'>{link}</td>"
+            f"<td><b>{r['score']:+.2f}</b></td>{cells}</tr>"
+        )
+    weights = ", ".join(f"{_label(m)} {w:g}" for m, w in t.trainer.weights.items())
+    body = (
+        f"<h1>{_e(t.trainer.name)}: leaderboard</h1>"
+        f"<p class='meta'>{_e(t.scenario.name)}; {t.kind} rounds; "
+        f"{len(t.rounds[0].seeds)} replications per team and round (the same seeds for every "
+        f"team); {t.scenario.population.initial_customers:,} initial customers, "
+        f"{t.scenario.horizon_days} days.</p>{_rounds_note(t)}"
+        "<table><tr><th>rank</th><th>team</th><th>score</th>"
+        f"{head}</tr>{''.join(rows)}</table>"
+        "<p class='note'><b>How the score works.</b> For each metric, a team's mean over the "
+        "replications becomes a z-score across the teams: (team − field mean) / spread, signed "
+        "so that higher is better (lower liability and fewer complaints score higher), capped "
+        f"at ±{t.trainer.z_cap:g}. Differences smaller than the metric's noise floor barely "
+        f"count. The score is the weighted mean of the z-scores ({_e(weights)}), averaged over "
+        "the rounds. Green: clearly better than the field; red: clearly worse.</p>"
+    )
+    return _page(f"{t.trainer.name}: leaderboard", body)
+
+
+def coaching(t: Tournament, team: str) -> list[str]:
+    """A few coaching sentences from a team's numbers against the field's."""
+    board = t.leaderboard().set_index("team")
+    me, field = board.loc[team], board.drop(index=team)
+    means = pd.concat([t.means(r.round.name) for r in t.rounds]).groupby(level=0).mean()
+    mine, avg = means.loc[team], means.mean()
+    zs = {m: me[f"z_{m}"] for m in SCORED}
+    best, worst = max(zs, key=zs.get), min(zs, key=zs.get)
+    out = []
+    if me["rank"] == 1:
+        out.append("You won on balance: no metric was sacrificed for another.")
+    out.append(
+        f"Your strongest metric was {_label(best)} ({fmt(mine[best], _unit(best))} against the "
+        f"field's {fmt(avg[best], _unit(best))}); your weakest was {_label(worst)} "
+        f"({fmt(mine[worst], _unit(worst))} against {fmt(avg[worst], _unit(worst))})."
+    )
+    if zs["retention"] > 0.5 and zs["margin"] < -0.5:
+        out.append(
+            "You bought retention with margin: check what each extra retained customer cost "
+            "you (discounts, rewards and messages over the customers kept)."
+        )
+    if zs["points_liability"] < -0.5:
+        ratio = mine["points_liability"] / max(avg["points_liability"], 1.0)
+        out.append(
+            f"Your points liability is {ratio:.1f}× the field's average: points are a promise "
+            "you owe. An expiry policy or fewer multipliers would shrink it."
+        )
+    if mine.get("opted_out", 0) > max(1.0, 2 * avg.get("opted_out", 0)):
+        out.append(
+            f"{mine['opted_out']:.0f} customers opted out of all contact on average: too many "
+            "messages. Fewer, better-timed messages keep the channel open, and NPS with it."
+        )
+    if zs["nps"] < -0.5:
+        out.append(
+            "Your NPS trails the field: look at what your customers experienced (contact "
+            "fatigue, broken promises, service failures), not at the survey."
+        )
+    if mine.get("promise_kept", 1) < 0.9:
+        out.append(
+            f"You kept the response promise in only {mine['promise_kept']:.0%} of cases: staff "
+            "the desk for the promise you make, or promise less."
+        )
+    effect, field_fx = t.shock_effect(team), t.shock_effect()
+    if "retention" in effect.index and "retention" in field_fx.index:
+        mine_fx, all_fx = effect.loc["retention", "mean"], field_fx.loc["retention", "mean"]
+        word = (
+            "harder than"
+            if mine_fx < all_fx - 0.002
+            else "less than"
+            if mine_fx > all_fx + 0.002
+            else "about as hard as"
+        )
+        out.append(
+            f"The shock moved your retention by {mine_fx * 100:+.1f} points (the field: "
+            f"{all_fx * 100:+.1f}); it hit you {word} the field."
+        )
+    if len(field) and me["score"] < field["score"].max():
+        leader = field["score"].idxmax()
+        lead = board.loc[leader]
+        gap = max(SCORED, key=lambda m: lead[f"z_{m}"] - me[f"z_{m}"])
+        out.append(
+            f"Biggest gap to {leader}: {_label(gap)}. Read their levers on their page and ask "
+            "what it cost them."
+        )
+    return out
+
+
+def _levers_html(levers: dict) -> str:
+    import yaml
+
+    text = yaml.safe_dump(levers, allow_unicode=True, sort_keys=False) if levers else "{}\n"
+    return f"<pre>{_e(text)}</pre>"
+
+
+def _chart(t: Tournament, team: str) -> Figure:
+    use_cjk_fonts()
+    fig = Figure(figsize=(7.5, 3.2))  # no pyplot: no global figure state, no backend
+    ax = fig.subplots()
+    for r in t.rounds[:1]:
+        curves = {k[1]: v for k, v in t.active.items() if k[0] == r.round.name and k[2]}
+        field = np.mean([v for k, v in curves.items() if k != team] or [curves[team]], axis=0)
+        days = np.arange(len(curves[team]))
+        ax.plot(days, field, color="#999", label="rest of the field (mean)")
+        ax.plot(days, curves[team], color="#1f6fb2", label=team)
+        calm = t.active.get((r.round.name, team, False))
+        if calm is not None:
+            ax.plot(days, calm, color="#1f6fb2", ls=":", label=f"{team} without the shock")
+        for s in r.shocks or []:
+            ax.axvspan(s.day, s.day + s.duration_days, color="#f3c6c0", alpha=0.5, lw=0)
+        ax.set_title(f"active customers, {r.round.name} (shaded: the shock)")
+    ax.set_xlabel("day")
+    ax.legend(fontsize=8)
+    return fig
+
+
+def debrief_html(t: Tournament, team: str) -> str:
+    """One team's debrief: levers, metrics vs the field with CIs, the shock, coaching."""
+    info = next(x for x in t.teams if x.name == team)
+    board = t.leaderboard().set_index("team")
+    me = board.loc[team]
+    ci = t.team_ci(team)
+    field = t.runs[t.runs["shocked"]].groupby(["metric", "team"])["value"].mean()
+    rows = []
+    for m in [x for x in SHOWN if x in ci.index]:
+        c = ci.loc[m]
+        u = _unit(m)
+        interval = f"{fmt(c['ci_low'], u)} to {fmt(c['ci_high'], u)}" if c["n"] > 1 else "–"
+        fm = field.loc[m] if m in field.index.get_level_values(0) else pd.Series(dtype=float)
+        stats = [fmt(f(), u) if len(fm) else "–" for f in (fm.mean, fm.max, fm.min)]
+        z = me.get(f"z_{m}", np.nan)
+        cls = "" if not np.isfinite(z) else "good" if z > 0.5 else "bad" if z < -0.5 else ""
+        zt = f"{z:+.2f}" if np.isfinite(z) else ""
+        w = t.trainer.weights.get(m, "") if m in SCORED else ""
+        rows.append(
+            f"<tr><td>{_e(_label(m))}</td><td class='{cls}'>{fmt(c['mean'], u)}</td>"
+            f"<td>{interval}</td>{''.join(f'<td>{x}</td>' for x in stats)}"
+            f"<td>{zt}</td><td>{w}</td></tr>"
+        )
+    fx, ffx = t.shock_effect(team), t.shock_effect()
+    shock_rows = "".join(
+        f"<tr><td>{_e(_label(m))}</td><td>{fmt(fx.loc[m, 'mean'], _unit(m), signed=True)}</td>"
+        f"<td>{fmt(fx.loc[m, 'ci_low'], _unit(m), signed=True)} to "
+        f"{fmt(fx.loc[m, 'ci_high'], _unit(m), signed=True)}</td>"
+        f"<td>{fmt(ffx.loc[m, 'mean'], _unit(m), signed=True)}</td></tr>"
+        for m in ["retention", "margin", "revenue", "active_at_end", "nps"]
+        if m in fx.index and m in ffx.index
+    )
+    shock = (
+        "<p>Each run was repeated with the same seed without the shock; the difference is what "
+        "the shock did (mean over replications and rounds, 95% interval).</p>"
+        "<table><tr><th>metric</th><th>shock effect on you</th><th>95% CI</th>"
+        f"<th>on the field (mean)</th></tr>{shock_rows}</table>"
+        if shock_rows
+        else "<p>No shock-free runs were made (shock_impact is off in the trainer file).</p>"
+    )
+    members = f" — {_e(', '.join(info.members))}" if info.members else ""
+    notes = f"<p><i>{_e(info.notes)}</i></p>" if info.notes else ""
+    tips = "".join(f"<li>{_e(s)}</li>" for s in coaching(t, team))
+    body = (
+        f"<p><a href='../leaderboard.html'>← leaderboard</a></p>"
+        f"<h1>{_e(team)}: debrief</h1><p class='meta'>rank {int(me['rank'])} of {len(board)}, "
+        f"score {me['score']:+.2f}{members}; file {_e(Path(info.source).name)}</p>{notes}"
+        f"<h2>Coaching</h2><ul>{tips}</ul>"
+        f"<h2>Your metrics against the field</h2>"
+        "<table><tr><th>metric</th><th>you (mean)</th><th>95% CI</th><th>field mean</th>"
+        f"<th>field max</th><th>field min</th><th>z</th><th>weight</th></tr>{''.join(rows)}"
+        "</table><p class='meta'>Means over every replication of the rounds played; the "
+        "interval is a 95% t-interval across replications.</p>"
+        f"<h2>What the shock did</h2>{_rounds_note(t)}{shock}{_png(_chart(t, team))}"
+        f"<h2>Your levers</h2>{_levers_html(info.levers)}"
+    )
+    return _page(f"{team}: debrief", body)
+
+
+def write_pages(t: Tournament, out: str | Path) -> Path:
+    """Write leaderboard.html, leaderboard.csv, runs.csv and teams/<team>.html into `out`."""
+    out = Path(out)
+    (out / "teams").mkdir(parents=True, exist_ok=True)
+    t.leaderboard().to_csv(out / "leaderboard.csv", index=False)
+    t.runs.to_csv(out / "runs.csv", index=False)
+    (out / "leaderboard.html").write_text(leaderboard_html(t), encoding="utf-8")
+    for team in t.teams:
+        page = debrief_html(t, team.name)
+        (out / "teams" / f"{slug(team.name)}.html").write_text(page, encoding="utf-8")
+    return out

@@ -1,0 +1,196 @@
+"""Team strategy files: partial scenarios limited to the levers a team may pull.
+
+A team may change the loyalty program (rules, tiers, rewards, expiry; not how customers
+react to it), outreach triggers (incl. the win-back offer), and the service desk's staffing,
+hours and policy. Anything else is the world the trainer sets; touching it is an error
+naming the file, the field and the line. Lists (rules, tiers, triggers) replace whole.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sim.experiments.design import Variant, build_variant, read_variant
+from sim.scenario import Problem, Scenario, ScenarioError, _render_path
+
+# Paths a team may set (everything below them too), and paths below those it may not.
+LEVERS = (
+    "loyalty",
+    "outreach.triggers",
+    "outreach.send_hour",
+    "service.l1_agents",
+    "service.l2_agents",
+    "service.opens_at_hour",
+    "service.hours_open",
+    "service.open_weekends",
+    "service.priority_by_tier",
+    "service.policy",
+)
+NOT_LEVERS = {
+    "loyalty.behaviour": "how customers react to a program is part of the world",
+}
+# Why a section belongs to the trainer, for the message.
+WORLD = {
+    "population": "who the customers are is the world everyone shares",
+    "catalogue": "the products and their margins are the same for every team",
+    "shocks": "the trainer sets the sudden variables; their day is kept secret",
+    "seed": "every team runs on the same seeds (common random numbers)",
+    "horizon_days": "every team runs for the same number of days",
+    "start_date": "every team starts on the same day",
+    "setting": "the kind of business is the world everyone shares",
+    "surveys": "how NPS is measured is the same for every team",
+    "outreach.channels": "channel costs and open rates are market facts",
+    "outreach.fatigue": "how customers react to contact is part of the world",
+    "service.failure_rate": "how often orders go wrong is part of the world",
+    "name": "name the team under 'team: {name: ...}'",
+    "description": "describe the strategy under 'team: {notes: ...}'",
+}
+META = ("team",)  # top-level keys describing the team, not the world
+SUMMARY = "loyalty, outreach.triggers, service staffing/hours/policy"
+
+
+class SubmissionError(ScenarioError):
+    """A team file that cannot be used; every problem with its file, field and line."""
+
+    def report(self) -> str:
+        n = len(self.problems)
+        head = f"{self.source}: cannot use this team file, {n} problem{'s' if n != 1 else ''}:"
+        return "\n".join([head] + ["  " + p.render(self.source) for p in self.problems])
+
+
+@dataclass(frozen=True)
+class Team:
+    """One team: its name, the levers it set (the file's partial scenario), its source."""
+
+    name: str
+    levers: dict[str, Any]
+    source: str
+    members: list[str] = field(default_factory=list)
+    notes: str = ""
+    lines: dict[tuple, int] | None = None
+
+
+def lever_problems(patch: dict[str, Any], lines: dict[tuple, int], base: Scenario) -> list[Problem]:
+    """Every place where a team file touches something that is not a lever."""
+    out: list[Problem] = []
+
+    def line(path: tuple) -> int | None:
+        return next((lines[path[:n]] for n in range(len(path), 0, -1) if path[:n] in lines), None)
+
+    def walk(value: Any, path: tuple) -> None:
+        dotted = _render_path(path)
+        if dotted in NOT_LEVERS:
+            out.append(_problem(path, line(path), NOT_LEVERS[dotted]))
+            return
+        if dotted in LEVERS:
+            if isinstance(value, dict):
+                for key, sub in value.items():
+                    if any(n.startswith(f"{dotted}.{key}") for n in NOT_LEVERS):
+                        walk(sub, path + (key,))
+            return
+        below = [lv for lv in LEVERS if lv.startswith(dotted + ".")]
+        if below and isinstance(value, dict):
+            for key, sub in value.items():
+                walk(sub, path + (key,))
+            return
+        if dotted == "service" and value is None:
+            why = "service failures are part of the world; change the desk (l1_agents, policy)"
+            out.append(_problem(path, line(path), why))
+            return
+        why = WORLD.get(dotted) or WORLD.get(str(path[0])) or "it is not one of the levers"
+        out.append(_problem(path, line(path), why))
+
+    for key, value in patch.items():
+        if key in META:
+            continue
+        walk(value, (key,))
+    if isinstance(patch.get("service"), dict) and base.service is None:
+        out.append(
+            _problem(("service",), line(("service",)), "this world has no service desk to staff")
+        )
+    return out
+
+
+def _problem(path: tuple, line: int | None, why: str) -> Problem:
+    return Problem(
+        _render_path(path), line, f"a lever teams may change ({SUMMARY})", "a change here", why
+    )
+
+
+def read_team(path: str | Path, base: Scenario) -> tuple[Team, Scenario]:
+    """A team file and the full scenario it makes over `base`; SubmissionError if unusable."""
+    variant = read_variant(path)
+    patch, lines, source = dict(variant.patch), variant.lines or {}, variant.source
+    problems = lever_problems(patch, lines, base)
+    meta = patch.pop("team", None) or {}
+    if not isinstance(meta, dict):
+        meta = {"name": str(meta)}
+    if problems:
+        raise SubmissionError(problems, source)
+    if "outreach" in patch and patch["outreach"] is None:
+        patch["outreach"] = {"triggers": []}  # no messages; channels stay the world's
+    try:
+        scenario = build_variant(base, Variant(variant.name, patch, source, lines))
+    except ScenarioError as err:
+        raise SubmissionError(err.problems, source) from None
+    team = Team(
+        name=str(meta.get("name") or Path(path).stem),
+        levers=patch,
+        source=source,
+        members=[str(m) for m in meta.get("members", []) or []],
+        notes=str(meta.get("notes", "") or ""),
+        lines=lines,
+    )
+    return team, scenario
+
+
+def read_teams(folder: str | Path, base: Scenario) -> list[tuple[Team, Scenario]]:
+    """Every *.yaml / *.yml team file in `folder`, sorted by file name.
+
+    Problems of all files are collected and raised together, so a trainer fixes them in
+    one go.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise SubmissionError(
+            [Problem("", None, "a folder of team files", "no folder at that path")], str(folder)
+        )
+    files = sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
+    if not files:
+        raise SubmissionError(
+            [Problem("", None, "at least one team file (*.yaml)", "an empty folder")], str(folder)
+        )
+    teams, errors = [], []
+    for f in files:
+        try:
+            teams.append(read_team(f, base))
+        except ScenarioError as err:
+            errors.append(err)
+    names = [t.name for t, _ in teams]
+    for name in sorted({n for n in names if names.count(n) > 1}):
+        dupes = [t.source for t, _ in teams if t.name == name]
+        errors.append(
+            SubmissionError(
+                [Problem("team.name", None, "a team name used once", f"{name!r} in {dupes}")],
+                dupes[-1],
+            )
+        )
+    if errors:
+        raise TeamErrors(errors)
+    return teams
+
+
+class TeamErrors(SubmissionError):
+    """Problems in several team files, reported file by file."""
+
+    def __init__(self, errors: list[ScenarioError]):
+        self.errors = errors
+        super().__init__([p for e in errors for p in e.problems], errors[0].source)
+
+    def __reduce__(self) -> tuple:
+        return (type(self), (self.errors,))
+
+    def report(self) -> str:
+        return "\n".join(e.report() for e in self.errors)

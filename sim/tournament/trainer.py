@@ -1,0 +1,209 @@
+"""The trainer's file: rounds, the undated shock, replications, scorecard weights, costs.
+
+Teams never see this file. A shock here has a `window` instead of a `day`: the day is drawn
+from the window with the trainer's seed, separately for each round, so the practice round
+does not give away the day of the scored rounds.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+from pydantic import Field, ValidationError, field_validator, model_validator
+
+from sim.scenario import Problem, ScenarioError, _read_text, _read_yaml, _render_path
+from sim.sections.base import NonNegativeFloat, Probability, Section, describe, invalid
+from sim.sections.shocks import Shock
+
+# Scorecard metrics and whether more is better; weights in the trainer file name these.
+SCORED: dict[str, bool] = {
+    "retention": True,
+    "margin": True,
+    "nps": True,
+    "points_liability": False,
+    "complaints": False,
+}
+
+
+class UndatedShock(Section):
+    """A sudden variable announced to the teams, whose day is drawn from `window`."""
+
+    kind: Literal["competitor_price_cut", "product_recall", "service_outage"]
+    name: str = ""
+    window: tuple[int, int] = Field(description="first and last day it may start on")
+    duration_days: float = Field(30.0, gt=0)
+    strength: Probability = 0.5
+    needs: Literal["price", "quality", "service"] | None = None
+    categories: list[str] = Field(default_factory=list)
+
+    @field_validator("window")
+    @classmethod
+    def _ordered(cls, window: tuple[int, int]) -> tuple[int, int]:
+        if window[0] < 0 or window[1] < window[0]:
+            raise invalid("[first day, last day] with 0 <= first <= last", repr(list(window)))
+        return window
+
+
+class Round(Section):
+    """One round: a practice round is for learning, scored rounds count."""
+
+    name: str = Field(min_length=1)
+    kind: Literal["practice", "scored"] = "scored"
+
+
+class Costs(Section):
+    """Costs the simulator does not book itself, charged in the margin metric."""
+
+    agent_day: NonNegativeFloat = Field(
+        20.0, description="cost of one staffed agent (L1 or L2) per open day"
+    )
+
+
+class Trainer(Section):
+    """Everything the trainer decides and the teams do not see."""
+
+    name: str = "Customer-management tournament"
+    seed: int = Field(2026, ge=0, description="draws the shock days and the round seeds")
+    replications: int = Field(10, ge=1, le=1000)
+    round: Literal["practice", "scored"] = "practice"
+    rounds: list[Round] = Field(
+        default_factory=lambda: [
+            Round(name="practice", kind="practice"),
+            Round(name="round 1", kind="scored"),
+            Round(name="round 2", kind="scored"),
+        ],
+        min_length=1,
+    )
+    shocks: list[UndatedShock] | None = Field(
+        default_factory=lambda: [
+            UndatedShock(
+                kind="competitor_price_cut",
+                name="competitor price war",
+                window=(60, 300),
+                duration_days=45,
+                strength=0.5,
+            )
+        ],
+        description="replace the scenario's own shocks; null keeps the scenario's",
+    )
+    weights: dict[str, NonNegativeFloat] = Field(
+        default_factory=lambda: {
+            "retention": 0.30,
+            "margin": 0.30,
+            "nps": 0.15,
+            "points_liability": 0.10,
+            "complaints": 0.15,
+        }
+    )
+    min_spread: dict[str, NonNegativeFloat] = Field(
+        default_factory=lambda: {
+            "retention": 0.005,
+            "margin": 0.005,
+            "nps": 1.0,
+            "points_liability": 0.01,
+            "complaints": 1.0,
+        },
+        description="differences between teams smaller than this are noise (margin and "
+        "liability: a share of the field's mean; others: in the metric's unit)",
+    )
+    z_cap: float = Field(2.0, gt=0, description="a metric's z-score counts at most this much")
+    costs: Costs = Field(default_factory=Costs)
+    shock_impact: bool = Field(
+        True, description="also run each team without the shocks to show what they did"
+    )
+
+    @field_validator("weights", "min_spread")
+    @classmethod
+    def _known(cls, value: dict[str, float]) -> dict[str, float]:
+        unknown = [k for k in value if k not in SCORED]
+        if unknown:
+            raise invalid("scorecard metrics: " + ", ".join(SCORED), ", ".join(unknown))
+        return value
+
+    @model_validator(mode="after")
+    def _rounds(self) -> Trainer:
+        names = [r.name for r in self.rounds]
+        if len(set(names)) != len(names):
+            raise invalid("round names used once", ", ".join(names), at=("rounds",))
+        if sum(self.weights.values()) <= 0:
+            raise invalid("at least one positive weight", "all weights 0", at=("weights",))
+        return self
+
+    def rounds_of(self, kind: str) -> list[tuple[int, Round]]:
+        """(index, round) of the rounds of one kind, in the file's order."""
+        return [(i, r) for i, r in enumerate(self.rounds) if r.kind == kind]
+
+
+def round_seed(trainer: Trainer, index: int) -> int:
+    """The root seed of round `index`: replication k of every team uses the same world."""
+    state = np.random.SeedSequence([trainer.seed, index]).generate_state(1, dtype=np.uint64)
+    return int(state[0] >> np.uint64(1))
+
+
+def round_shocks(trainer: Trainer, index: int, horizon: int) -> list[Shock] | None:
+    """The dated shocks of round `index`: each day drawn from its window (clipped to the
+    horizon) by the trainer's seed, so the same file always gives the same days."""
+    if trainer.shocks is None:
+        return None
+    out = []
+    for j, s in enumerate(trainer.shocks):
+        low, high = s.window[0], min(s.window[1], horizon - 1)
+        if low > high:
+            raise ScenarioError(
+                [
+                    Problem(
+                        f"shocks[{j}].window",
+                        None,
+                        f"a window that starts within the horizon ({horizon} days)",
+                        f"[{s.window[0]}, {s.window[1]}]",
+                        "move the window earlier, or run more --days",
+                    )
+                ],
+                "trainer",
+            )
+        rng = np.random.default_rng(np.random.SeedSequence([trainer.seed, index, 1000 + j]))
+        day = int(rng.integers(low, high + 1))
+        data = s.model_dump(exclude={"window"})
+        out.append(Shock.model_validate({**data, "day": day}))
+    return out
+
+
+def load_trainer(path: str | Path | None) -> Trainer:
+    """The trainer's file (None: the defaults); ScenarioError names file, field and line."""
+    if path is None:
+        return Trainer()
+    source = str(path)
+    data, lines, problems, _ = _read_yaml(_read_text(Path(path)), source)
+    data = data or {}
+    if isinstance(data, dict) and "tournament" in data and len(data) == 1:
+        data, lines = (
+            data["tournament"],
+            {k[1:]: v for k, v in lines.items() if k[:1] == ("tournament",)},
+        )
+    if not isinstance(data, dict):
+        found = describe(data)
+        raise ScenarioError([Problem("", 1, "a mapping of trainer settings", found)], source)
+    try:
+        trainer = Trainer.model_validate(data)
+    except ValidationError as err:
+        raise ScenarioError(problems + _problems(err, lines), source) from None
+    if problems:
+        raise ScenarioError(problems, source)
+    return trainer
+
+
+def _problems(err: ValidationError, lines: dict[tuple, int]) -> list[Problem]:
+    out = []
+    for e in err.errors():
+        loc = tuple(e["loc"]) + tuple((e.get("ctx") or {}).get("at", ()))
+        line = next((lines[loc[:n]] for n in range(len(loc), -1, -1) if loc[:n] in lines), None)
+        if e["type"] == "scenario":
+            ctx = e["ctx"]
+            out.append(Problem(_render_path(loc), line, ctx["expected"], ctx["found"], ctx["hint"]))
+        elif e["type"] == "extra_forbidden":
+            out.append(Problem(_render_path(loc), line, "a known key", f"unknown key {loc[-1]!r}"))
+        else:
+            out.append(Problem(_render_path(loc), line, e["msg"], describe(e.get("input"))))
+    return out

@@ -1,0 +1,226 @@
+"""黄金30分钟: the case pick, the answer key against the tables, partial credit and coaching
+feedback, and the timer (with a fake clock: nothing waits)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import sim
+from sim import analytics as an
+from sim.golden30 import (
+    Timer,
+    check_opportunity,
+    check_service,
+    check_value,
+    grade,
+    make_case,
+    timer_widget,
+    write_answer_key,
+)
+from sim.golden30.__main__ import main as key_main
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIO = ROOT / "scenarios" / "coffee_chain.yaml"
+
+
+@pytest.fixture(scope="module")
+def world() -> sim.Result:
+    return sim.run(sim.load_scenario(SCENARIO), seed=11, customers=1000, days=300, progress=False)
+
+
+@pytest.fixture(scope="module")
+def case(world):
+    return make_case(world.scenario, seed=11, result=world)
+
+
+def _right(case) -> tuple[dict, dict, dict]:
+    """Answers computed the way the notebook's worked answer does."""
+    summary = an.rfm_summary(case.orders, observation_end=case.today)
+    scores = an.rfm_scores(summary)
+    segment = an.rfm_segment(scores)
+    bg = an.BGNBD().fit(summary["frequency"], summary["recency"], summary["T"])
+    gg = an.GammaGamma().fit(summary["frequency"], summary["monetary_value"])
+    spend = gg.expected_spend(summary["frequency"], summary["monetary_value"])
+    clv = an.clv(bg, spend, summary["frequency"], summary["recency"], summary["T"],
+                 horizon=180, step=30, discount_rate=0.01, margin=0.7)  # fmt: skip
+    clv = pd.Series(clv, index=summary.index)
+    tier = an.value_pyramid(clv)
+    cid = case.customer_id
+    value = {
+        "rfm_segment": segment[cid],
+        "pyramid_tier": tier[cid],
+        "clv_180d": clv[cid],
+    }
+    t = case.tickets.sort_values("opened_day")
+    last = t.iloc[-1]
+    service = {
+        "tickets": len(t),
+        "open_tickets": int(t["resolved_day"].isna().sum()),
+        "last_complaint_day": last["opened_day"],
+        "last_complaint_severity": last["severity"],
+        "promise_kept": None if pd.isna(last["promise_kept"]) else bool(last["promise_kept"]),
+    }
+    opportunity = {
+        "action": "call to apologise for the complaint, check the case is resolved, invite back",
+        "channel": "phone",
+        "offer": "free coffee",
+        "why": "a VIP by CLV who complained recently and whose orders dropped",
+    }
+    return value, service, opportunity
+
+
+# ---------------------------------------------------------------------- the case
+
+
+def test_the_case_is_a_vip_with_a_recent_complaint_and_fewer_orders(case, world):
+    assert case.profile.name == case.customer_id
+    assert not any(str(c).startswith("true_") for c in case.profile.index)
+    assert not any(c.startswith("true_") for c in case.orders.columns)
+    k = case._key
+    assert k["value"]["pyramid_tier"] == "VIP"
+    assert k["service"]["last_complaint_day"] > case.today - 90
+    assert 0 < k["behaviour"]["orders_last_90d"] < k["behaviour"]["orders_90d_before"]
+    for name, table in case.record.items():
+        assert (table["customer_id"] == case.customer_id).all(), name
+        full = world.tables[name]
+        assert len(table) == (full["customer_id"] == case.customer_id).sum(), name
+
+
+def test_the_pick_is_deterministic_by_seed(world, case):
+    again = make_case(world.scenario, seed=11, result=world)
+    assert again.customer_id == case.customer_id and again._key == case._key
+    others = {
+        make_case(world.scenario, seed=11, pick=p, result=world).customer_id for p in range(6)
+    }
+    assert len(others) > 1  # another pick gives another customer of the same world
+
+
+def test_the_answer_key_matches_the_tables(case, world):
+    k = case._key
+    t = world.tables
+    tickets = t["tickets"][t["tickets"]["customer_id"] == case.customer_id]
+    assert k["service"]["tickets"] == len(tickets)
+    assert k["service"]["open_tickets"] == int(tickets["resolved_day"].isna().sum())
+    latest = tickets.loc[tickets["opened_day"].idxmax()]
+    assert k["service"]["last_complaint_day"] == pytest.approx(latest["opened_day"], abs=0.01)
+    assert k["service"]["last_complaint_severity"] == latest["severity"]
+    orders = t["orders"][t["orders"]["customer_id"] == case.customer_id]
+    assert k["value"]["past_revenue"] == pytest.approx(orders["net_amount"].sum(), abs=0.01)
+    value, _, _ = _right(case)
+    assert k["value"]["rfm_segment"] == value["rfm_segment"]
+    assert k["value"]["clv_180d"] == pytest.approx(value["clv_180d"], abs=0.01)
+    ledger = t["points_ledger"][t["points_ledger"]["customer_id"] == case.customer_id]
+    assert k["behaviour"]["points_balance"] == ledger["delta"].sum()  # points conserve
+
+
+def test_the_answer_key_file_is_written_for_the_trainer(case, tmp_path):
+    path = write_answer_key(case, tmp_path / "keys" / "case.json")
+    assert json.loads(path.read_text(encoding="utf-8")) == json.loads(
+        json.dumps(case._key, default=str)
+    )
+    out = tmp_path / "cli.json"
+    code = key_main(["--scenario", str(SCENARIO), "--seed", "11", "--customers", "1000",
+                     "--days", "300", "--out", str(out)])  # fmt: skip
+    assert code == 0
+    assert json.loads(out.read_text(encoding="utf-8"))["case"]["customer_id"] == case.customer_id
+
+
+# -------------------------------------------------------------------- checks
+
+
+def test_the_worked_answer_gets_full_marks(case):
+    value, service, opportunity = _right(case)
+    report = grade(value, service, opportunity, case)
+    assert report.ok, str(report)
+    assert report.points == report.possible == 15
+
+
+def test_value_partial_credit_and_coaching(case):
+    value, _, _ = _right(case)
+    k = case._key["value"]
+    close = check_value({**value, "clv_180d": value["clv_180d"] * 1.2}, case)
+    assert close.points == 3 and "close but high by 20%" in str(close)
+    spent = check_value({**value, "clv_180d": k["past_revenue"]}, case)
+    assert "spent so far" in str(spent) and spent.items[2].points < 2
+    no_margin = check_value({**value, "clv_180d": k["clv_180d"] / 0.7}, case)
+    assert "margin" in str(no_margin)
+    wrong = check_value({"rfm_segment": "hibernating", "pyramid_tier": "regular"}, case)
+    assert wrong.points == 0
+    text = str(wrong)
+    assert "ALL customers" in text and "not by past spend" in text and "missing" in text
+
+
+def test_service_feedback_names_what_is_missing(case):
+    _, service, _ = _right(case)
+    k = case._key["service"]
+    wrong = check_service(
+        {**service, "open_tickets": k["tickets"] + 5, "last_complaint_severity": "tiny"}, case
+    )
+    assert wrong.points == wrong.possible - 2
+    assert "no resolved_day" in str(wrong) and "sort by opened_day" in str(wrong)
+    as_date = {**service, "last_complaint_day": case.date(k["last_complaint_day"])}
+    assert check_service(as_date, case).ok  # a date is as good as a day number
+    empty = check_service({}, case)
+    assert empty.points == 0 and str(empty).count("missing") >= 4
+
+
+def test_opportunity_coaching(case):
+    _, _, good = _right(case)
+    k = case._key["opportunity"]
+    sms = check_opportunity({**good, "channel": "sms"}, case)
+    assert sms.points == 5 and "automated" in str(sms)
+    bribe = check_opportunity({**good, "offer": f"coupon {k['max_offer_cost'] * 2:.0f}"}, case)
+    assert "not a bribe" in str(bribe)
+    assert check_opportunity({**good, "offer": "500 points"}, case).ok  # 500 × point value
+    ignore = check_opportunity({**good, "action": "send a new-product flyer"}, case)
+    assert "complaint" in str(ignore) and ignore.points == 5
+    thin = check_opportunity({**good, "why": "she is a VIP"}, case)
+    assert thin.points == 4 and "service history" in str(thin) and "behaviour" in str(thin)
+
+
+# --------------------------------------------------------------------- timer
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_the_timer_counts_down_on_an_injected_clock():
+    clock = FakeClock()
+    timer = Timer(minutes=30, clock=clock)
+    assert "not started" in timer.text() and not timer.expired
+    timer.start()
+    clock.now += 6 * 60 + 19
+    assert timer.remaining == pytest.approx(23 * 60 + 41)
+    assert timer.text() == "⏱ 23:41 left"
+    clock.now += 30 * 60
+    assert timer.expired and "time is up" in timer.text()
+    used = timer.stop()
+    clock.now += 999
+    assert timer.elapsed == used and "over time" in timer.text()
+
+
+def test_the_timer_widget_redraws_from_the_timer():
+    clock = FakeClock()
+    timer = Timer(minutes=30, clock=clock).start()
+    label = timer_widget(timer)
+    assert label.value == "⏱ 30:00 left"
+    clock.now += 60
+    assert label.refresh() == "⏱ 29:00 left" and label.value == "⏱ 29:00 left"
+
+
+def test_the_grade_reports_the_time_used(case):
+    clock = FakeClock()
+    timer = Timer(minutes=30, clock=clock).start()
+    clock.now += 12 * 60
+    value, service, opportunity = _right(case)
+    report = grade(value, service, opportunity, case, timer)
+    assert "handed in after 12:00" in str(report)

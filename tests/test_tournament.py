@@ -1,0 +1,301 @@
+"""The team tournament: scorecard arithmetic, gaming, CRN and parallel runs, team files,
+the hidden undated shock, the pages and the command line."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import sim
+from sim.cli import main
+from sim.tournament import (
+    SCORED,
+    SubmissionError,
+    Trainer,
+    load_trainer,
+    normalise,
+    read_team,
+    read_teams,
+    round_shocks,
+    run_tournament,
+    scorecard,
+    weighted_score,
+)
+from sim.tournament.pages import write_pages
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIO = ROOT / "scenarios" / "coffee_chain.yaml"
+SUBMISSIONS = ROOT / "scenarios" / "tournament" / "submissions"
+TRAINER = ROOT / "scenarios" / "tournament" / "trainer.yaml"
+SMALL = {"customers": 300, "days": 120}
+
+
+@pytest.fixture(scope="module")
+def base() -> sim.Scenario:
+    return sim.load_scenario(SCENARIO).with_overrides(**SMALL)
+
+
+@pytest.fixture(scope="module")
+def practice():
+    """The shipped teams' practice round on a small world (2 replications, with the
+    shock-free twin runs)."""
+    return run_tournament(
+        SCENARIO, SUBMISSIONS, load_trainer(TRAINER), replications=2, workers=1,
+        progress=False, **SMALL,
+    )  # fmt: skip
+
+
+# ------------------------------------------------------------------ scorecard
+
+
+def _means(**cols) -> pd.DataFrame:
+    return pd.DataFrame(cols, index=pd.Index(["A", "B", "C"], name="team"))
+
+
+def test_normalise_is_a_signed_z_score_with_a_floor_and_a_cap():
+    means = _means(
+        retention=[0.5, 0.6, 0.7],
+        margin=[100.0, 100.0, 100.0],
+        nps=[10.0, 10.2, 10.4],
+        points_liability=[0.0, 50.0, 100.0],
+        complaints=[10.0, 20.0, 30.0],
+    )
+    z = normalise(means, {"nps": 1.0}, z_cap=1.0)
+    sd = np.std([0.5, 0.6, 0.7])  # population sd across teams
+    uncapped = normalise(means, {"nps": 1.0}, z_cap=10.0)
+    assert uncapped.loc["A", "retention"] == pytest.approx(-0.1 / sd)  # -1.22
+    assert z["retention"].tolist() == pytest.approx([-1.0, 0.0, 1.0])  # capped at ±1
+    assert (z["margin"] == 0).all()  # all equal: nobody gains
+    # NPS differs by 0.2 points, below the 1-point floor: z = ±0.2, not ±1.22
+    assert z["nps"].tolist() == pytest.approx([-0.2, 0.0, 0.2])
+    # less liability and fewer complaints are better: signs flip
+    assert z.loc["A", "points_liability"] > 0 > z.loc["C", "points_liability"]
+    assert z.loc["A", "complaints"] > 0 > z.loc["C", "complaints"]
+
+
+def test_weighted_score_is_the_weighted_mean_of_the_z_scores():
+    z = pd.DataFrame(
+        {"retention": [1.0, -1.0], "margin": [0.0, 2.0], "nps": [0.5, 0.5],
+         "points_liability": [0.0, 0.0], "complaints": [-1.0, 1.0]},
+        index=["A", "B"],
+    )  # fmt: skip
+    w = {"retention": 2, "margin": 1, "nps": 1, "points_liability": 0, "complaints": 0}
+    score = weighted_score(z, w)
+    assert score["A"] == pytest.approx((2 * 1 + 0 + 0.5) / 4)
+    assert score["B"] == pytest.approx((2 * -1 + 2 + 0.5) / 4)
+
+
+def test_a_team_that_games_one_metric_does_not_win_a_hand_made_table():
+    means = pd.DataFrame(
+        {
+            "retention": [0.70, 0.66, 0.64, 0.65],
+            "margin": [150_000, 110_000, 105_000, 100_000],  # the gamer: a huge margin...
+            "nps": [-30.0, 5.0, 2.0, 0.0],  # ...bought with everything else
+            "points_liability": [9000.0, 3000.0, 3500.0, 4000.0],
+            "complaints": [40.0, 15.0, 16.0, 18.0],
+        },
+        index=pd.Index(["retention gamer", "balanced", "ok", "meh"], name="team"),
+    )
+    means.loc["retention gamer", "margin"] = 60_000  # retention first, margin crushed
+    card = scorecard(means, Trainer().weights, Trainer().min_spread)
+    assert card.index[0] == "balanced"
+    assert card.loc["retention gamer", "retention"] == means["retention"].max()
+    assert card.loc["retention gamer", "rank"] == 4
+    # with uncapped z-scores and all weight on one metric the gamer would win: the
+    # weights, not luck, protect the scorecard
+    only = {m: (1.0 if m == "retention" else 0.0) for m in SCORED}
+    assert scorecard(means, only).index[0] == "retention gamer"
+
+
+# --------------------------------------------------------- simulated tournament
+
+
+def test_the_shipped_gamers_do_not_win(practice):
+    board = practice.leaderboard().set_index("team")
+    assert len(board) == 3
+    winner = board["rank"].idxmin()
+    assert winner == "Steady Brew"
+    # Points Galore keeps the most customers, Coupon Storm sends the most messages
+    assert board["retention"].idxmax() == "Points Galore"
+    means = practice.means("practice")
+    assert means["messages"].idxmax() == "Coupon Storm"
+    assert board.loc["Points Galore", "points_liability"] > 5 * board["points_liability"].min()
+    assert board.loc["Coupon Storm", "nps"] == board["nps"].min()
+
+
+def test_replication_k_uses_the_same_seed_for_every_team(practice):
+    seeds = practice.rounds[0].seeds
+    assert len(seeds) == 2 and seeds[0] != seeds[1]
+    # the shock-free twin runs differ from the shocked ones only by the shock
+    fx = practice.shock_effect()
+    assert fx.loc["revenue", "mean"] < 0
+
+
+def test_serial_and_parallel_give_identical_results(tmp_path):
+    for name in ("steady_brew.yaml", "coupon_storm.yaml"):
+        shutil.copy(SUBMISSIONS / name, tmp_path / name)
+    trainer = Trainer(shock_impact=False)
+    kw = dict(replications=2, customers=200, days=90, progress=False)
+    serial = run_tournament(SCENARIO, tmp_path, trainer, workers=1, **kw)
+    parallel = run_tournament(SCENARIO, tmp_path, trainer, workers=2, **kw)
+    pd.testing.assert_frame_equal(serial.runs, parallel.runs)
+    pd.testing.assert_frame_equal(serial.leaderboard(), parallel.leaderboard())
+
+
+def test_pages_are_written_with_coaching(practice, tmp_path):
+    out = write_pages(practice, tmp_path / "out")
+    board = pd.read_csv(out / "leaderboard.csv")
+    assert list(board["team"])[0] == "Steady Brew"
+    assert {"rank", "score", *SCORED, *(f"z_{m}" for m in SCORED)} <= set(board.columns)
+    html = (out / "leaderboard.html").read_text(encoding="utf-8")
+    assert "teams/points-galore.html" in html and "z-score" in html
+    page = (out / "teams" / "points-galore.html").read_text(encoding="utf-8")
+    assert "liability" in page and "× the field" in page  # coached on its liability
+    assert "What the shock did" in page and "95% CI" in page and "base_points_per_unit" in page
+    storm = (out / "teams" / "coupon-storm.html").read_text(encoding="utf-8")
+    assert "opted out" in storm
+
+
+# -------------------------------------------------------------- team files
+
+
+def _team(tmp_path: Path, text: str, name: str = "team.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_team_file_touching_the_world_is_rejected_with_field_and_line(tmp_path, base):
+    path = _team(
+        tmp_path,
+        "team: {name: Sneaky}\n"  # 1
+        "loyalty:\n"  # 2
+        "  signup_bonus: 100\n"  # 3
+        "  behaviour: {enrolment: 1.0}\n"  # 4
+        "population:\n"  # 5
+        "  initial_customers: 9000\n"  # 6
+        "seed: 3\n"  # 7
+        "shocks: []\n"  # 8
+        "outreach:\n"  # 9
+        "  fatigue: {max_messages: 99}\n",  # 10
+    )
+    with pytest.raises(SubmissionError) as err:
+        read_team(path, base)
+    report = err.value.report()
+    where = {p.path: p.line for p in err.value.problems}
+    assert where == {
+        "loyalty.behaviour": 4,
+        "population": 5,
+        "seed": 7,
+        "shocks": 8,
+        "outreach.fatigue": 10,
+    }
+    assert f"{path}:7: seed:" in report and "common random numbers" in report
+    assert f"{path}:8: shocks:" in report and "secret" in report
+    assert "cannot use this team file, 5 problems" in report
+
+
+def test_team_levers_are_accepted_and_merged(tmp_path, base):
+    path = _team(
+        tmp_path,
+        "loyalty: {expiry: {policy: days, days: 180}}\n"
+        "service: {l1_agents: 3, policy: {response_hours: 24}}\n",
+    )
+    team, scenario = read_team(path, base)
+    assert team.name == "team"
+    assert scenario.loyalty.expiry.days == 180
+    assert scenario.loyalty.rewards == base.loyalty.rewards  # the rest stays
+    assert scenario.service.l1_agents == 3 and scenario.service.policy.response_hours == 24
+    assert scenario.service.failure_rate == base.service.failure_rate
+    assert scenario.population == base.population and scenario.shocks == base.shocks
+
+
+def test_an_invalid_lever_value_names_the_team_file_and_line(tmp_path, base):
+    path = _team(tmp_path, "team: {name: X}\nservice:\n  l1_agents: 0\n")
+    with pytest.raises(SubmissionError) as err:
+        read_team(path, base)
+    assert f"{path}:3: service.l1_agents" in err.value.report()
+
+
+def test_switching_off_the_desk_is_not_a_lever(tmp_path, base):
+    path = _team(tmp_path, "service: null\n")
+    with pytest.raises(SubmissionError) as err:
+        read_team(path, base)
+    assert err.value.problems[0].path == "service" and err.value.problems[0].line == 1
+
+
+def test_every_bad_team_file_is_reported_at_once(tmp_path, base):
+    _team(tmp_path, "seed: 1\n", "a.yaml")
+    _team(tmp_path, "catalogue: {currency: USD}\n", "b.yaml")
+    _team(tmp_path, "loyalty: null\n", "c.yaml")
+    with pytest.raises(SubmissionError) as err:
+        read_teams(tmp_path, base)
+    report = err.value.report()
+    assert "a.yaml:1: seed" in report and "b.yaml:1: catalogue" in report
+    assert "c.yaml" not in report
+
+
+# ---------------------------------------------------------------- the shock
+
+
+def test_the_shock_day_is_drawn_from_the_window_by_the_trainer_seed():
+    trainer = load_trainer(TRAINER)
+    window = trainer.shocks[0].window
+    days = [round_shocks(trainer, i, 365)[0].day for i in range(3)]
+    assert days == [round_shocks(trainer, i, 365)[0].day for i in range(3)]  # deterministic
+    assert all(window[0] <= d <= window[1] and d == int(d) for d in days)
+    assert len(set(days)) > 1  # practice does not give away the scored rounds' days
+    other = trainer.model_copy(update={"seed": trainer.seed + 1})
+    assert [round_shocks(other, i, 365)[0].day for i in range(3)] != days
+    assert round_shocks(trainer, 0, 120)[0].day <= 119  # clipped to a shorter horizon
+
+
+def test_the_shock_day_is_hidden_from_the_team_files(practice, base):
+    for team, scenario in read_teams(SUBMISSIONS, base):
+        assert "shocks" not in team.levers
+        assert scenario.shocks == base.shocks  # the scenario's own, not the trainer's
+    played = practice.rounds[0]
+    assert [s.day for s in played.shocks] == [
+        s.day for s in round_shocks(practice.trainer, played.index, SMALL["days"])
+    ]
+    text = (SUBMISSIONS / "steady_brew.yaml").read_text() + TRAINER.read_text()
+    assert f"day: {played.shocks[0].day:g}" not in text  # the day is nowhere in the files
+
+
+def test_a_bad_trainer_file_names_field_and_line(tmp_path):
+    path = _team(tmp_path, "seed: 1\nweights:\n  retention: 1\n  luck: 2\n", "trainer.yaml")
+    with pytest.raises(sim.ScenarioError) as err:
+        load_trainer(path)
+    assert f"{path}:2: weights" in err.value.report() and "luck" in err.value.report()
+
+
+# ------------------------------------------------------------- command line
+
+
+def test_cli_writes_a_leaderboard_and_debriefs(tmp_path, capsys):
+    for name in ("steady_brew.yaml", "points_galore.yaml"):
+        shutil.copy(SUBMISSIONS / name, tmp_path / name)
+    out = tmp_path / "out"
+    code = main(
+        ["tournament", str(SCENARIO), str(tmp_path), "--replications", "2", "--customers",
+         "200", "--days", "90", "--out", str(out), "--workers", "1", "--quiet",
+         "--trainer", str(TRAINER)]
+    )  # fmt: skip
+    assert code == 0
+    assert (out / "leaderboard.html").exists() and (out / "leaderboard.csv").exists()
+    assert len(list((out / "teams").glob("*.html"))) == 2
+    assert "1. " in capsys.readouterr().out
+
+
+def test_cli_bad_input_exits_2_without_a_traceback(tmp_path, capsys):
+    _team(tmp_path, "population: {initial_customers: 1}\n", "bad.yaml")
+    code = main(["tournament", str(SCENARIO), str(tmp_path), "--workers", "1", "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 2 and "bad.yaml:1: population" in err and "Traceback" not in err
+    assert main(["tournament", str(SCENARIO), str(tmp_path / "nope")]) == 2
+    assert "folder of team files" in capsys.readouterr().err
+    assert main(["tournament", str(SCENARIO), str(tmp_path), "--replications", "0"]) == 2
