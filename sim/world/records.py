@@ -43,7 +43,10 @@ class OrderLog:
     )
 
     def __init__(self) -> None:
-        self._chunks: list[tuple[np.ndarray, ...]] = []
+        # settled batches: only what varies (the rest is zero), kept compact
+        self._batch_cust: list[int] = []
+        self._batch_len: list[int] = []
+        self._batch_cols: tuple[list, list, list] = ([], [], [])  # time, z, ucat
         self._rows: list[list] = [[] for _ in self.NAMES]
 
     def add(
@@ -83,42 +86,35 @@ class OrderLog:
         self._rows[6][position] = complained
 
     def add_batch(self, cust: int, times: np.ndarray, z: np.ndarray, ucat: np.ndarray) -> None:
+        """A settled run of one customer's orders (no failures, triggers or points)."""
         if len(times):
-            n = len(times)
-            self._chunks.append(
-                (
-                    np.full(n, cust, dtype=np.int64),
-                    times,
-                    z,
-                    ucat,
-                    np.zeros(n, dtype=bool),
-                    np.zeros(n, dtype=np.int8),
-                    np.zeros(n, dtype=bool),
-                    np.zeros(n, dtype=np.int16),
-                    np.zeros(n),
-                    np.zeros(n, dtype=np.int64),
-                    np.zeros(n, dtype=np.int64),
-                )
-            )
+            self._batch_cust.append(cust)
+            self._batch_len.append(len(times))
+            for col, values in zip(self._batch_cols, (times, z, ucat), strict=True):
+                col.append(values.copy())  # a copy does not pin the whole draw block
 
     def __len__(self) -> int:
-        return len(self._rows[0]) + sum(len(c[0]) for c in self._chunks)
+        return len(self._rows[0]) + sum(self._batch_len)
 
     def arrays(self) -> dict[str, np.ndarray]:
         """All orders sorted by time, ties by customer: the same whichever path logged them."""
-        parts = list(self._chunks)
-        if self._rows[0]:
-            parts.append(
-                tuple(
-                    np.asarray(col, dtype=t) for col, t in zip(self._rows, self.TYPES, strict=True)
-                )
-            )
-        if parts:
-            cols = [np.concatenate([p[i] for p in parts]) for i in range(len(self.NAMES))]
-        else:
-            cols = [np.empty(0, dtype=t) for t in self.TYPES]
+        batched = sum(self._batch_len)
+        cols = []
+        for i, (name, kind) in enumerate(zip(self.NAMES, self.TYPES, strict=True)):
+            if name == "cust":
+                head = np.repeat(np.asarray(self._batch_cust, dtype=kind), self._batch_len)
+            elif name in ("time", "z", "ucat"):
+                parts = self._batch_cols[("time", "z", "ucat").index(name)]
+                head = np.concatenate(parts) if parts else np.empty(0, dtype=kind)
+            else:
+                head = np.zeros(batched, dtype=kind)
+            tail = np.asarray(self._rows[i], dtype=kind)
+            cols.append(np.concatenate([head, tail]) if len(tail) else head)
         order = np.lexsort((cols[0], cols[1]))  # by time, ties by customer
-        return dict(zip(self.NAMES, (c[order] for c in cols), strict=True))
+        out = {}
+        for name in self.NAMES:  # sort one column at a time to keep the peak low
+            out[name] = cols.pop(0)[order]
+        return out
 
 
 class EventLog:

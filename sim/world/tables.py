@@ -91,8 +91,11 @@ def build_tables(world: World) -> dict[str, pd.DataFrame]:
     # ---------------------------------------------------------------- orders
     o = world.orders.arrays()
     cust = o["cust"]
-    cat = (o["ucat"][:, None] > pop.taste_cdf[cust]).sum(axis=1)
-    cat = np.minimum(cat, len(cats) - 1)
+    # the category is how many of the customer's cumulative tastes the draw exceeds;
+    # one column at a time, so a 100,000-customer world needs no orders × categories matrix
+    cat = np.zeros(len(cust), dtype=np.int64)
+    for k in range(len(cats) - 1):
+        cat += o["ucat"] > pop.taste_cdf[cust, k]
     price = np.array([c.price_level for c in cats])
     margin = np.array([c.margin for c in cats])
     amount = np.maximum(np.round(o["z"] / pop.spend_scale[cust] * price[cat], 2), 0.01)
