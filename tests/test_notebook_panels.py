@@ -34,7 +34,8 @@ def test_trigger_levers_take_help_from_the_schema_and_address_the_list():
     with pytest.raises(KeyError, match="churn_warning"):
         ov.trigger_index(SMALL, "nope")
     paths = [lv.path for lv in ov.outreach_levers(SMALL)]
-    assert "outreach.fatigue.max_messages" in paths and len(paths) == 5
+    assert "outreach.fatigue.max_messages" in paths and len(paths) == 7
+    assert paths[-2:] == ["surveys.nps_sample_share", "surveys.extremity_bias"]
 
 
 def test_outreach_panel_redraws_beside_the_baseline_when_a_slider_moves():

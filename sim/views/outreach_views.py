@@ -217,14 +217,17 @@ class OutreachPanel:
 
 
 def outreach_levers(scenario: Scenario) -> list[Lever]:
-    """The notebook's message rules: churn-warning days and coupon, campaign frequency,
-    win-back days, and the fatigue threshold (built from the schema where it allows)."""
+    """The notebook's message rules (churn-warning days and coupon, campaign frequency,
+    win-back days, the fatigue threshold) and survey plan (NPS sample share, how much more
+    the extremes answer), built from the schema where it allows."""
     return [
         trigger_lever(scenario, "churn_warning", "days", 7, 120, 1, "churn warning after (days)"),
         trigger_lever(scenario, "churn_warning", "coupon", 0, 30, 1, "churn-warning coupon"),
         trigger_lever(scenario, "monthly_offer", "days", 3, 60, 1, "campaign every (days)"),
         trigger_lever(scenario, "winback", "days", 30, 180, 1, "win-back after (days)"),
         lever(scenario, "outreach.fatigue.max_messages", minimum=1, maximum=12),
+        lever(scenario, "surveys.nps_sample_share", minimum=0.05, maximum=1.0, step=0.05),
+        lever(scenario, "surveys.extremity_bias", minimum=0.0, maximum=5.0, step=0.5),
     ]
 
 
