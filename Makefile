@@ -13,8 +13,11 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
+# As root (a container, a classroom VM) JupyterLab refuses to start without --allow-root.
+ROOT_FLAG = $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
+
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab notebooks/
+	$(VENV)/bin/jupyter lab notebooks/ $(ROOT_FLAG)
 
 # The strategy lab as a web app, code hidden (Voila, configured by app/voila.py).
 # Serve participants on the network with: make app APP_IP=0.0.0.0
