@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import multiprocessing
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +18,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from sim.experiments.design import replication_seeds
+from sim.experiments.runner import default_workers
 from sim.experiments.stats import mean_ci
 from sim.scenario import Scenario, load_scenario
 from sim.sections.shocks import Shock
@@ -161,7 +161,7 @@ def plan(
 
 def execute(jobs: Sequence[Job], workers: int | None = None, progress: bool = True) -> list[dict]:
     """Run every job (in processes when `workers` > 1); results in the jobs' order."""
-    workers = _cores() if workers is None else max(1, int(workers))
+    workers = default_workers() if workers is None else max(1, int(workers))
     workers = min(workers, len(jobs)) or 1
     out: list[dict | None] = [None] * len(jobs)
     bar = tqdm(total=len(jobs), desc="tournament runs", disable=not progress)
@@ -218,13 +218,6 @@ def run_tournament(
     )
     curves = {key: np.mean(np.asarray(v), axis=0).tolist() for key, v in active.items()}
     return Tournament(trainer, kind, played, [t for t, _ in teams], base, runs, curves)
-
-
-def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # macOS, Windows
-        return os.cpu_count() or 1
 
 
 def _context() -> multiprocessing.context.BaseContext:

@@ -26,7 +26,7 @@ from sim.result import Result
 from sim.runner import run
 from sim.scenario import Scenario, ScenarioError
 from sim.views.fonts import use_cjk_fonts
-from sim.views.widgets import Lever
+from sim.views.widgets import Lever, lever_slider
 
 _SEGMENT = re.compile(r"^(\w+)(?:\[([^\]]+)\])?$")
 
@@ -409,21 +409,9 @@ class StrategyLab:
 
     def _slider(self, lv: Lever) -> w.Widget:
         _, value = resolve(self.scenario, lv.path)
-        cls = w.IntSlider if lv.integer else w.FloatSlider
-        slider = cls(
-            value=value,
-            min=lv.minimum,
-            max=lv.maximum,
-            step=lv.step,
-            description=lv.label,
-            tooltip=lv.description,
-            style={"description_width": "170px"},
-            layout=w.Layout(width="440px"),
-            continuous_update=False,
-        )
+        slider = lever_slider(lv, value, label_width="170px", width="440px")
         if not lv.integer and lv.step >= 1:
             slider.readout_format = ".0f"
-        slider.add_class("sim-lever")
         slider.add_class(css_name(lv.path))
         return slider
 

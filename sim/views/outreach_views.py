@@ -22,7 +22,7 @@ from sim.runner import run
 from sim.scenario import Scenario
 from sim.sections.outreach import Trigger
 from sim.views.exercises import Feedback
-from sim.views.widgets import Lever, lever
+from sim.views.widgets import Lever, lever, lever_slider, show_figure
 
 TOPIC_LABELS = {
     "price": "price 价格",
@@ -149,20 +149,9 @@ class OutreachPanel:
         self.baseline = baseline
         self.sliders: dict[str, w.Widget] = {}
         for lv in levers:
-            cls = w.IntSlider if lv.integer else w.FloatSlider
-            slider = cls(
-                value=value_at(scenario, lv.path),
-                min=lv.minimum,
-                max=lv.maximum,
-                step=lv.step,
-                description=lv.label,
-                tooltip=lv.description,
-                style={"description_width": "180px"},
-                layout=w.Layout(width="520px"),
-                continuous_update=False,
+            self.sliders[lv.path] = lever_slider(
+                lv, value_at(scenario, lv.path), label_width="180px", width="520px"
             )
-            slider.add_class("sim-lever")
-            self.sliders[lv.path] = slider
         self.button = w.Button(description="Run", button_style="primary", icon="play")
         self.button.add_class("sim-run")
         self.button.on_click(lambda _b: self.update())
@@ -207,10 +196,7 @@ class OutreachPanel:
             self.baseline.tables, self.result.tables, self.scenario.horizon_days
         )
         self.figure = fig
-        self.out.clear_output(wait=True)
-        with self.out:
-            display(fig)
-        plt.close(fig)
+        show_figure(self.out, fig)
 
     def _ipython_display_(self) -> None:
         display(self.widget)

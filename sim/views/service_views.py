@@ -22,6 +22,7 @@ from sim.runner import run
 from sim.scenario import Scenario
 from sim.sections.service import DeskPolicy
 from sim.views.exercises import Feedback
+from sim.views.widgets import show_figure
 
 # A desk that answers late (five days), never apologises, compensates or follows up.
 NEGLECT = DeskPolicy(
@@ -276,10 +277,7 @@ class PolicyPanel:
         self.table.value = shown.to_html(float_format=lambda v: f"{v:,.3g}", classes="sim-table")
         fig = plot_policy_comparison(table, ["baseline", "your policy"])
         self.figure = fig
-        self.out.clear_output(wait=True)
-        with self.out:
-            display(fig)
-        plt.close(fig)
+        show_figure(self.out, fig)
 
     def _ipython_display_(self) -> None:
         display(self.widget)

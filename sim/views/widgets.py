@@ -68,6 +68,34 @@ def lever(
     return Lever(path, label, info.description or label, low, high, step, integer)
 
 
+def lever_slider(
+    lv: Lever, value: float, label_width: str = "140px", width: str = "480px"
+) -> w.Widget:
+    """The slider of one lever (class `sim-lever`, so a browser test can find it)."""
+    cls = w.IntSlider if lv.integer else w.FloatSlider
+    slider = cls(
+        value=value,
+        min=lv.minimum,
+        max=lv.maximum,
+        step=lv.step,
+        description=lv.label,
+        tooltip=lv.description,
+        style={"description_width": label_width},
+        layout=w.Layout(width=width),
+        continuous_update=False,
+    )
+    slider.add_class("sim-lever")
+    return slider
+
+
+def show_figure(out: w.Output, fig) -> None:
+    """Replace what `out` shows with `fig`, and free the figure."""
+    out.clear_output(wait=True)
+    with out:
+        display(fig)
+    plt.close(fig)
+
+
 def apply_levers(scenario: Scenario, values: dict[str, float]) -> Scenario:
     """A validated copy of `scenario` with the dotted-path values set."""
     data = scenario.model_dump()
@@ -134,21 +162,7 @@ class RunPanel:
         self.sliders: dict[str, w.Widget] = {}
         for lv in levers:
             _, value = _field(scenario, lv.path)
-            value = (start or {}).get(lv.path, value)
-            cls = w.IntSlider if lv.integer else w.FloatSlider
-            slider = cls(
-                value=value,
-                min=lv.minimum,
-                max=lv.maximum,
-                step=lv.step,
-                description=lv.label,
-                tooltip=lv.description,
-                style={"description_width": "140px"},
-                layout=w.Layout(width="480px"),
-                continuous_update=False,
-            )
-            slider.add_class("sim-lever")
-            self.sliders[lv.path] = slider
+            self.sliders[lv.path] = lever_slider(lv, (start or {}).get(lv.path, value))
         self.seed_box = w.IntText(
             value=seed, description="seed", style={"description_width": "140px"}
         )
@@ -205,10 +219,7 @@ class RunPanel:
             baseline=base.tables["daily"] if base is not None else None,
         )
         self.figure = fig
-        self.out.clear_output(wait=True)
-        with self.out:
-            display(fig)
-        plt.close(fig)
+        show_figure(self.out, fig)
 
     def _ipython_display_(self) -> None:
         if self.result is None:
