@@ -498,14 +498,6 @@ def _read_yaml(text: str, source: str) -> tuple[Any, dict[tuple, int], list[Prob
     return data, lines, problems, node.start_mark.line + 1
 
 
-def _line_map(text: str) -> dict[tuple, int]:
-    """Map each key/item path in a YAML document to its 1-based line number."""
-    try:
-        return _read_yaml(text, "scenario")[1]
-    except ScenarioError:
-        return {}
-
-
 # ------------------------------------------------------------ pydantic errors → Problems
 
 

@@ -10,6 +10,7 @@ scenario's start_date, so history orders have negative days.
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import math
 from contextlib import contextmanager
@@ -91,10 +92,7 @@ class World:
 
     def calendar_md(self, day: int) -> int:
         """Month × 100 + day of the month of table day `day` (for birthdays)."""
-        date = self.scenario.start_date.toordinal() + day
-        import datetime as dt
-
-        d = dt.date.fromordinal(date)
+        d = dt.date.fromordinal(self.scenario.start_date.toordinal() + day)
         return d.month * 100 + d.day
 
     def _setup_service_and_shocks(self) -> None:
