@@ -22,6 +22,7 @@ from sim.scenario import Scenario
 from sim.sections.service import SEVERITIES, Service
 from sim.world import customers, rng
 from sim.world.feedback import SurveyDesk
+from sim.world.lives import Lives
 from sim.world.membership import Membership
 from sim.world.outreach import Outbox
 from sim.world.population import Population, draw_population
@@ -52,12 +53,19 @@ class World:
         self.renewals = EventLog(("cust", "time", "satisfaction", "lapse_prob", "outcome"))
         self.contacts = EventLog(("cust", "time"))
         contractual = scenario.setting.kind == "contractual"
+        # Which path places a shopper's orders: settle=False is the one-yield-per-order
+        # reference; otherwise a whole life at once when no section can touch it, else
+        # lazily (sim.world.lives). All three give the same tables.
+        lazy = False
         if contractual:
             self._process = customers.account
+        elif settle is False:
+            self._process = customers.shopper
+        elif all(getattr(scenario, s) is None for s in SHARED_SECTIONS):
+            self._process = customers.settled_shopper
         else:
-            independent = all(getattr(scenario, s) is None for s in SHARED_SECTIONS)
-            use_settled = independent if settle is None else settle
-            self._process = customers.settled_shopper if use_settled else customers.shopper
+            self._process = customers.shopper
+            lazy = True
         self._decay = scenario.setting.satisfaction_decay_per_day if contractual else 0.0
         self._spend_shape = scenario.population.spend.p
         self._ran = False
@@ -74,6 +82,7 @@ class World:
         self._setup_service_and_shocks()
         self._setup_outreach_and_surveys()
         self.members = Membership(self, scenario.loyalty) if scenario.loyalty else None
+        self.lives = Lives(self) if lazy else None
         self.env.process(self.arrivals())
 
     def _setup_outreach_and_surveys(self) -> None:
@@ -129,7 +138,10 @@ class World:
             if env.now >= self.end:
                 return
             self.signup_time[c] = env.now
-            env.process(process(env, self, c))
+            if self.lives is not None:
+                self.lives.start(c)
+            else:
+                env.process(process(env, self, c))
 
     # ------------------------------------------------------------------ state
     def draws(self, c: int, life: int = 0) -> customers.Draws:
@@ -138,21 +150,23 @@ class World:
         stream = rng.customer_stream(self.seed, rng.PURCHASES, c, life)
         return customers.Draws(stream, self._spend_shape)
 
-    def dropout_probability(self, c: int) -> float:
-        """Chance that customer c leaves after a repeat order, given their satisfaction now."""
+    def dropout_probability(self, c: int, now: float | None = None) -> float:
+        """Chance that customer c leaves after a repeat order, given their satisfaction now
+        (or at `now`, for an order settled after its time)."""
+        now = self.env.now if now is None else now
         return customers.lapse_probability(
             self.pop.dropout_prob[c],
             self.pop.satisfaction0[c],
-            self.satisfaction_at(c, self.env.now),
+            self.satisfaction_at(c, now),
             self.scenario.population.satisfaction_effect,
-            self.extra_logodds(c),
+            self.extra_logodds(c, now),
         )
 
-    def extra_logodds(self, c: int) -> float:
-        """What adds to customer c's odds of leaving now besides satisfaction."""
+    def extra_logodds(self, c: int, now: float | None = None) -> float:
+        """What adds to customer c's odds of leaving now (or at `now`) besides satisfaction."""
         extra = self.scar[c]
         if self.shocks is not None:
-            extra += self.shocks.leave_logodds(c, self.env.now)
+            extra += self.shocks.leave_logodds(c, self.env.now if now is None else now)
         if self.members is not None:
             extra += self.members.leave_logodds(c)
         return float(extra)
@@ -210,10 +224,12 @@ class World:
         problem: bool = False,
         trigger: int = 0,
         discount: float = 0.0,
+        now: float | None = None,
     ) -> None:
-        """Record an order now; the program may apply, it may go wrong, the customer may
+        """Record an order now (or at `now`, for an order settled after its time; such an
+        order never fails); the program may apply, it may go wrong, the customer may
         complain."""
-        now = self.env.now
+        now = self.env.now if now is None else now
         first = math.isnan(self.last_order[c])
         self.last_order[c] = now
         if (
@@ -247,7 +263,7 @@ class World:
         )
         desk = self.survey_desk
         if first and desk is not None and now >= self.start and desk.surveys.after_first_order:
-            self.env.process(self.survey_desk.after_first_order(self.env, c))
+            self.env.process(self._holding(c, desk.after_first_order(self.env, c)))
         if self.failures is None:
             return
         rate = self._failure_rate[cat]
@@ -263,7 +279,9 @@ class World:
         self.last_failure[c] = now
         complains = complains and self.desk is not None
         if complains:
-            self.env.process(complaint(self.env, self, c, severity, channel, stream))
+            self.env.process(
+                self._holding(c, complaint(self.env, self, c, severity, channel, stream))
+            )
         self.orders.mark(position, SEVERITIES.index(severity) + 1, complains)
 
     def satisfaction_at(self, c: int, time: float) -> float:
@@ -305,12 +323,34 @@ class World:
         yield self.env.timeout(delay)
         if not self.churned(c):
             self.place_order(c, z, ucat, f, trigger=trigger, discount=coupon)
+        self.let_go(c)
 
     def win_back(self, c: int) -> None:
         """A customer who had left comes back: a new life starts now with an order."""
         self.won_back[c] += 1
         self.churn_time[c] = np.nan
-        self.env.process(self._process(self.env, self, c, int(self.won_back[c])))
+        life = int(self.won_back[c])
+        if self.lives is not None:
+            self.env.process(self.lives.restart(c, life))
+        else:
+            self.env.process(self._process(self.env, self, c, life))
+
+    def hold(self, c: int) -> None:
+        """Something of customer c's starts that will read or change them later (a ticket,
+        a message that may bring an order, a survey): place their orders one at a time."""
+        if self.lives is not None:
+            self.lives.hold(c)
+
+    def let_go(self, c: int) -> None:
+        """What `hold` was for is over."""
+        if self.lives is not None:
+            self.lives.let_go(c)
+
+    def _holding(self, c: int, process):
+        """Run `process` with customer c held."""
+        self.hold(c)
+        yield from process
+        self.let_go(c)
 
     def on_ticket_closed(self, c: int) -> None:
         if self.survey_desk is not None and self.survey_desk.surveys.after_ticket:

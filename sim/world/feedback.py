@@ -85,12 +85,14 @@ class SurveyDesk:
         self.lang = "zh" if world.scenario.locale.startswith("zh") else "en"
         self.invitations: list[tuple] = []
         self.answers: list[tuple] = []
+        self.next_at = math.inf  # the next quarterly survey (a window of sim.world.lives)
 
     def quarterly(self, env: simpy.Environment):
         """Every 90 days from the start date, an NPS survey to a sample of the customer list."""
         w = self.world
         if w.start >= w.end:
             return
+        self.next_at = env.now + (w.start + 0.5 - env.now)  # exactly when it fires
         yield env.timeout(w.start + 0.5 - env.now)
         rng = w.subsystem_rng("surveys")
         while True:
@@ -99,6 +101,7 @@ class SurveyDesk:
                 picked = joined[rng.random(len(joined)) < self.surveys.nps_sample_share]
                 for c in picked:
                     self.ask(int(c), "nps", "quarterly")
+            self.next_at = env.now + 90.0
             yield env.timeout(90.0)
 
     def after_first_order(self, env: simpy.Environment, c: int):

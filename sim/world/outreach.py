@@ -43,6 +43,7 @@ class Outbox:
         self.trigger_names = [t.name for t in outreach.triggers]
         channels = list(world.scenario.population.channel_mix)
         self.preferred = np.array([channels[k] for k in world.pop.channel], dtype=object)
+        self.next_at = math.inf  # the next send (a window of sim.world.lives starts there)
 
     def process(self, env: simpy.Environment):
         """Each day at the send hour, from the start date on, evaluate every trigger."""
@@ -50,6 +51,7 @@ class Outbox:
         first = world.start + self.outreach.send_hour / 24.0
         if first >= world.end:
             return
+        self.next_at = env.now + (first - env.now)  # exactly when the timeout fires
         yield env.timeout(first - env.now)
         day = 0
         while True:
@@ -58,6 +60,7 @@ class Outbox:
                 if len(targets):
                     self.send(targets, k, trigger, day)
             day += 1
+            self.next_at = env.now + 1.0
             yield env.timeout(1.0)
 
     def targets(self, trigger: Trigger, day: int) -> np.ndarray:
@@ -128,6 +131,7 @@ class Outbox:
             if gone:
                 w.win_back(cust)
             else:
+                w.hold(cust)
                 w.env.process(w.triggered_order(cust, k + 1, w.outreach_rng(cust)))
         self.touches.append(
             (

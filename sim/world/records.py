@@ -47,6 +47,8 @@ class OrderLog:
         self._batch_cust: list[int] = []
         self._batch_len: list[int] = []
         self._batch_cols: tuple[list, list, list] = ([], [], [])  # time, z, ucat
+        # lazily settled rounds of many customers' orders: whole columns, any of NAMES
+        self._wide: list[dict[str, np.ndarray]] = []
         self._rows: list[list] = [[] for _ in self.NAMES]
 
     def add(
@@ -93,8 +95,15 @@ class OrderLog:
             for col, values in zip(self._batch_cols, (times, z, ucat), strict=True):
                 col.append(values.copy())  # a copy does not pin the whole draw block
 
+    def add_columns(self, **columns: np.ndarray) -> None:
+        """Many orders at once as columns (`cust` and `time` required; the rest default to
+        zero), e.g. one round of lazily settled orders of many customers."""
+        if len(columns["cust"]):
+            self._wide.append(columns)
+
     def __len__(self) -> int:
-        return len(self._rows[0]) + sum(self._batch_len)
+        wide = sum(len(w["cust"]) for w in self._wide)
+        return len(self._rows[0]) + sum(self._batch_len) + wide
 
     def arrays(self) -> dict[str, np.ndarray]:
         """All orders sorted by time, ties by customer: the same whichever path logged them."""
@@ -108,8 +117,14 @@ class OrderLog:
                 head = np.concatenate(parts) if parts else np.empty(0, dtype=kind)
             else:
                 head = np.zeros(batched, dtype=kind)
-            tail = np.asarray(self._rows[i], dtype=kind)
-            cols.append(np.concatenate([head, tail]) if len(tail) else head)
+            parts = [head]
+            for w in self._wide:
+                col = w.get(name)
+                parts.append(
+                    np.zeros(len(w["cust"]), dtype=kind) if col is None else col.astype(kind)
+                )
+            parts.append(np.asarray(self._rows[i], dtype=kind))
+            cols.append(np.concatenate(parts) if len(parts) > 2 or len(parts[-1]) else head)
         order = np.lexsort((cols[0], cols[1]))  # by time, ties by customer
         out = {}
         for name in self.NAMES:  # sort one column at a time to keep the peak low

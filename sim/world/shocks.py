@@ -61,6 +61,27 @@ class ShockBook:
                 extra += LEAVE_LOGODDS * shock.strength * self.needs[c, NEEDS.index(shock.needs)]
         return extra
 
+    def leave_logodds_many(self, cs: np.ndarray, t: np.ndarray) -> np.ndarray:
+        """`leave_logodds` for customers cs at times t (the same arithmetic)."""
+        extra = np.zeros(len(cs))
+        for shock, a, b in self.price_cuts:
+            on = (a <= t) & (t < b)
+            hit = LEAVE_LOGODDS * shock.strength * self.needs[cs, NEEDS.index(shock.needs)]
+            extra = np.where(on, extra + hit, extra)
+        return extra
+
+    def failure_rates(self, base: np.ndarray, category: np.ndarray, t: np.ndarray) -> np.ndarray:
+        """`failure_rate` for orders of category indices `category` at times t."""
+        f = base
+        for shock, a, b in self.windows:
+            on = (a <= t) & (t < b)
+            if shock.kind == "product_recall":
+                hit = np.isin(category, [self.categories.index(n) for n in shock.categories])
+                f = np.where(on & hit, f + (1.0 - f) * RECALL_FAILURE * shock.strength, f)
+            elif shock.kind == "service_outage":
+                f = np.where(on, np.minimum(1.0, f * (1.0 + OUTAGE_FAILURE * shock.strength)), f)
+        return f
+
     def failure_rate(self, base: float, category: str, t: float) -> float:
         """The chance that an order in `category` at env time t goes wrong."""
         f = base

@@ -473,7 +473,9 @@ def _loyalty_tables(tables: dict, members, origin: float) -> None:
     )
     red["customer_id"] += 1
     red["day"] -= origin
-    tables["redemptions"] = red
+    tables["redemptions"] = red.sort_values(["day", "customer_id"], kind="stable").reset_index(
+        drop=True
+    )
     daily = tables["daily"]
     horizon = len(daily)
     d = np.floor(ledger["day"].to_numpy())

@@ -1,0 +1,318 @@
+"""Customers' regular orders, placed ahead of time and many customers at a time.
+
+With sections on, a whole life cannot be settled in advance (a message, a ticket or the
+program changes what comes next), yet most of the time nothing touches a customer but
+their own orders. The run is cut into windows at the moments that read or change many
+customers (the daily send, the quarterly survey, and at least once a day). At the start
+of each window every free customer's orders in it are placed at once, one vectorised
+round per order. A customer is held, and placed one order at a time at its exact time as
+a SimPy event, while something of theirs is under way (the day they joined, a ticket, a
+message that may bring an order, a survey) or when their next order will go wrong (its
+complaint must queue at the desk then). The tables equal those of the one-yield-per-order
+`customers.shopper`, the reference (tests/test_fast_paths.py).
+"""
+
+from __future__ import annotations
+
+import math
+from heapq import heappush
+from typing import TYPE_CHECKING
+
+import numpy as np
+import simpy
+from simpy.events import NORMAL
+
+from sim.world import rng
+from sim.world.customers import BLOCK
+from sim.world.shocks import advance
+
+if TYPE_CHECKING:
+    from sim.world import World
+
+INF = math.inf
+
+
+def at(env: simpy.Environment, t: float, callback, priority: int = NORMAL) -> None:
+    """Run `callback(event)` at the absolute env time `t` (priority 2: after the other
+    events at t).
+
+    SimPy's timeouts take a delay, and now + (t − now) need not equal t in floating
+    point; an order worked out ahead must happen at exactly the time the reference path
+    gives it. Pushes onto SimPy's queue as `Environment.schedule` does (simpy 4.1 pinned).
+    """
+    if t < env.now:
+        raise ValueError(f"cannot schedule at {t}, before now ({env.now})")
+    event = simpy.Event(env)
+    event._ok = True
+    event._value = None
+    event.callbacks.append(callback)
+    heappush(env._queue, (t, priority, next(env._eid), event))
+
+
+AFTER_OTHERS = 2  # a window starts after everything else due at its time
+
+
+class Lives:
+    """Every customer's next regular order, purchase draws and whether they are held.
+
+    Row c of `gap`, `u`, `z`, `cat_u`, `f` is customer c's current block of BLOCK draws,
+    made by the same calls in the same order as `customers.Draws`, and `ptr[c]` the next
+    unused one: order j of a life uses gap[j] (its wait), u[j] (leave after it), z[j]
+    (spend), cat_u[j] (category) and f[j] (a failure). A free customer's next order is
+    at `next[c]`; a held one's at `event_at[c]`, as a SimPy event (`fails[c]`: it goes
+    wrong).
+    """
+
+    def __init__(self, world: World) -> None:
+        self.world = world
+        n = len(world.pop)
+        self.next = np.full(n, INF)
+        self.event_at = np.full(n, INF)
+        self.fails = np.zeros(n, dtype=bool)
+        self.token = [0] * n  # bumped when a held customer is let go: their event is void
+        self.pending = [0] * n  # things of theirs under way (tickets, messages, surveys)
+        self.held: set[int] = set()
+        self.ptr = np.full(n, BLOCK, dtype=np.int64)
+        self.gap = np.zeros((n, BLOCK))
+        self.u = np.zeros((n, BLOCK))
+        self.z = np.zeros((n, BLOCK))
+        self.cat_u = np.zeros((n, BLOCK))
+        self.f = np.zeros((n, BLOCK))
+        self.rngs: list[np.random.Generator | None] = [None] * n
+        self.lam = world.pop.purchase_rate
+        self.pieces: list[list] = [[] for _ in range(n)]
+        self.has_pieces = np.zeros(n, dtype=bool)
+        shocks = world.shocks
+        cuts = shocks.price_cuts if shocks is not None else []
+        # waits that might reach into a price cut go through `advance` one by one
+        self.cut_from = min((a for _, a, _ in cuts), default=INF)
+        self.cut_to = max((b for _, _, b in cuts), default=-INF)
+        self.fail_rate = (
+            np.asarray(world._failure_rate, dtype=float) if world.failures is not None else None
+        )
+        self.n_categories = len(world._price)
+        self.price = np.asarray(world._price, dtype=float)
+        self.spend_scale = world.pop.spend_scale
+        at(world.env, 0.0, self.window, AFTER_OTHERS)
+
+    # ------------------------------------------------------------------ one customer
+    def refill(self, c: int) -> None:
+        g = self.rngs[c]
+        self.gap[c] = g.standard_exponential(BLOCK)
+        self.u[c] = g.random(BLOCK)
+        self.z[c] = g.standard_gamma(self.world._spend_shape, BLOCK)
+        self.cat_u[c] = g.random(BLOCK)
+        self.f[c] = g.random(BLOCK)
+        self.ptr[c] = 0
+
+    def start(self, c: int, life: int = 0) -> None:
+        """Customer c's life begins now with an order (a sign-up, or a return); they are
+        held until the next window."""
+        w = self.world
+        self.held.add(c)
+        self.rngs[c] = rng.customer_stream(w.seed, rng.PURCHASES, c, life)
+        self.refill(c)
+        pieces = w.shocks.rate_pieces(c) if w.shocks is not None else []
+        self.pieces[c] = pieces
+        self.has_pieces[c] = bool(pieces)
+        self.ptr[c] = 1
+        w.place_order(c, self.z[c, 0], self.cat_u[c, 0], self.f[c, 0])
+        self._schedule(c, w.env.now)
+
+    def restart(self, c: int, life: int):
+        """A process: the new life of a customer won back (after the day's sends)."""
+        self.start(c, life)
+        yield from ()
+
+    def hold(self, c: int) -> None:
+        """Something of customer c's is under way: place their orders one by one."""
+        self.pending[c] += 1
+        if c in self.held:
+            return
+        self.held.add(c)
+        t = float(self.next[c])
+        if t < INF:
+            self.next[c] = INF
+            self._event(c, t, False)
+
+    def let_go(self, c: int) -> None:
+        """It is over; customer c is free again from the next window."""
+        self.pending[c] -= 1
+
+    def _schedule(self, c: int, t: float) -> None:
+        """After a held customer's order at t: their next order, as a SimPy event."""
+        j = int(self.ptr[c])
+        if j == BLOCK:
+            self.refill(c)
+            j = 0
+        w = self.world
+        wait = self.gap[c, j] / (self.lam[c] * w.purchase_speed(c))
+        pieces = self.pieces[c]
+        t_next = t + (advance(t, wait, pieces) - t) if pieces else t + wait
+        self._event(c, t_next, self.fail_rate is not None and self._fails(c, j, t_next))
+
+    def _event(self, c: int, t: float, fails: bool) -> None:
+        self.event_at[c] = t
+        self.fails[c] = fails
+        if t < self.world.end:
+            token = self.token[c]
+            at(self.world.env, t, lambda _event: self._on_time(c, token))
+
+    def _fails(self, c: int, j: int, t: float) -> bool:
+        w = self.world
+        cat = min(int(w.pop.taste_cdf[c].searchsorted(self.cat_u[c, j])), self.n_categories - 1)
+        rate = w._failure_rate[cat]
+        if w.shocks is not None:
+            rate = w.shocks.failure_rate(rate, w._category_names[cat], t)
+        return bool(self.f[c, j] < rate)
+
+    def _on_time(self, c: int, token: int) -> None:
+        """A held customer's order, at its time (as `customers.shopper` places it)."""
+        if token != self.token[c]:
+            return  # let go since: the window placed this order
+        w = self.world
+        now = w.env.now
+        self.event_at[c] = INF
+        j = int(self.ptr[c])
+        self.ptr[c] = j + 1
+        w.place_order(c, self.z[c, j], self.cat_u[c, j], self.f[c, j])
+        if self.u[c, j] < w.dropout_probability(c):
+            w.churn(c, now)
+            return
+        self._schedule(c, now)
+
+    # ------------------------------------------------------------------ a window
+    def window(self, _event=None) -> None:
+        """At a window's start: let go of the held with nothing under way, place every
+        free customer's orders due before the next window, and book that window."""
+        w = self.world
+        env = w.env
+        now = env.now
+        for c in [c for c in self.held if self.pending[c] == 0 and not self.fails[c]]:
+            self.held.discard(c)
+            self.token[c] += 1
+            self.next[c] = self.event_at[c]
+            self.event_at[c] = INF
+        until = min(
+            now + 1.0,
+            getattr(w.outbox, "next_at", INF),
+            getattr(w.survey_desk, "next_at", INF),
+            w.end,
+        )
+        self.place_until(until)
+        if until < w.end:
+            at(env, until, self.window, AFTER_OTHERS)
+
+    def place_until(self, t: float) -> None:
+        """Place every free customer's orders due before t, one order each per round."""
+        w = self.world
+        while True:
+            cs = np.flatnonzero(self.next < t)
+            if not len(cs):
+                return
+            when = self.next[cs]
+            j = self.ptr[cs]
+            self.ptr[cs] = j + 1
+            self.next[cs] = INF
+            speed, member_logodds = self._place(cs, when, j)
+            leave = self.u[cs, j] < self._leave_probability(cs, when, member_logodds)
+            w.churn_time[cs[leave]] = when[leave]
+            stay = ~leave
+            self._schedule_many(cs[stay], when[stay], speed[stay])
+
+    def _categories(self, cs: np.ndarray, cat_u: np.ndarray) -> np.ndarray:
+        # searchsorted(side="left") on each customer's own cdf: how many entries are below
+        below = (self.world.pop.taste_cdf[cs] < cat_u[:, None]).sum(axis=1)
+        return np.minimum(below, self.n_categories - 1)
+
+    def _place(self, cs: np.ndarray, t: np.ndarray, j: np.ndarray):
+        """One round of orders that do not go wrong, as `World.place_order` places them;
+        the members' purchase speed and switching cost after them."""
+        w = self.world
+        z, cat_u = self.z[cs, j], self.cat_u[cs, j]
+        w.last_order[cs] = t
+        n = len(cs)
+        speed = np.ones(n)
+        member_logodds = np.zeros(n)
+        columns = {"cust": cs, "time": t, "z": z, "ucat": cat_u}
+        cat = self._categories(cs, cat_u)
+        amount = np.rint(z / self.spend_scale[cs] * self.price[cat] * 100.0) / 100.0
+        amount = np.maximum(amount, 0.01)
+        w.spend_so_far[cs] += amount
+        members = w.members
+        if members is not None:
+            discount = np.zeros(n)
+            earned = np.zeros(n, dtype=np.int64)
+            redeemed = np.zeros(n, dtype=np.int64)
+            names = w._category_names
+            declined, start, accounts = members.declined, w.start, members.accounts
+            for i, (c, when, spent, k) in enumerate(
+                zip(cs.tolist(), t.tolist(), amount.tolist(), cat.tolist(), strict=True)
+            ):
+                if c in declined or when < start:
+                    continue
+                off, earned[i], redeemed[i] = members.on_order(c, when, spent, names[k])
+                discount[i] = 0.0 + off
+                if c in accounts:
+                    member_logodds[i] = members.leave_logodds(c)
+                    speed[i] = members.rate_multiplier(c)
+            columns.update(discount=discount, points_earned=earned, points_redeemed=redeemed)
+        w.orders.add_columns(**columns)
+        return speed, member_logodds
+
+    def _leave_probability(
+        self, cs: np.ndarray, t: np.ndarray, member_logodds: np.ndarray
+    ) -> np.ndarray:
+        """`customers.lapse_probability` for many customers, with the same arithmetic."""
+        w = self.world
+        pop = w.pop
+        p = pop.dropout_prob[cs]
+        extra = w.scar[cs]
+        if w.shocks is not None:
+            extra = extra + w.shocks.leave_logodds_many(cs, t)
+        if w.members is not None:
+            extra = extra + member_logodds
+        shift = w.scenario.population.satisfaction_effect * (pop.satisfaction0[cs] - w.sat[cs])
+        shift = shift + extra
+        moved = (shift != 0.0) & (p > 0.0) & (p < 1.0)
+        q = p.copy()
+        if moved.any():
+            pm = p[moved]
+            # math.exp, not np.exp: the reference uses it and the two may differ in the
+            # last bit
+            grow = np.fromiter((math.exp(s) for s in shift[moved].tolist()), float)
+            odds = pm / (1.0 - pm) * grow
+            q[moved] = odds / (1.0 + odds)
+        return q
+
+    def _schedule_many(self, cs: np.ndarray, t: np.ndarray, speed: np.ndarray) -> None:
+        """The next order of many free customers after their orders at times t; those
+        whose next order goes wrong are held (it becomes a SimPy event)."""
+        if not len(cs):
+            return
+        for c in cs[self.ptr[cs] == BLOCK].tolist():
+            self.refill(c)
+        j = self.ptr[cs]
+        wait = self.gap[cs, j] / (self.lam[cs] * speed)
+        t_next = t + wait
+        pieces = self.has_pieces[cs]
+        if pieces.any():
+            # exactly the reference's t + (advance(t, wait) − t); advance is t + wait
+            # unless the wait may reach into a price cut, then it is worked out one by one
+            t_next[pieces] = t[pieces] + (t_next[pieces] - t[pieces])
+            near = pieces & (t < self.cut_to) & (t + wait > self.cut_from - 1e-6)
+            for i in np.flatnonzero(near).tolist():
+                ti = float(t[i])
+                t_next[i] = ti + (advance(ti, float(wait[i]), self.pieces[int(cs[i])]) - ti)
+        if self.fail_rate is None:
+            self.next[cs] = t_next
+            return
+        cat = self._categories(cs, self.cat_u[cs, j])
+        rate = self.fail_rate[cat]
+        if self.world.shocks is not None:
+            rate = self.world.shocks.failure_rates(rate, cat, t_next)
+        fails = self.f[cs, j] < rate
+        self.next[cs] = np.where(fails, INF, t_next)
+        for c, when in zip(cs[fails].tolist(), t_next[fails].tolist(), strict=True):
+            self.held.add(c)
+            self._event(c, when, True)
