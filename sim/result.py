@@ -196,15 +196,16 @@ def _loyalty_summary(tables: dict[str, pd.DataFrame], horizon: int, sc: Scenario
     tier_discounts = max(0.0, float(orders["discount"].sum()) - coupons)
     tiers = tables["tiers"]
     members = int(ledger["customer_id"].nunique()) if len(ledger) else 0
-    mix: dict[str, int] = {}
+    held: dict[str, int] = {}
     if len(tiers):
         last = tiers.sort_values("day", kind="stable").groupby("customer_id")["tier_to"].last()
-        mix = {str(k): int(v) for k, v in last.value_counts().items()}
-    if members:
-        mix = {
-            "member": members - sum(mix.values()) + mix.get("member", 0),
-            **{k: v for k, v in mix.items() if k != "member"},
-        }
+        held = {str(k): int(v) for k, v in last.value_counts().items()}
+    # every tier of the ladder, empty ones too (a run where nobody reached platinum has
+    # 0 platinum members, not an unknown number)
+    mix: dict[str, int] = {}
+    if sc.loyalty is not None:
+        above = {t.name: held.get(t.name, 0) for t in sc.loyalty.tiers}
+        mix = {sc.loyalty.base_tier: members - sum(above.values()), **above}
     return {
         "members": members,
         "points_issued": issued,

@@ -29,7 +29,7 @@ SCENARIO = ROOT / "scenarios" / "coffee_chain.yaml"
 
 @pytest.fixture(scope="module")
 def world() -> sim.Result:
-    return sim.run(sim.load_scenario(SCENARIO), seed=11, customers=1000, days=300, progress=False)
+    return sim.run(sim.load_scenario(SCENARIO), seed=11, customers=1500, days=300, progress=False)
 
 
 @pytest.fixture(scope="module")
@@ -123,7 +123,7 @@ def test_the_answer_key_file_is_written_for_the_trainer(case, tmp_path):
         json.dumps(case._key, default=str)
     )
     out = tmp_path / "cli.json"
-    code = key_main(["--scenario", str(SCENARIO), "--seed", "11", "--customers", "1000",
+    code = key_main(["--scenario", str(SCENARIO), "--seed", "11", "--customers", "1500",
                      "--days", "300", "--out", str(out)])  # fmt: skip
     assert code == 0
     assert json.loads(out.read_text(encoding="utf-8"))["case"]["customer_id"] == case.customer_id

@@ -34,6 +34,8 @@ from sim.loyalty.schema import (
 from sim.loyalty.tiers import TierRow, Tiers
 
 WEEKDAY, CATEGORY, TIER, DATE, BIRTHDAY, CAP = range(6)
+_UNSEEN = object()
+_NEAR_MONTHS = frozenset((0, 1, 11))  # month differences a within_days <= 31 can span
 _CAP_PERIODS = {"order": 0, "day": 1, "week": 2, "month": 3, "year": 4}
 
 
@@ -82,6 +84,8 @@ class Engine:
         self.expiry = (ex.policy, ex.days, ex.months, ex.years)
         self._expiry_at: dict[int, float] = {}  # calendar policies: whole day -> expiry day
         self._dates: dict[int, dt.date] = {}  # ordinal -> date, for birthday and cap rules
+        # (birthday, ordinal, rule's condition) -> the birthday year it celebrates, or None
+        self._birthdays: dict[tuple, int | None] = {}
 
     # ------------------------------------------------------------------ compiling
 
@@ -139,20 +143,45 @@ class Engine:
                 elif code == DATE:
                     hit = what[0] <= ordinal <= what[1]
                 elif code == BIRTHDAY:
-                    year = _birthday_year(a.birthday, date, what) if a.birthday else None
+                    year = None
+                    bd = a.birthday
+                    # (a date months away from the birthday cannot be within the window)
+                    if bd and (what[1] or (date.month - bd[0]) % 12 in _NEAR_MONTHS):
+                        key = (bd, ordinal, what)
+                        year = self._birthdays.get(key, _UNSEEN)
+                        if year is _UNSEEN:
+                            year = self._birthdays[key] = _birthday_year(a.birthday, date, what)
                     hit = year is not None
                     if hit and bonus and a.birthday_year != year:
                         a.birthday_year = year
                         gift = True
                     elif hit:
                         bonus = 0
-                else:  # CAP
-                    cut = self._cap(a, i, what, total, day, ordinal, date)
-                    parts.append(cut)
-                    if cut is not None:
-                        total += cut
+                else:  # CAP: cut the running total to what is left of the allowance
+                    limit, period = what
+                    if period == 0:
+                        allowed = limit
+                    else:
+                        if period == 1:
+                            key = int(day // 1)
+                        elif period == 2:
+                            key = (ordinal - 1) // 7
+                        elif period == 3:
+                            key = date.year * 12 + date.month
+                        else:
+                            key = date.year
+                        state = a.caps.get(i)
+                        if state is None or state[0] != key:
+                            state = a.caps[i] = [key, 0]
+                        allowed = limit - state[1] if limit > state[1] else 0
+                        state[1] += total if total < allowed else allowed
+                    if total > allowed:
+                        parts.append(allowed - total)
+                        total = allowed
                         if stop:
                             break
+                    else:
+                        parts.append(None)
                     continue
                 if not hit:
                     parts.append(None)
@@ -165,34 +194,18 @@ class Engine:
                 parts.append(extra)
                 if stop:
                     break
-        if total > 0:
-            self._award(a, day, total, "earn")
+        if total > 0:  # as _award(a, day, total, "earn"), inlined: this runs per order
+            expiry = self._expiry(day)
+            a.lots.append([day, total, expiry])
+            a.balance += total
+            if expiry < a.next_event:
+                a.next_event = expiry
+            self.ledger.append((a.customer_id, day, total, "earn", a.balance))
             a.earned += total
         self.tiers.qualify(a, day, amount if self.tiers.spend else total, self.tier_log)
         if a.review_day < a.next_event:
             a.next_event = a.review_day
         return Earning(self, total, base, parts, day, amount, category, tier, gift, a.birthday)
-
-    def _cap(self, a, i, what, total, day, ordinal, date) -> int | None:
-        """The (negative) points a cap cuts, or None when the running total fits under it."""
-        limit, period = what
-        if period == 0:
-            allowed = limit
-        else:
-            if period == 1:
-                key = int(day // 1)
-            elif period == 2:
-                key = (ordinal - 1) // 7
-            elif period == 3:
-                key = date.year * 12 + date.month
-            else:
-                key = date.year
-            state = a.caps.get(i)
-            if state is None or state[0] != key:
-                state = a.caps[i] = [key, 0]
-            allowed = max(limit - state[1], 0)
-            state[1] += min(total, allowed)
-        return allowed - total if total > allowed else None
 
     # ------------------------------------------------------ bonuses and adjustments
 

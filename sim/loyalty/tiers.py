@@ -60,7 +60,7 @@ class Tiers:
                 a.qual_sum = 0.0
             a.qual_sum += amount
             total = a.qual_sum
-        target = self.supported(total)
+        target = bisect_right(self.thresholds, total + 1e-9)  # self.supported(total)
         if target > a.tier:
             self._move(a, day, target, log)
             a.in_grace = False

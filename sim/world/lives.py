@@ -24,7 +24,8 @@ from simpy.events import NORMAL
 
 from sim.world import rng
 from sim.world.customers import BLOCK
-from sim.world.shocks import advance
+from sim.world.population import NEEDS
+from sim.world.shocks import RATE_CUT, advance
 
 if TYPE_CHECKING:
     from sim.world import World
@@ -80,10 +81,14 @@ class Lives:
         self.f = np.zeros((n, BLOCK))
         self.rngs: list[np.random.Generator | None] = [None] * n
         self.lam = world.pop.purchase_rate
-        self.pieces: list[list] = [[] for _ in range(n)]
-        self.has_pieces = np.zeros(n, dtype=bool)
         shocks = world.shocks
         cuts = shocks.price_cuts if shocks is not None else []
+        # whose purchase rate a price cut changes (their `rate_pieces` are not empty)
+        self.has_pieces = np.zeros(n, dtype=bool)
+        for shock, _, _ in cuts:
+            x = world.pop.needs[:, NEEDS.index(shock.needs)]
+            self.has_pieces |= 1.0 - RATE_CUT * shock.strength * x != 1.0
+        self._pieces: dict[int, list] = {}
         # waits that might reach into a price cut go through `advance` one by one
         self.cut_from = min((a for _, a, _ in cuts), default=INF)
         self.cut_to = max((b for _, _, b in cuts), default=-INF)
@@ -93,6 +98,15 @@ class Lives:
         self.n_categories = len(world._price)
         self.price = np.asarray(world._price, dtype=float)
         self.spend_scale = world.pop.spend_scale
+        # when each customer joins: the env times `World.arrivals` reaches, worked out
+        # the same way (its timeouts add each wait to the time before)
+        signup, self.join_at, now = world.pop.signup, np.empty(n), 0.0
+        for c in range(n):
+            wait = signup[c] - now
+            if wait > 0:
+                now = now + wait
+            self.join_at[c] = now
+        self.joined = 0
         at(world.env, 0.0, self.window, AFTER_OTHERS)
 
     # ------------------------------------------------------------------ one customer
@@ -105,19 +119,70 @@ class Lives:
         self.f[c] = g.random(BLOCK)
         self.ptr[c] = 0
 
-    def start(self, c: int, life: int = 0) -> None:
-        """Customer c's life begins now with an order (a sign-up, or a return); they are
-        held until the next window."""
-        w = self.world
-        self.held.add(c)
-        self.rngs[c] = rng.customer_stream(w.seed, rng.PURCHASES, c, life)
+    def _new_life(self, c: int, life: int = 0) -> None:
+        self.rngs[c] = rng.customer_stream(self.world.seed, rng.PURCHASES, c, life)
         self.refill(c)
-        pieces = w.shocks.rate_pieces(c) if w.shocks is not None else []
-        self.pieces[c] = pieces
-        self.has_pieces[c] = bool(pieces)
         self.ptr[c] = 1
+
+    def start(self, c: int, life: int = 0) -> None:
+        """Customer c's life begins now with an order (a return, or a sign-up whose first
+        order goes wrong); they are held until the next window."""
+        if life or self.rngs[c] is None:
+            self._new_life(c, life)
+        self.held.add(c)
+        w = self.world
         w.place_order(c, self.z[c, 0], self.cat_u[c, 0], self.f[c, 0])
         self._schedule(c, w.env.now)
+
+    def join_until(self, t: float) -> None:
+        """Everyone who signs up before t: their first orders, as `World.arrivals` and
+        `customers.shopper` would place them (a first order that goes wrong waits for
+        its own time)."""
+        w = self.world
+        t = min(t, w.end)
+        lo = self.joined
+        hi = lo + int(np.searchsorted(self.join_at[lo:], t, side="left"))
+        if hi == lo:
+            return
+        self.joined = hi
+        cs = np.arange(lo, hi)
+        when = self.join_at[lo:hi]
+        w.signup_time[cs] = when
+        for c in cs.tolist():
+            self._new_life(c)
+        j = np.zeros(len(cs), dtype=np.int64)
+        fails = np.zeros(len(cs), dtype=bool)
+        if self.fail_rate is not None:
+            cat = self._categories(cs, self.cat_u[cs, j])
+            rate = self.fail_rate[cat]
+            if w.shocks is not None:
+                rate = w.shocks.failure_rates(rate, cat, when)
+            fails = self.f[cs, j] < rate
+        for c, t_c in zip(cs[fails].tolist(), when[fails].tolist(), strict=True):
+            at(w.env, t_c, lambda _event, c=c: self.start(c))
+        cs, when, j = cs[~fails], when[~fails], j[~fails]
+        speed, _ = self._place(cs, when, j)  # (a first order never ends a relationship)
+        desk = w.survey_desk
+        asked = np.zeros(len(cs), dtype=bool)
+        if desk is not None and desk.surveys.after_first_order:
+            asked = when >= w.start
+            for c, t_c in zip(cs[asked].tolist(), when[asked].tolist(), strict=True):
+                self.hold(c)
+                at(w.env, t_c, lambda _event, c=c: w.env.process(self._first_survey(c)))
+                self._schedule(c, t_c)
+        self._schedule_many(cs[~asked], when[~asked], speed[~asked])
+
+    def _first_survey(self, c: int):
+        """The survey after a first order placed by `join_until` (c is held till it ends)."""
+        yield from self.world.survey_desk.after_first_order(self.world.env, c)
+        self.let_go(c)
+
+    def pieces(self, c: int) -> list[tuple[float, float, float]]:
+        """Customer c's purchase-rate pieces under the price cuts (made once)."""
+        p = self._pieces.get(c)
+        if p is None:
+            p = self._pieces[c] = self.world.shocks.rate_pieces(c)
+        return p
 
     def restart(self, c: int, life: int):
         """A process: the new life of a customer won back (after the day's sends)."""
@@ -147,8 +212,8 @@ class Lives:
             j = 0
         w = self.world
         wait = self.gap[c, j] / (self.lam[c] * w.purchase_speed(c))
-        pieces = self.pieces[c]
-        t_next = t + (advance(t, wait, pieces) - t) if pieces else t + wait
+        cut = self.has_pieces[c]
+        t_next = t + (advance(t, wait, self.pieces(c)) - t) if cut else t + wait
         self._event(c, t_next, self.fail_rate is not None and self._fails(c, j, t_next))
 
     def _event(self, c: int, t: float, fails: bool) -> None:
@@ -199,6 +264,7 @@ class Lives:
             getattr(w.survey_desk, "next_at", INF),
             w.end,
         )
+        self.join_until(until)
         self.place_until(until)
         if until < w.end:
             at(env, until, self.window, AFTER_OTHERS)
@@ -239,23 +305,10 @@ class Lives:
         amount = np.rint(z / self.spend_scale[cs] * self.price[cat] * 100.0) / 100.0
         amount = np.maximum(amount, 0.01)
         w.spend_so_far[cs] += amount
-        members = w.members
-        if members is not None:
-            discount = np.zeros(n)
-            earned = np.zeros(n, dtype=np.int64)
-            redeemed = np.zeros(n, dtype=np.int64)
-            names = w._category_names
-            declined, start, accounts = members.declined, w.start, members.accounts
-            for i, (c, when, spent, k) in enumerate(
-                zip(cs.tolist(), t.tolist(), amount.tolist(), cat.tolist(), strict=True)
-            ):
-                if c in declined or when < start:
-                    continue
-                off, earned[i], redeemed[i] = members.on_order(c, when, spent, names[k])
-                discount[i] = 0.0 + off
-                if c in accounts:
-                    member_logodds[i] = members.leave_logodds(c)
-                    speed[i] = members.rate_multiplier(c)
+        if w.members is not None:
+            discount, earned, redeemed, member_logodds, speed = w.members.on_orders(
+                cs, t, amount, cat
+            )
             columns.update(discount=discount, points_earned=earned, points_redeemed=redeemed)
         w.orders.add_columns(**columns)
         return speed, member_logodds
@@ -303,7 +356,7 @@ class Lives:
             near = pieces & (t < self.cut_to) & (t + wait > self.cut_from - 1e-6)
             for i in np.flatnonzero(near).tolist():
                 ti = float(t[i])
-                t_next[i] = ti + (advance(ti, float(wait[i]), self.pieces[int(cs[i])]) - ti)
+                t_next[i] = ti + (advance(ti, float(wait[i]), self.pieces(int(cs[i]))) - ti)
         if self.fail_rate is None:
             self.next[cs] = t_next
             return

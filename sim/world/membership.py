@@ -36,6 +36,7 @@ class Membership:
         self.accounts: dict[int, Account] = {}
         self.declined: set[int] = set()
         self.propensity: dict[int, float] = {}
+        self.uniforms: dict[int, _Uniforms] = {}  # each member's redemption draws
         self.rewards = sorted(program.rewards, key=lambda r: r.points)
         self.reward_points = [r.points for r in self.rewards]
         self.affordable = [0] * len(self.rewards)
@@ -56,6 +57,7 @@ class Membership:
             return None
         m = self.behaviour.redemption
         self.propensity[c] = float(rng.beta(4 * m, 4 * (1 - m))) if 0 < m < 1 else m
+        self.uniforms[c] = _Uniforms(rng)
         birth = self.world.profiles["birth_date"][c].astype("datetime64[D]").item()
         a = self.accounts[c] = Account(customer_id=c + 1, birthday=birth)
         self.engine.signup(a, now)
@@ -63,10 +65,11 @@ class Membership:
 
     def on_order(self, c: int, now: float, amount: float, category: str) -> tuple[float, int, int]:
         """Apply the program to one order: (tier discount, points earned, points redeemed)."""
-        a = self.account(c, now)
+        a = self.accounts.get(c) or self.account(c, now)
         if a is None:
             return 0.0, 0, 0
-        discount = round(self.engine.discount(a) * amount * 100.0) / 100.0
+        rate = self.engine.discount(a)
+        discount = round(rate * amount * 100.0) / 100.0 if rate else 0.0
         earned = self.engine.earn(a, now, amount - discount, category).points
         redeemed = 0
         n_can = bisect_right(self.reward_points, a.balance)
@@ -74,7 +77,7 @@ class Membership:
             counts = self.affordable
             for i in range(n_can):
                 counts[i] += 1
-            u_redeem, u_pick = self.world.loyalty_rng(c).random(2)
+            u_redeem, u_pick = self.uniforms[c].pair()
             if u_redeem < self.propensity[c]:
                 i = min(int(u_pick * n_can), n_can - 1)
                 reward = self.rewards[i]
@@ -86,6 +89,47 @@ class Membership:
                 redeemed = reward.points
                 self.redemptions.append((c, now, reward.name, reward.points, reward.cost))
         return discount, earned, redeemed
+
+    def on_orders(
+        self, cs: np.ndarray, t: np.ndarray, amount: np.ndarray, categories: np.ndarray
+    ) -> tuple[np.ndarray, ...]:
+        """`on_order` for a round of orders by distinct customers, then each member's
+        `hold_and_speed`: arrays of discount, points earned and redeemed, extra log-odds
+        of leaving and purchase speed (0 and 1 for non-members)."""
+        n = len(cs)
+        discount, logodds, speed = [0.0] * n, [0.0] * n, [1.0] * n
+        earned, redeemed = [0] * n, [0] * n
+        accounts, declined, start = self.accounts, self.declined, self.world.start
+        names = self.world._category_names
+        on_order, hold_and_speed = self.on_order, self.hold_and_speed
+        rows = zip(cs.tolist(), t.tolist(), amount.tolist(), categories.tolist(), strict=True)
+        for i, (c, when, spent, k) in enumerate(rows):
+            if c in declined or when < start:
+                continue
+            off, earned[i], redeemed[i] = on_order(c, when, spent, names[k])
+            if c in accounts:
+                discount[i] = 0.0 + off
+                logodds[i], speed[i] = hold_and_speed(c)
+        return (
+            np.array(discount),
+            np.array(earned, dtype=np.int64),
+            np.array(redeemed, dtype=np.int64),
+            np.array(logodds),
+            np.array(speed),
+        )
+
+    def hold_and_speed(self, c: int) -> tuple[float, float]:
+        """`leave_logodds` and `rate_multiplier` of a member at once (after an order)."""
+        a = self.accounts[c]
+        b = self.behaviour
+        worth = a.balance * self.engine.point_value / self.mean_order
+        weight = 0.25 + 1.5 * self.world.pop.needs[c, 0]
+        logodds = -weight * (b.switching_cost * min(2.0, worth) + b.tier_loyalty * a.tier)
+        if a.tier >= len(self.thresholds):
+            return logodds, 1.0
+        nxt = self.thresholds[a.tier]
+        near = nxt * (1 - b.near_threshold) <= a.qual_sum < nxt
+        return logodds, 1.0 + b.threshold_speedup if near else 1.0
 
     def leave_logodds(self, c: int) -> float:
         """How much the member's balance and tier lower their odds of leaving (<= 0)."""
@@ -120,3 +164,24 @@ class Membership:
         for a in self.accounts.values():
             if a.last_day <= end:
                 self.engine.advance(a, math.nextafter(end, -math.inf))
+
+
+class _Uniforms:
+    """A member's redemption draws from their loyalty stream, a block at a time: the same
+    numbers, in the same order, as one `random(2)` call per order."""
+
+    __slots__ = ("rng", "buf", "i")
+
+    BLOCK = 64
+
+    def __init__(self, rng: np.random.Generator) -> None:
+        self.rng = rng
+        self.i = self.BLOCK
+
+    def pair(self) -> tuple[float, float]:
+        i = self.i
+        if i == self.BLOCK:
+            self.buf = self.rng.random(self.BLOCK).tolist()
+            i = 0
+        self.i = i + 2
+        return self.buf[i], self.buf[i + 1]

@@ -98,7 +98,7 @@ class Outbox:
         now = w.env.now
         channel = o.channels[trigger.channel]
         n = len(c)
-        u = keyed_uniforms(w.seed, OUTREACH, c, day, k, np.arange(3)[:, None])
+        u = keyed_uniforms(w.seed, OUTREACH, day, k, c, np.arange(3)[:, None])
         u_fatigue, u_open, u_convert = u[0], u[1], u[2]
         # fatigue: this message and the last max_messages all fall inside the window
         self.sent_at[c, self.ring[c] % self.slots] = now

@@ -10,6 +10,7 @@ satisfaction comes back, possibly above where it was (the recovery paradox).
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -219,12 +220,22 @@ def complaint(
             world.move_satisfaction(c, WEIGHTS["follow_up"] * quality["follow_up"] * gain, env.now)
 
 
-def draw_failure(rng: np.random.Generator, svc: Service) -> tuple[str, bool, str]:
-    """Severity of a failure, whether the customer complains, and through which channel."""
-    mix = np.array([svc.severity_mix[s] for s in SEVERITIES])
-    severity = SEVERITIES[int(rng.choice(3, p=mix / mix.sum()))]
-    complains = bool(rng.random() < svc.complain_prob[severity])
-    channels = list(svc.complaint_channel_mix)
-    shares = np.array([svc.complaint_channel_mix[k] for k in channels])
-    channel = channels[int(rng.choice(len(channels), p=shares / shares.sum()))]
-    return severity, complains, channel
+class FailureDraw:
+    """Severity of a failure, whether the customer complains, and through which channel:
+    the scenario's shares made cumulative once, one uniform per choice (as
+    `Generator.choice` with `p` draws, without its per-call checks)."""
+
+    def __init__(self, svc: Service) -> None:
+        self.svc = svc
+        mix = np.array([svc.severity_mix[s] for s in SEVERITIES], dtype=float)
+        self.severity_cdf = (np.cumsum(mix) / mix.sum()).tolist()
+        self.channels = list(svc.complaint_channel_mix)
+        shares = np.array([svc.complaint_channel_mix[k] for k in self.channels], dtype=float)
+        self.channel_cdf = (np.cumsum(shares) / shares.sum()).tolist()
+
+    def __call__(self, rng: np.random.Generator) -> tuple[str, bool, str]:
+        u_severity, u_complain, u_channel = rng.random(3).tolist()
+        severity = SEVERITIES[min(bisect_right(self.severity_cdf, u_severity), 2)]
+        complains = u_complain < self.svc.complain_prob[severity]
+        k = min(bisect_right(self.channel_cdf, u_channel), len(self.channels) - 1)
+        return severity, complains, self.channels[k]
