@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sim.result import Result
 from sim.scenario import Scenario, load_scenario
-from sim.world import World
+from sim.world import World, quiet_gc
 
 # Worlds bigger than this show a progress bar unless told otherwise.
 PROGRESS_THRESHOLD = 50_000
@@ -29,11 +29,15 @@ def run(
         scenario = load_scenario(scenario)
     if customers is not None or days is not None:
         scenario = scenario.with_overrides(customers=customers, days=days)
-    world = World(scenario, seed=seed, settle=settle)
-    if progress is None:
-        expected = scenario.population.initial_customers + (
-            scenario.population.acquisitions_per_day * scenario.horizon_days
-        )
-        progress = expected > PROGRESS_THRESHOLD
-    world.run(progress=progress)
-    return Result(tables=world.tables(), scenario=scenario, seed=world.seed)
+    with quiet_gc():  # till the world is freed: it owes the collector nothing then
+        world = World(scenario, seed=seed, settle=settle)
+        if progress is None:
+            expected = scenario.population.initial_customers + (
+                scenario.population.acquisitions_per_day * scenario.horizon_days
+            )
+            progress = expected > PROGRESS_THRESHOLD
+        world.run(progress=progress)
+        tables, seed = world.tables(), world.seed
+        world.close()
+        del world
+    return Result(tables=tables, scenario=scenario, seed=seed)

@@ -40,12 +40,7 @@ class Draws:
         self.i = BLOCK
 
     def refill(self) -> None:
-        rng = self.rng
-        self.gap = rng.standard_exponential(BLOCK)
-        self.u = rng.random(BLOCK)
-        self.z = rng.standard_gamma(self.shape, BLOCK)
-        self.c = rng.random(BLOCK)
-        self.f = rng.random(BLOCK)
+        self.gap, self.u, self.z, self.c, self.f = draw_block(self.rng, self.shape)
         self.i = 0
 
     def next(self) -> tuple[float, float, float, float, float]:
@@ -54,6 +49,14 @@ class Draws:
         i = self.i
         self.i = i + 1
         return self.gap[i], self.u[i], self.z[i], self.c[i], self.f[i]
+
+
+def draw_block(rng: np.random.Generator, spend_shape: float) -> tuple[np.ndarray, ...]:
+    """The next BLOCK orders' draws of one customer: gap, u, z, c, f (see `Draws`)."""
+    gap = rng.standard_exponential(BLOCK)
+    z = rng.standard_gamma(spend_shape, BLOCK)
+    u, c, f = rng.random((3, BLOCK))
+    return gap, u, z, c, f
 
 
 def lapse_probability(

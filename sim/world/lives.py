@@ -23,7 +23,7 @@ import simpy
 from simpy.events import NORMAL
 
 from sim.world import rng
-from sim.world.customers import BLOCK
+from sim.world.customers import BLOCK, draw_block
 from sim.world.population import NEEDS
 from sim.world.shocks import RATE_CUT, advance
 
@@ -56,8 +56,8 @@ AFTER_OTHERS = 2  # a window starts after everything else due at its time
 class Lives:
     """Every customer's next regular order, purchase draws and whether they are held.
 
-    Row c of `gap`, `u`, `z`, `cat_u`, `f` is customer c's current block of BLOCK draws,
-    made by the same calls in the same order as `customers.Draws`, and `ptr[c]` the next
+    Row c of `gap`, `u`, `z`, `cat_u`, `f` is customer c's current block of BLOCK draws
+    (`customers.draw_block`, as `customers.Draws` makes them), and `ptr[c]` the next
     unused one: order j of a life uses gap[j] (its wait), u[j] (leave after it), z[j]
     (spend), cat_u[j] (category) and f[j] (a failure). A free customer's next order is
     at `next[c]`; a held one's at `event_at[c]`, as a SimPy event (`fails[c]`: it goes
@@ -111,12 +111,8 @@ class Lives:
 
     # ------------------------------------------------------------------ one customer
     def refill(self, c: int) -> None:
-        g = self.rngs[c]
-        self.gap[c] = g.standard_exponential(BLOCK)
-        self.u[c] = g.random(BLOCK)
-        self.z[c] = g.standard_gamma(self.world._spend_shape, BLOCK)
-        self.cat_u[c] = g.random(BLOCK)
-        self.f[c] = g.random(BLOCK)
+        gap, u, z, cat_u, f = draw_block(self.rngs[c], self.world._spend_shape)
+        self.gap[c], self.u[c], self.z[c], self.cat_u[c], self.f[c] = gap, u, z, cat_u, f
         self.ptr[c] = 0
 
     def _new_life(self, c: int, life: int = 0) -> None:

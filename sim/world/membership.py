@@ -45,6 +45,9 @@ class Membership:
         self.mean_order = float(np.mean(world.pop.mean_spend)) if len(world.pop) else 1.0
         thresholds = [t.threshold for t in program.tiers]
         self.thresholds = thresholds
+        # discount-sensitive customers value points and status more: ×1.15 for a typical
+        # price-driven customer (sensitivity 0.6), ×0.55 for one who cares little (0.2)
+        self.weight = (0.25 + 1.5 * world.pop.needs[:, 0]).tolist()
 
     def account(self, c: int, now: float) -> Account | None:
         """Customer c's account, enrolling them at their first order in the program's time."""
@@ -68,6 +71,11 @@ class Membership:
         a = self.accounts.get(c) or self.account(c, now)
         if a is None:
             return 0.0, 0, 0
+        return self._apply(a, c, now, amount, category)
+
+    def _apply(
+        self, a: Account, c: int, now: float, amount: float, category: str
+    ) -> tuple[float, int, int]:
         rate = self.engine.discount(a)
         discount = round(rate * amount * 100.0) / 100.0 if rate else 0.0
         earned = self.engine.earn(a, now, amount - discount, category).points
@@ -93,23 +101,37 @@ class Membership:
     def on_orders(
         self, cs: np.ndarray, t: np.ndarray, amount: np.ndarray, categories: np.ndarray
     ) -> tuple[np.ndarray, ...]:
-        """`on_order` for a round of orders by distinct customers, then each member's
-        `hold_and_speed`: arrays of discount, points earned and redeemed, extra log-odds
-        of leaving and purchase speed (0 and 1 for non-members)."""
+        """`on_order` for a round of orders by distinct customers: arrays of discount,
+        points earned and redeemed, extra log-odds of leaving and purchase speed (0 and 1
+        for non-members), as `leave_logodds` and `rate_multiplier` give them after it."""
         n = len(cs)
         discount, logodds, speed = [0.0] * n, [0.0] * n, [1.0] * n
         earned, redeemed = [0] * n, [0] * n
         accounts, declined, start = self.accounts, self.declined, self.world.start
         names = self.world._category_names
-        on_order, hold_and_speed = self.on_order, self.hold_and_speed
+        apply, weight, value = self._apply, self.weight, self.engine.point_value / self.mean_order
+        b = self.behaviour
+        switching, loyalty = b.switching_cost, b.tier_loyalty
+        near_from, speedup = 1 - b.near_threshold, 1.0 + b.threshold_speedup
+        thresholds, top = self.thresholds, len(self.thresholds)
         rows = zip(cs.tolist(), t.tolist(), amount.tolist(), categories.tolist(), strict=True)
         for i, (c, when, spent, k) in enumerate(rows):
-            if c in declined or when < start:
-                continue
-            off, earned[i], redeemed[i] = on_order(c, when, spent, names[k])
-            if c in accounts:
-                discount[i] = 0.0 + off
-                logodds[i], speed[i] = hold_and_speed(c)
+            a = accounts.get(c)
+            if a is None:
+                if c in declined or when < start:
+                    continue
+                a = self.account(c, when)
+                if a is None:
+                    continue
+            off, earned[i], redeemed[i] = apply(a, c, when, spent, names[k])
+            discount[i] = 0.0 + off
+            # leave_logodds(c) and rate_multiplier(c), inlined: this runs per member order
+            worth = a.balance * value
+            logodds[i] = -weight[c] * (switching * min(2.0, worth) + loyalty * a.tier)
+            if a.tier < top:
+                nxt = thresholds[a.tier]
+                if nxt * near_from <= a.qual_sum < nxt:
+                    speed[i] = speedup
         return (
             np.array(discount),
             np.array(earned, dtype=np.int64),
@@ -118,30 +140,14 @@ class Membership:
             np.array(speed),
         )
 
-    def hold_and_speed(self, c: int) -> tuple[float, float]:
-        """`leave_logodds` and `rate_multiplier` of a member at once (after an order)."""
-        a = self.accounts[c]
-        b = self.behaviour
-        worth = a.balance * self.engine.point_value / self.mean_order
-        weight = 0.25 + 1.5 * self.world.pop.needs[c, 0]
-        logodds = -weight * (b.switching_cost * min(2.0, worth) + b.tier_loyalty * a.tier)
-        if a.tier >= len(self.thresholds):
-            return logodds, 1.0
-        nxt = self.thresholds[a.tier]
-        near = nxt * (1 - b.near_threshold) <= a.qual_sum < nxt
-        return logodds, 1.0 + b.threshold_speedup if near else 1.0
-
     def leave_logodds(self, c: int) -> float:
         """How much the member's balance and tier lower their odds of leaving (<= 0)."""
         a = self.accounts.get(c)
         if a is None:
             return 0.0
         b = self.behaviour
-        worth = a.balance * self.engine.point_value / self.mean_order
-        # discount-sensitive customers value points and status more: ×1.15 for a typical
-        # price-driven customer (sensitivity 0.6), ×0.55 for one who cares little (0.2)
-        weight = 0.25 + 1.5 * self.world.pop.needs[c, 0]
-        return -weight * (b.switching_cost * min(2.0, worth) + b.tier_loyalty * a.tier)
+        worth = a.balance * (self.engine.point_value / self.mean_order)
+        return -self.weight[c] * (b.switching_cost * min(2.0, worth) + b.tier_loyalty * a.tier)
 
     def rate_multiplier(self, c: int) -> float:
         """Faster buying for members close below the next tier's threshold."""

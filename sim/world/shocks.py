@@ -74,6 +74,8 @@ class ShockBook:
         """`failure_rate` for orders of category indices `category` at times t."""
         f = base
         for shock, a, b in self.windows:
+            if shock.kind not in ("product_recall", "service_outage"):
+                continue
             on = (a <= t) & (t < b)
             if shock.kind == "product_recall":
                 hit = np.isin(category, [self.categories.index(n) for n in shock.categories])
