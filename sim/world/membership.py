@@ -35,6 +35,7 @@ class Membership:
         self.engine = Engine(program, start_date=origin, ledger=self.ledger, tier_log=self.tier_log)
         self.accounts: dict[int, Account] = {}
         self.declined: set[int] = set()
+        self.said_no = np.zeros(len(world.pop), dtype=bool)  # `declined`, as an array
         self.propensity: dict[int, float] = {}
         self.uniforms: dict[int, _Uniforms] = {}  # each member's redemption draws
         self.rewards = sorted(program.rewards, key=lambda r: r.points)
@@ -57,6 +58,7 @@ class Membership:
         rng = self.world.loyalty_rng(c)
         if rng.random() >= self.behaviour.enrolment:
             self.declined.add(c)
+            self.said_no[c] = True
             return None
         m = self.behaviour.redemption
         self.propensity[c] = float(rng.beta(4 * m, 4 * (1 - m))) if 0 < m < 1 else m
@@ -107,19 +109,26 @@ class Membership:
         n = len(cs)
         discount, logodds, speed = [0.0] * n, [0.0] * n, [1.0] * n
         earned, redeemed = [0] * n, [0] * n
-        accounts, declined, start = self.accounts, self.declined, self.world.start
+        accounts, start = self.accounts, self.world.start
         names = self.world._category_names
         apply, weight, value = self._apply, self.weight, self.engine.point_value / self.mean_order
         b = self.behaviour
         switching, loyalty = b.switching_cost, b.tier_loyalty
         near_from, speedup = 1 - b.near_threshold, 1.0 + b.threshold_speedup
         thresholds, top = self.thresholds, len(self.thresholds)
-        rows = zip(cs.tolist(), t.tolist(), amount.tolist(), categories.tolist(), strict=True)
-        for i, (c, when, spent, k) in enumerate(rows):
+        # only members, and customers not yet asked, in the program's time
+        todo = np.flatnonzero((t >= start) & ~self.said_no[cs])
+        rows = zip(
+            todo.tolist(),
+            cs[todo].tolist(),
+            t[todo].tolist(),
+            amount[todo].tolist(),
+            categories[todo].tolist(),
+            strict=True,
+        )
+        for i, c, when, spent, k in rows:
             a = accounts.get(c)
             if a is None:
-                if c in declined or when < start:
-                    continue
                 a = self.account(c, when)
                 if a is None:
                     continue
