@@ -23,7 +23,9 @@ ONLINE = ROOT / "scenarios" / "online_store.yaml"
 def assert_same_tables(fast: sim.Result, slow: sim.Result) -> None:
     assert fast.tables.keys() == slow.tables.keys()
     for name in slow.tables:
-        pd.testing.assert_frame_equal(fast.tables[name], slow.tables[name], obj=name)
+        pd.testing.assert_frame_equal(
+            fast.tables[name], slow.tables[name], check_exact=True, obj=name
+        )
 
 
 def with_changes(path: Path, **sections) -> Scenario:
@@ -53,6 +55,20 @@ def with_changes(path: Path, **sections) -> Scenario:
                 ],
             ),
             id="overlapping_shocks",
+        ),
+        pytest.param(
+            with_changes(
+                COFFEE,
+                shocks=[
+                    {
+                        "kind": "competitor_price_cut",
+                        "day": 30,
+                        "duration_days": 40,
+                        "strength": 0.9,
+                    }
+                ],
+            ),
+            id="one_price_cut",
         ),
         pytest.param(with_changes(COFFEE, outreach=None, surveys=None), id="no_outreach"),
         pytest.param(with_changes(COFFEE, service=None, loyalty=None), id="no_desk_no_program"),

@@ -40,7 +40,7 @@ class Draws:
         self.i = BLOCK
 
     def refill(self) -> None:
-        self.gap, self.u, self.z, self.c, self.f = draw_block(self.rng, self.shape)
+        self.gap, self.z, self.u, self.c, self.f = draw_block(self.rng, self.shape)
         self.i = 0
 
     def next(self) -> tuple[float, float, float, float, float]:
@@ -51,12 +51,17 @@ class Draws:
         return self.gap[i], self.u[i], self.z[i], self.c[i], self.f[i]
 
 
-def draw_block(rng: np.random.Generator, spend_shape: float) -> tuple[np.ndarray, ...]:
-    """The next BLOCK orders' draws of one customer: gap, u, z, c, f (see `Draws`)."""
-    gap = rng.standard_exponential(BLOCK)
-    z = rng.standard_gamma(spend_shape, BLOCK)
-    u, c, f = rng.random((3, BLOCK))
-    return gap, u, z, c, f
+def draw_block(
+    rng: np.random.Generator, spend_shape: float, out: np.ndarray | None = None
+) -> np.ndarray:
+    """The next BLOCK orders' draws of one customer as rows gap, z, u, c, f (see
+    `Draws`), written into `out` (5 × BLOCK) when given."""
+    if out is None:
+        out = np.empty((5, BLOCK))
+    rng.standard_exponential(out=out[0])
+    rng.standard_gamma(spend_shape, out=out[1])
+    rng.random(out=out[2:])
+    return out
 
 
 def lapse_probability(

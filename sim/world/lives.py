@@ -74,11 +74,10 @@ class Lives:
         self.pending = [0] * n  # things of theirs under way (tickets, messages, surveys)
         self.held: set[int] = set()
         self.ptr = np.full(n, BLOCK, dtype=np.int64)
-        self.gap = np.zeros((n, BLOCK))
-        self.u = np.zeros((n, BLOCK))
-        self.z = np.zeros((n, BLOCK))
-        self.cat_u = np.zeros((n, BLOCK))
-        self.f = np.zeros((n, BLOCK))
+        self.draws = np.zeros((n, 5, BLOCK))  # rows of `customers.draw_block`
+        self.gap, self.z, self.u, self.cat_u, self.f = (self.draws[:, k] for k in range(5))
+        self.cat = np.zeros((n, BLOCK), dtype=np.int64)  # the category each cat_u picks
+        self.taste_cdf = world.pop.taste_cdf
         self.rngs: list[np.random.Generator | None] = [None] * n
         self.lam = world.pop.purchase_rate
         shocks = world.shocks
@@ -111,8 +110,9 @@ class Lives:
 
     # ------------------------------------------------------------------ one customer
     def refill(self, c: int) -> None:
-        gap, u, z, cat_u, f = draw_block(self.rngs[c], self.world._spend_shape)
-        self.gap[c], self.u[c], self.z[c], self.cat_u[c], self.f[c] = gap, u, z, cat_u, f
+        block = draw_block(self.rngs[c], self.world._spend_shape, out=self.draws[c])
+        # as World.place_order picks it: searchsorted in the customer's own cdf
+        self.cat[c] = np.minimum(self.taste_cdf[c].searchsorted(block[3]), self.n_categories - 1)
         self.ptr[c] = 0
 
     def _new_life(self, c: int, life: int = 0) -> None:
@@ -149,7 +149,7 @@ class Lives:
         j = np.zeros(len(cs), dtype=np.int64)
         fails = np.zeros(len(cs), dtype=bool)
         if self.fail_rate is not None:
-            cat = self._categories(cs, self.cat_u[cs, j])
+            cat = self.cat[cs, j]
             rate = self.fail_rate[cat]
             if w.shocks is not None:
                 rate = w.shocks.failure_rates(rate, cat, when)
@@ -221,7 +221,7 @@ class Lives:
 
     def _fails(self, c: int, j: int, t: float) -> bool:
         w = self.world
-        cat = min(int(w.pop.taste_cdf[c].searchsorted(self.cat_u[c, j])), self.n_categories - 1)
+        cat = int(self.cat[c, j])
         rate = w._failure_rate[cat]
         if w.shocks is not None:
             rate = w.shocks.failure_rate(rate, w._category_names[cat], t)
@@ -282,11 +282,6 @@ class Lives:
             stay = ~leave
             self._schedule_many(cs[stay], when[stay], speed[stay])
 
-    def _categories(self, cs: np.ndarray, cat_u: np.ndarray) -> np.ndarray:
-        # searchsorted(side="left") on each customer's own cdf: how many entries are below
-        below = (self.world.pop.taste_cdf[cs] < cat_u[:, None]).sum(axis=1)
-        return np.minimum(below, self.n_categories - 1)
-
     def _place(self, cs: np.ndarray, t: np.ndarray, j: np.ndarray):
         """One round of orders that do not go wrong, as `World.place_order` places them;
         the members' purchase speed and switching cost after them."""
@@ -297,7 +292,7 @@ class Lives:
         speed = np.ones(n)
         member_logodds = np.zeros(n)
         columns = {"cust": cs, "time": t, "z": z, "ucat": cat_u}
-        cat = self._categories(cs, cat_u)
+        cat = self.cat[cs, j]
         amount = np.rint(z / self.spend_scale[cs] * self.price[cat] * 100.0) / 100.0
         amount = np.maximum(amount, 0.01)
         w.spend_so_far[cs] += amount
@@ -349,14 +344,14 @@ class Lives:
             # exactly the reference's t + (advance(t, wait) − t); advance is t + wait
             # unless the wait may reach into a price cut, then it is worked out one by one
             t_next[pieces] = t[pieces] + (t_next[pieces] - t[pieces])
-            near = pieces & (t < self.cut_to) & (t + wait > self.cut_from - 1e-6)
-            for i in np.flatnonzero(near).tolist():
+            near = np.flatnonzero(pieces & (t < self.cut_to) & (t + wait > self.cut_from - 1e-6))
+            for i in near.tolist():
                 ti = float(t[i])
                 t_next[i] = ti + (advance(ti, float(wait[i]), self.pieces(int(cs[i]))) - ti)
         if self.fail_rate is None:
             self.next[cs] = t_next
             return
-        cat = self._categories(cs, self.cat_u[cs, j])
+        cat = self.cat[cs, j]
         rate = self.fail_rate[cat]
         if self.world.shocks is not None:
             rate = self.world.shocks.failure_rates(rate, cat, t_next)
