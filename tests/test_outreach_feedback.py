@@ -196,3 +196,22 @@ def test_unknown_channel_is_reported_with_its_line():
     with pytest.raises(ScenarioError) as err:
         parse_scenario(text, "x.yaml")
     assert "x.yaml:5" in err.value.report() and "wechat" in err.value.report()
+
+
+def test_won_back_customers_are_not_active_while_gone():
+    """A customer who left and was won back counts as churned on the day they left,
+    inactive while gone, and active again from the day they came back."""
+    data = sim.load_scenario(COFFEE).model_dump()
+    data["outreach"]["triggers"][3]["conversion"] = 0.9  # the win-back offer
+    r = sim.run(Scenario.model_validate(data), seed=4, customers=400, days=300)
+    daily, cust = r["daily"], r["customers"]
+    assert daily["won_back"].sum() == cust["times_won_back"].sum() > 10
+    moves = daily["new"] - daily["churned"] + daily["won_back"]
+    assert (daily["active"].diff().iloc[1:] == moves.iloc[1:]).all()
+    # at the end: everyone who joined and has no churn_day, won back or not
+    horizon = r.scenario.horizon_days
+    still = (cust["signup_day"] < horizon) & cust["churn_day"].isna()
+    assert daily["active"].iloc[-1] == still.sum()
+    # more customers left in the horizon than are gone at its end: the returns
+    gone = cust["churn_day"].between(0, horizon, inclusive="left").sum()
+    assert daily["churned"].sum() > gone

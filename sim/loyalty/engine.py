@@ -86,6 +86,7 @@ class Engine:
         self._dates: dict[int, dt.date] = {}  # ordinal -> date, for birthday and cap rules
         # (birthday, ordinal, rule's condition) -> the birthday year it celebrates, or None
         self._birthdays: dict[tuple, int | None] = {}
+        self._plans: dict[tuple, tuple] = {}  # (ordinal, category, tier) -> rules to apply
 
     # ------------------------------------------------------------------ compiling
 
@@ -133,16 +134,12 @@ class Engine:
                 if date is None:
                     date = self._dates[ordinal] = dt.date.fromordinal(ordinal)
             multiply = self.multiply
-            for i, (code, stop, mult, bonus, what) in enumerate(rules):
-                if code == WEEKDAY:
-                    hit = (ordinal - 1) % 7 in what
-                elif code == CATEGORY:
-                    hit = category in what
-                elif code == TIER:
-                    hit = a.tier in what
-                elif code == DATE:
-                    hit = what[0] <= ordinal <= what[1]
-                elif code == BIRTHDAY:
+            parts = [None] * len(rules)
+            plan = self._plans.get((ordinal, category, tier))
+            if plan is None:
+                plan = self._plans[ordinal, category, tier] = self._plan(ordinal, category, tier)
+            for i, code, stop, mult, bonus, what in plan:
+                if code == BIRTHDAY:
                     year = None
                     bd = a.birthday
                     # (a date months away from the birthday cannot be within the window)
@@ -151,13 +148,14 @@ class Engine:
                         year = self._birthdays.get(key, _UNSEEN)
                         if year is _UNSEEN:
                             year = self._birthdays[key] = _birthday_year(a.birthday, date, what)
-                    hit = year is not None
-                    if hit and bonus and a.birthday_year != year:
+                    if year is None:
+                        continue
+                    if bonus and a.birthday_year != year:
                         a.birthday_year = year
                         gift = True
-                    elif hit:
+                    else:
                         bonus = 0
-                else:  # CAP: cut the running total to what is left of the allowance
+                elif code == CAP:  # cut the running total to what is left of the allowance
                     limit, period = what
                     if period == 0:
                         allowed = limit
@@ -176,23 +174,20 @@ class Engine:
                         allowed = limit - state[1] if limit > state[1] else 0
                         state[1] += total if total < allowed else allowed
                     if total > allowed:
-                        parts.append(allowed - total)
+                        parts[i] = allowed - total
                         total = allowed
                         if stop:
+                            del parts[i + 1 :]
                             break
-                    else:
-                        parts.append(None)
-                    continue
-                if not hit:
-                    parts.append(None)
                     continue
                 extra = int((total if multiply else base) * (mult - 1.0)) if mult != 1.0 else 0
                 if extra < -total:
                     extra = -total
                 extra += bonus
                 total += extra
-                parts.append(extra)
+                parts[i] = extra
                 if stop:
+                    del parts[i + 1 :]
                     break
         if total > 0:  # as _award(a, day, total, "earn"), inlined: this runs per order
             expiry = self._expiry(day)
@@ -206,6 +201,27 @@ class Engine:
         if a.review_day < a.next_event:
             a.next_event = a.review_day
         return Earning(self, total, base, parts, day, amount, category, tier, gift, a.birthday)
+
+    def _plan(self, ordinal: int, category: str, tier: int) -> tuple:
+        """The rules to work through for an order on `ordinal` in `category` by a member
+        of `tier`: (index, code, stop, multiplier, bonus, condition) of every rule whose
+        condition holds for them, and of every birthday and cap rule (those depend on the
+        member), in order; made once per (day, category, tier)."""
+        steps = []
+        for i, (code, stop, mult, bonus, what) in enumerate(self.rules):
+            if code == WEEKDAY:
+                hit = (ordinal - 1) % 7 in what
+            elif code == CATEGORY:
+                hit = category in what
+            elif code == TIER:
+                hit = tier in what
+            elif code == DATE:
+                hit = what[0] <= ordinal <= what[1]
+            else:  # BIRTHDAY, CAP
+                hit = True
+            if hit:
+                steps.append((i, code, stop, mult, bonus, what))
+        return tuple(steps)
 
     # ------------------------------------------------------ bonuses and adjustments
 

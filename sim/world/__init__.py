@@ -75,6 +75,7 @@ class World:
         self.spend_so_far = np.zeros(n)
         self.last_failure = np.full(n, -np.inf)
         self.won_back = np.zeros(n, dtype=np.int64)
+        self.returns: list[tuple[float, float]] = []  # (left, came back) of won-back lives
         self.profiles = make_profiles(n, scenario.locale, self.seed, as_of=scenario.start_date)
         cats = scenario.catalogue.categories
         self._price = [c.price_level for c in cats]
@@ -328,6 +329,7 @@ class World:
     def win_back(self, c: int) -> None:
         """A customer who had left comes back: a new life starts now with an order."""
         self.won_back[c] += 1
+        self.returns.append((float(self.churn_time[c]), float(self.env.now)))
         self.churn_time[c] = np.nan
         life = int(self.won_back[c])
         if self.lives is not None:

@@ -166,12 +166,17 @@ def build_tables(world: World) -> dict[str, pd.DataFrame]:
     # ---------------------------------------------------------------- daily
     horizon = sc.horizon_days
     edges = np.arange(1, horizon + 1, dtype=float)  # end of each day
+    # a customer won back left once more than their churn_day says, and came back
+    gaps = np.asarray(world.returns, dtype=float).reshape(-1, 2) - origin
     s_sorted = np.sort(signup_day)
-    c_sorted = np.sort(churn_day[~np.isnan(churn_day)])
+    c_sorted = np.sort(np.concatenate([churn_day[~np.isnan(churn_day)], gaps[:, 0]]))
+    b_sorted = np.sort(gaps[:, 1])
     joined_by = np.searchsorted(s_sorted, edges, side="left")
     left_by = np.searchsorted(c_sorted, edges, side="left")
+    back_by = np.searchsorted(b_sorted, edges, side="left")
     joined_before = np.searchsorted(s_sorted, edges - 1, side="left")
     left_before = np.searchsorted(c_sorted, edges - 1, side="left")
+    back_before = np.searchsorted(b_sorted, edges - 1, side="left")
     in_horizon = (day >= 0) & (day < horizon)
     order_day = np.floor(day[in_horizon]).astype(np.int64)
     days = np.arange(horizon)
@@ -179,9 +184,10 @@ def build_tables(world: World) -> dict[str, pd.DataFrame]:
         {
             "day": days,
             "date": start + days.astype("timedelta64[D]"),
-            "active": joined_by - left_by,
+            "active": joined_by - left_by + back_by,
             "new": joined_by - joined_before,
             "churned": left_by - left_before,
+            "won_back": back_by - back_before,
             "orders": np.bincount(order_day, minlength=horizon),
             "revenue": np.round(
                 np.bincount(order_day, weights=net[in_horizon], minlength=horizon), 2
