@@ -6,9 +6,9 @@ their own orders. The run is cut into windows at the moments that read or change
 customers (the daily send, the quarterly survey, and at least once a day). At the start
 of each window every free customer's orders in it are placed at once, one vectorised
 round per order. A customer is held, and placed one order at a time at its exact time as
-a SimPy event, while something of theirs is under way (the day they joined, a ticket, a
-message that may bring an order, a survey) or when their next order will go wrong (its
-complaint must queue at the desk then). The tables equal those of the one-yield-per-order
+a SimPy event, while something of theirs is under way (the survey after their first
+order, a ticket, a message that may bring an order) or when their next order will go
+wrong (its complaint must queue at the desk then). The tables equal those of the one-yield-per-order
 `customers.shopper`, the reference (tests/test_fast_paths.py).
 """
 
@@ -34,8 +34,8 @@ INF = math.inf
 
 
 def at(env: simpy.Environment, t: float, callback, priority: int = NORMAL) -> None:
-    """Run `callback(event)` at the absolute env time `t` (priority 2: after the other
-    events at t).
+    """Run `callback(event)` at the absolute env time `t`; among events due at the same
+    time SimPy runs URGENT (0) before NORMAL (1), and AFTER_OTHERS (2) runs last.
 
     SimPy's timeouts take a delay, and now + (t − now) need not equal t in floating
     point; an order worked out ahead must happen at exactly the time the reference path
