@@ -76,7 +76,7 @@ class Lives:
         self.ptr = np.full(n, BLOCK, dtype=np.int64)
         self.draws = np.zeros((n, 5, BLOCK))  # rows of `customers.draw_block`
         self.gap, self.z, self.u, self.cat_u, self.f = (self.draws[:, k] for k in range(5))
-        self.cat = np.zeros((n, BLOCK), dtype=np.int64)  # the category each cat_u picks
+        self.cat = np.zeros((n, BLOCK), dtype=np.int16)  # the category each cat_u picks
         self.taste_cdf = world.pop.taste_cdf
         self.rngs: list[np.random.Generator | None] = [None] * n
         self.lam = world.pop.purchase_rate
@@ -239,6 +239,7 @@ class Lives:
         w.place_order(c, self.z[c, j], self.cat_u[c, j], self.f[c, j])
         if self.u[c, j] < w.dropout_probability(c):
             w.churn(c, now)
+            self.rngs[c] = None  # this life is over (a return starts a new stream)
             return
         self._schedule(c, now)
 
@@ -279,6 +280,8 @@ class Lives:
             speed, member_logodds = self._place(cs, when, j)
             leave = self.u[cs, j] < self._leave_probability(cs, when, member_logodds)
             w.churn_time[cs[leave]] = when[leave]
+            for c in cs[leave].tolist():
+                self.rngs[c] = None  # this life is over (a return starts a new stream)
             stay = ~leave
             self._schedule_many(cs[stay], when[stay], speed[stay])
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.loyalty import Account, Engine, LoyaltyError, LoyaltyProgram
+from sim.world.records import LedgerColumns
 
 if TYPE_CHECKING:
     from sim.world import World
@@ -30,7 +31,7 @@ class Membership:
         self.program = program
         self.behaviour = program.behaviour
         origin = world.scenario.start_date - dt.timedelta(days=int(world.start))
-        self.ledger: list[tuple] = []
+        self.ledger = LedgerColumns()
         self.tier_log: list[tuple] = []
         self.engine = Engine(program, start_date=origin, ledger=self.ledger, tier_log=self.tier_log)
         self.accounts: dict[int, Account] = {}
@@ -182,12 +183,12 @@ class Membership:
 
 
 class _Uniforms:
-    """A member's redemption draws from their loyalty stream, a block at a time: the same
+    """A member's redemption draws from their loyalty stream, 16 at a time: the same
     numbers, in the same order, as one `random(2)` call per order."""
 
     __slots__ = ("rng", "buf", "i")
 
-    BLOCK = 64
+    BLOCK = 16
 
     def __init__(self, rng: np.random.Generator) -> None:
         self.rng = rng

@@ -6,6 +6,8 @@ Processes either append one event at a time (scalars to lists) or a settled batc
 
 from __future__ import annotations
 
+from array import array
+
 import numpy as np
 
 
@@ -141,3 +143,44 @@ class EventLog:
 
     def add(self, *row: object) -> None:
         self.rows.append(row)
+
+
+class LedgerColumns:
+    """The points ledger as typed columns: `append` takes the engine's row tuple
+    (customer_id, day, delta, reason, balance) and keeps 33 bytes of it instead of a
+    ~190-byte tuple (a 100,000-customer world writes millions of rows)."""
+
+    REASONS = ("earn", "bonus", "redeem", "expire", "adjust")
+
+    def __init__(self) -> None:
+        self.cust, self.day, self.delta = array("q"), array("d"), array("q")
+        self.reason, self.balance = array("b"), array("q")
+        self._code = {r: i for i, r in enumerate(self.REASONS)}
+
+    def append(self, row: tuple) -> None:
+        cust, day, delta, reason, balance = row
+        self.cust.append(cust)
+        self.day.append(day)
+        self.delta.append(delta)
+        self.reason.append(self._code[reason])
+        self.balance.append(balance)
+
+    def __len__(self) -> int:
+        return len(self.cust)
+
+    def __iter__(self):
+        reasons = self.REASONS
+        for c, d, x, r, b in zip(
+            self.cust, self.day, self.delta, self.reason, self.balance, strict=True
+        ):
+            yield (c, d, x, reasons[r], b)
+
+    def columns(self) -> dict[str, np.ndarray]:
+        """The rows as numpy columns (reason as its index into REASONS)."""
+        return {
+            "customer_id": np.frombuffer(self.cust, dtype=np.int64),
+            "day": np.frombuffer(self.day, dtype=np.float64),
+            "delta": np.frombuffer(self.delta, dtype=np.int64),
+            "reason": np.frombuffer(self.reason, dtype=np.int8),
+            "balance": np.frombuffer(self.balance, dtype=np.int64),
+        }

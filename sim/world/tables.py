@@ -432,21 +432,20 @@ LOYALTY_TABLES = {
 
 def _loyalty_tables(tables: dict, members, origin: float) -> None:
     """points_ledger, tiers, rewards and redemptions, and the daily points liability."""
+    cols = members.ledger.columns()
+    day = cols["day"] - origin
+    # expiries are settled when an account is next touched, so sort into time order
+    order = np.lexsort((cols["customer_id"], day))  # stable: ties keep their order
+    reasons = pd.array(list(members.ledger.REASONS), dtype="str")
     ledger = pd.DataFrame(
-        members.ledger, columns=["customer_id", "day", "delta", "reason", "balance"]
-    )
-    ledger = ledger.astype(
         {
-            "customer_id": np.int64,
-            "day": float,
-            "delta": np.int64,
-            "reason": "str",
-            "balance": np.int64,
+            "customer_id": cols["customer_id"][order],
+            "day": day[order],
+            "delta": cols["delta"][order],
+            "reason": reasons.take(cols["reason"][order].astype(np.int64)),
+            "balance": cols["balance"][order],
         }
     )
-    ledger["day"] -= origin
-    # expiries are settled when an account is next touched, so sort into time order
-    ledger = ledger.sort_values(["day", "customer_id"], kind="stable").reset_index(drop=True)
     tables["points_ledger"] = ledger
     tiers = pd.DataFrame(members.tier_log, columns=["customer_id", "day", "tier_from", "tier_to"])
     tiers = tiers.astype(
