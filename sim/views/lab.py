@@ -26,7 +26,7 @@ from sim.result import Result
 from sim.runner import run
 from sim.scenario import Scenario, ScenarioError
 from sim.views.fonts import use_cjk_fonts
-from sim.views.widgets import Lever, lever_slider
+from sim.views.widgets import Lever, lever_slider, run_button
 
 _SEGMENT = re.compile(r"^(\w+)(?:\[([^\]]+)\])?$")
 
@@ -389,8 +389,7 @@ class StrategyLab:
         self.levers = lab_levers(scenario, specs)
         self.groups = {lv.path: s.group for s in specs for lv in self.levers if lv.path == s.path}
         self.sliders = {lv.path: self._slider(lv) for lv in self.levers}
-        self.button = w.Button(description="Run", button_style="primary", icon="play")
-        self.button.add_class("sim-run")
+        self.button = run_button(lambda: self.update())
         self.reset_button = w.Button(description="Reset levers", icon="undo")
         self.reset_button.add_class("sim-reset")
         self.status = w.HTML("Press <b>Run</b> to simulate the world with these levers.")
@@ -399,7 +398,6 @@ class StrategyLab:
         self.table.add_class("sim-lab-numbers")
         self.chart = w.Image(format="png", layout=w.Layout(width="800px"))
         self.chart.add_class("sim-lab-chart")
-        self.button.on_click(lambda _b: self.update())
         self.reset_button.on_click(lambda _b: self.reset())
         self.baseline: Result | None = None
         self.result: Result | None = None

@@ -22,7 +22,7 @@ from sim.runner import run
 from sim.scenario import Scenario
 from sim.sections.outreach import Trigger
 from sim.views.exercises import Feedback
-from sim.views.widgets import Lever, lever, lever_slider, show_figure
+from sim.views.widgets import Lever, lever, lever_slider, run_button, run_outputs, show_figure
 
 TOPIC_LABELS = {
     "price": "price 价格",
@@ -152,14 +152,8 @@ class OutreachPanel:
             self.sliders[lv.path] = lever_slider(
                 lv, value_at(scenario, lv.path), label_width="180px", width="520px"
             )
-        self.button = w.Button(description="Run", button_style="primary", icon="play")
-        self.button.add_class("sim-run")
-        self.button.on_click(lambda _b: self.update())
-        self.status = w.HTML()
-        self.table = w.HTML()
-        self.table.add_class("sim-outreach-table")
-        self.out = w.Output()
-        self.out.add_class("sim-chart")
+        self.button = run_button(lambda: self.update())
+        self.status, self.table, self.out = run_outputs("sim-outreach-table")
         self.result: Result | None = None
         self.comparison: pd.DataFrame | None = None
         self.figure: Figure | None = None

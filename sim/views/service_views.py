@@ -22,7 +22,7 @@ from sim.runner import run
 from sim.scenario import Scenario
 from sim.sections.service import DeskPolicy
 from sim.views.exercises import Feedback
-from sim.views.widgets import show_figure
+from sim.views.widgets import run_button, run_outputs, show_figure
 
 # A desk that answers late (five days), never apologises, compensates or follows up.
 NEGLECT = DeskPolicy(
@@ -231,14 +231,8 @@ class PolicyPanel:
         self.seed = seed
         self.baseline = baseline
         self.controls = policy_widgets(start or scenario.service.policy)
-        self.button = w.Button(description="Run", button_style="primary", icon="play")
-        self.button.add_class("sim-run")
-        self.button.on_click(lambda _b: self.update())
-        self.status = w.HTML()
-        self.table = w.HTML()
-        self.table.add_class("sim-policy-table")
-        self.out = w.Output()
-        self.out.add_class("sim-chart")
+        self.button = run_button(lambda: self.update())
+        self.status, self.table, self.out = run_outputs("sim-policy-table")
         self.result: Result | None = None
         self.comparison: pd.DataFrame | None = None
         self.figure: Figure | None = None

@@ -7,6 +7,7 @@ per notebook: name the scenario fields you want as levers, the panel does the re
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -88,6 +89,23 @@ def lever_slider(
     return slider
 
 
+def run_button(on_run: Callable[[], None]) -> w.Button:
+    """The primary Run button of a panel (class sim-run: the browser tests click it)."""
+    button = w.Button(description="Run", button_style="primary", icon="play")
+    button.add_class("sim-run")
+    button.on_click(lambda _b: on_run())
+    return button
+
+
+def run_outputs(table_class: str | None = None) -> tuple[w.HTML, w.HTML, w.Output]:
+    """A panel's status line, result table and chart output (class sim-chart)."""
+    status, table, out = w.HTML(), w.HTML(), w.Output()
+    if table_class:
+        table.add_class(table_class)
+    out.add_class("sim-chart")
+    return status, table, out
+
+
 def show_figure(out: w.Output, fig) -> None:
     """Replace what `out` shows with `fig`, and free the figure."""
     out.clear_output(wait=True)
@@ -166,13 +184,8 @@ class RunPanel:
         self.seed_box = w.IntText(
             value=seed, description="seed", style={"description_width": "140px"}
         )
-        self.button = w.Button(description="Run", button_style="primary", icon="play")
-        self.button.add_class("sim-run")
-        self.status = w.HTML()
-        self.table = w.HTML()
-        self.out = w.Output()
-        self.out.add_class("sim-chart")
-        self.button.on_click(lambda _b: self.update())
+        self.button = run_button(lambda: self.update())
+        self.status, self.table, self.out = run_outputs()
         self.baseline: Result | None = None
         self.result: Result | None = None
         self.figure = None
