@@ -112,11 +112,7 @@ class Membership:
         earned, redeemed = [0] * n, [0] * n
         accounts, start = self.accounts, self.world.start
         names = self.world._category_names
-        apply, weight, value = self._apply, self.weight, self.engine.point_value / self.mean_order
-        b = self.behaviour
-        switching, loyalty = b.switching_cost, b.tier_loyalty
-        near_from, speedup = 1 - b.near_threshold, 1.0 + b.threshold_speedup
-        thresholds, top = self.thresholds, len(self.thresholds)
+        apply, leave_logodds, speed_of = self._apply, self.leave_logodds, self.rate_multiplier
         # only members, and customers not yet asked, in the program's time
         todo = np.flatnonzero((t >= start) & ~self.said_no[cs])
         rows = zip(
@@ -135,13 +131,7 @@ class Membership:
                     continue
             off, earned[i], redeemed[i] = apply(a, c, when, spent, names[k])
             discount[i] = 0.0 + off
-            # leave_logodds(c) and rate_multiplier(c), inlined: this runs per member order
-            worth = a.balance * value
-            logodds[i] = -weight[c] * (switching * min(2.0, worth) + loyalty * a.tier)
-            if a.tier < top:
-                nxt = thresholds[a.tier]
-                if nxt * near_from <= a.qual_sum < nxt:
-                    speed[i] = speedup
+            logodds[i], speed[i] = leave_logodds(c), speed_of(c)
         return (
             np.array(discount),
             np.array(earned, dtype=np.int64),
