@@ -55,8 +55,8 @@ class World:
         self.contacts = EventLog(("cust", "time"))
         contractual = scenario.setting.kind == "contractual"
         # Which path places a shopper's orders: settle=False is the one-yield-per-order
-        # reference; otherwise a whole life at once when no section can touch it, else
-        # lazily (sim.world.lives). All three give the same tables.
+        # reference; otherwise a whole life at once when no section can touch it, else a
+        # day's window at a time (sim.world.lives). All three give the same tables.
         lazy = False
         if contractual:
             self._process = customers.account
@@ -65,7 +65,7 @@ class World:
         elif all(getattr(scenario, s) is None for s in SHARED_SECTIONS):
             self._process = customers.settled_shopper
         else:
-            self._process = customers.shopper
+            self._process = None  # sim.world.lives places the orders
             lazy = True
         self._decay = scenario.setting.satisfaction_decay_per_day if contractual else 0.0
         self._spend_shape = scenario.population.spend.p
@@ -153,7 +153,7 @@ class World:
 
     def dropout_probability(self, c: int, now: float | None = None) -> float:
         """Chance that customer c leaves after a repeat order, given their satisfaction now
-        (or at `now`, for an order settled after its time)."""
+        (or at `now`, for an order a window places ahead of its time)."""
         now = self.env.now if now is None else now
         return customers.lapse_probability(
             self.pop.dropout_prob[c],
@@ -227,9 +227,9 @@ class World:
         discount: float = 0.0,
         now: float | None = None,
     ) -> None:
-        """Record an order now (or at `now`, for an order settled after its time; such an
-        order never fails); the program may apply, it may go wrong, the customer may
-        complain."""
+        """Record an order now (or at `now`, for an order a window places ahead of its time;
+        such an order never fails); the program may apply, it may go wrong, the customer
+        may complain."""
         now = self.env.now if now is None else now
         first = math.isnan(self.last_order[c])
         self.last_order[c] = now

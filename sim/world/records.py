@@ -49,7 +49,7 @@ class OrderLog:
         self._batch_cust: list[int] = []
         self._batch_len: list[int] = []
         self._batch_cols: tuple[list, list, list] = ([], [], [])  # time, z, ucat
-        # lazily settled rounds of many customers' orders: whole columns, any of NAMES
+        # rounds of many customers' orders placed by a window: whole columns, any of NAMES
         self._wide: list[dict[str, np.ndarray]] = []
         self._rows: list[list] = [[] for _ in self.NAMES]
 
@@ -99,7 +99,7 @@ class OrderLog:
 
     def add_columns(self, **columns: np.ndarray) -> None:
         """Many orders at once as columns (`cust` and `time` required; the rest default to
-        zero), e.g. one round of lazily settled orders of many customers."""
+        zero), e.g. one round of the orders a window places for many customers."""
         if len(columns["cust"]):
             self._wide.append(columns)
 
