@@ -165,16 +165,6 @@ class LedgerColumns:
         self.reason.append(self._code[reason])
         self.balance.append(balance)
 
-    def __len__(self) -> int:
-        return len(self.cust)
-
-    def __iter__(self):
-        reasons = self.REASONS
-        for c, d, x, r, b in zip(
-            self.cust, self.day, self.delta, self.reason, self.balance, strict=True
-        ):
-            yield (c, d, x, reasons[r], b)
-
     def columns(self) -> dict[str, np.ndarray]:
         """The rows as numpy columns (reason as its index into REASONS)."""
         return {
