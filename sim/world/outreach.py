@@ -42,9 +42,10 @@ class Outbox:
         self.touches: list[tuple[np.ndarray, ...]] = []
         self.trigger_names = [t.name for t in outreach.triggers]
         channels = list(world.scenario.population.channel_mix)
-        # each customer's preferred channel, as an index into `channels`
-        self.channel_names = channels
+        # each customer's preferred channel, as an index into `channels`; a trigger's
+        # channel as the same index (-1 for an outreach-only channel, e.g. sms)
         self.preferred = np.asarray(world.pop.channel, dtype=np.int64)
+        self.channel_code = {name: i for i, name in enumerate(channels)}
         self.next_at = math.inf  # the next send (a window of sim.world.lives starts there)
 
     def process(self, env: simpy.Environment):
@@ -64,10 +65,6 @@ class Outbox:
             day += 1
             self.next_at = env.now + 1.0
             yield env.timeout(1.0)
-
-    def _channel_code(self, name: str) -> int:
-        """The index of a population channel (-1 for an outreach-only one, e.g. sms)."""
-        return self.channel_names.index(name) if name in self.channel_names else -1
 
     def targets(self, trigger: Trigger, day: int) -> np.ndarray:
         """Customers this trigger fires for today, in id order."""
@@ -115,7 +112,7 @@ class Outbox:
         if too_many.any():
             w.move_satisfaction_many(c[too_many], -o.fatigue.satisfaction_drop, now)
         rate = np.where(
-            self.preferred[c] == self._channel_code(trigger.channel),
+            self.preferred[c] == self.channel_code.get(trigger.channel, -1),
             min(1.0, channel.open_rate * o.preferred_channel_boost),
             channel.open_rate,
         )
