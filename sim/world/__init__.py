@@ -81,6 +81,7 @@ class World:
         self._price = [c.price_level for c in cats]
         self._spend_scale = self.pop.spend_scale.tolist()
         self._streams: dict[tuple[int, int], np.random.Generator] = {}
+        self.streams = rng.Streams(self.seed, n)  # makes the customer streams
         self._setup_service_and_shocks()
         self._setup_outreach_and_surveys()
         self.members = Membership(self, scenario.loyalty) if scenario.loyalty else None
@@ -148,7 +149,7 @@ class World:
     def draws(self, c: int, life: int = 0) -> customers.Draws:
         """Customer c's own purchase draws (its own stream: common random numbers); a
         customer won back after leaving starts a new life with a new stream."""
-        stream = rng.customer_stream(self.seed, rng.PURCHASES, c, life)
+        stream = self.streams.new(rng.PURCHASES, c, life)
         return customers.Draws(stream, self._spend_shape)
 
     def dropout_probability(self, c: int, now: float | None = None) -> float:
@@ -175,7 +176,7 @@ class World:
     def _customer_rng(self, subsystem: int, c: int) -> np.random.Generator:
         g = self._streams.get((subsystem, c))
         if g is None:
-            g = self._streams[(subsystem, c)] = rng.customer_stream(self.seed, subsystem, c)
+            g = self._streams[(subsystem, c)] = self.streams.new(subsystem, c)
         return g
 
     def service_rng(self, c: int) -> np.random.Generator:

@@ -116,7 +116,7 @@ class Lives:
         self.ptr[c] = 0
 
     def _new_life(self, c: int, life: int = 0) -> None:
-        self.rngs[c] = rng.customer_stream(self.world.seed, rng.PURCHASES, c, life)
+        self.rngs[c] = self.world.streams.new(rng.PURCHASES, c, life)
         self.refill(c)
         self.ptr[c] = 1
 

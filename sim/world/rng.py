@@ -73,12 +73,66 @@ class HashedKey(ISeedSequence):
         self.h = _mix(_mix(int(seed) & _MASK) ^ packed)
 
     def generate_state(self, n_words: int, dtype=np.uint32) -> np.ndarray:
-        keep = (1 << np.dtype(dtype).itemsize * 8) - 1
-        words, z = [], self.h
-        for _ in range(n_words):  # SplitMix64 run from the key's hash
-            z = (z + GOLDEN) & _MASK
-            words.append(_finalise(z) & keep)
-        return np.array(words, dtype=dtype)
+        return _run_from(self.h, n_words, dtype)
+
+
+def _run_from(h: int, n_words: int, dtype) -> np.ndarray:
+    """`n_words` words of SplitMix64 run from the hash `h` (a HashedKey's state)."""
+    keep = (1 << np.dtype(dtype).itemsize * 8) - 1
+    words, z = [], h
+    for _ in range(n_words):
+        z = (z + GOLDEN) & _MASK
+        words.append(_finalise(z) & keep)
+    return np.array(words, dtype=dtype)
+
+
+class _Prehashed(ISeedSequence):
+    """A HashedKey whose hash and PCG64 seed words were worked out for many keys at once
+    (`Streams`): the same seed, without the per-key Python arithmetic."""
+
+    __slots__ = ("h", "words")
+
+    def __init__(self, h: int, words: np.ndarray) -> None:
+        self.h, self.words = h, words
+
+    def generate_state(self, n_words: int, dtype=np.uint32) -> np.ndarray:
+        if n_words == len(self.words) and np.dtype(dtype) == np.uint64:
+            return self.words
+        return _run_from(self.h, n_words, dtype)
+
+
+class Streams:
+    """Makes the customer streams of one world: `customer_stream`'s generators, with the
+    seeds of every customer's first life in a subsystem hashed as one vector the first
+    time that subsystem asks (a run makes tens of thousands of streams)."""
+
+    WORDS = 4  # what PCG64 asks its seed for: four 64-bit words
+
+    def __init__(self, seed: int, customers: int) -> None:
+        self.seed, self.customers = int(seed), customers
+        self._hashes: dict[int, np.ndarray] = {}
+        self._words: dict[int, np.ndarray] = {}
+
+    def new(self, subsystem: int, customer: int, life: int = 0) -> np.random.Generator:
+        """A new generator, equal to `customer_stream(seed, subsystem, customer, life)`."""
+        if life or not 0 <= customer < self.customers:
+            return customer_stream(self.seed, subsystem, customer, life)
+        words = self._words.get(subsystem)
+        if words is None:
+            self._hash(subsystem)
+            words = self._words[subsystem]
+        key = _Prehashed(int(self._hashes[subsystem][customer]), words[customer])
+        return np.random.Generator(np.random.PCG64(key))
+
+    def _hash(self, subsystem: int) -> None:
+        HashedKey(self.seed, subsystem, max(self.customers - 1, 0))  # checks the range
+        customers = np.arange(self.customers, dtype=np.uint64)
+        packed = np.uint64(subsystem << 56) | customers  # life 0
+        with np.errstate(over="ignore"):
+            h = _splitmix(np.uint64(_mix(self.seed & _MASK)) ^ packed)
+            steps = np.arange(self.WORDS, dtype=np.uint64) * _GOLDEN
+            self._words[subsystem] = _splitmix(h[:, None] + steps)
+        self._hashes[subsystem] = h
 
 
 _GOLDEN, _MIX1, _MIX2 = np.uint64(GOLDEN), np.uint64(MIX1), np.uint64(MIX2)
