@@ -9,15 +9,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import difflib
 import json
 import re
 import typing
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import (
     BaseModel,
     Field,
@@ -27,6 +24,16 @@ from pydantic import (
 )
 
 from sim.loyalty.schema import LoyaltyProgram  # noqa: E402
+from sim.problems import (  # noqa: E402
+    EXPECTED,
+    LIMITS,
+    Problem,
+    ScenarioError,
+    closest,
+    nearest_line,
+    render_path,
+    validated,
+)
 from sim.sections.base import (  # noqa: E402
     PositiveFloat,
     Probability,
@@ -39,6 +46,7 @@ from sim.sections.outreach import Outreach  # noqa: E402
 from sim.sections.service import Service  # noqa: E402
 from sim.sections.shocks import Shock  # noqa: E402
 from sim.sections.surveys import Surveys  # noqa: E402
+from sim.yamlfile import SCENARIO, read_text, read_yaml  # noqa: E402
 
 
 class GammaPrior(_Model):
@@ -276,61 +284,14 @@ class Scenario(_Model):
                     [Problem("days", None, "a horizon of at least 1 day", repr(days))]
                 )
             data["horizon_days"] = int(days)
-        try:
-            return Scenario.model_validate(data)
-        except ValidationError as err:  # e.g. --days beyond the 3650-day limit
-            names = {"horizon_days": "days", "population.initial_customers": "customers"}
-            problems = [
-                dataclasses.replace(p, path=names.get(p.path, p.path)) for p in _problems_from(err)
+        names = {"horizon_days": "days", "population.initial_customers": "customers"}
+
+        def convert(err: ValidationError) -> list[Problem]:  # e.g. --days beyond 3650
+            return [
+                dataclasses.replace(p, path=names.get(p.path, p.path)) for p in problems_from(err)
             ]
-            raise ScenarioError(problems) from None
 
-
-# --------------------------------------------------------------------------- errors
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with a scenario: where, what was expected, what was found.
-
-    `path` is the field as written in the file (`catalogue.categories[2].share`; "" for the
-    file as a whole), `line` its 1-based line in the file (None when there is no line to
-    point at: a missing, empty or unreadable file), `hint` how to fix it.
-    """
-
-    path: str
-    line: int | None
-    expected: str
-    found: str
-    hint: str = ""
-
-    def render(self, source: str) -> str:
-        where = f"{source}:{self.line}" if self.line else source
-        field = self.path or "(top level)"
-        text = f"{where}: {field}: expected {self.expected}, found {self.found}"
-        return text + (f"; {self.hint}" if self.hint else "")
-
-
-class ScenarioError(ValueError):
-    """A scenario could not be loaded; holds every problem found, not just the first.
-
-    `problems` are sorted by line; `report()` renders them all, one line each.
-    """
-
-    def __init__(self, problems: list[Problem], source: str = "scenario"):
-        unique = list(dict.fromkeys(problems))
-        self.problems = sorted(unique, key=lambda p: p.line or 0)
-        self.source = source
-        super().__init__(self.report())
-
-    def __reduce__(self) -> tuple:
-        # so that the error survives a trip between processes (experiments run in workers)
-        return (type(self), (self.problems, self.source))
-
-    def report(self) -> str:
-        n = len(self.problems)
-        head = f"{self.source}: cannot use this scenario, {n} problem{'s' if n != 1 else ''}:"
-        return "\n".join([head] + ["  " + p.render(self.source) for p in self.problems])
+        return validated(Scenario, data, "scenario", convert)
 
 
 def _is_numeric(annotation: Any) -> bool:
@@ -340,162 +301,6 @@ def _is_numeric(annotation: Any) -> bool:
     if typing.get_origin(annotation) in (typing.Union, type(int | None)):
         return any(_is_numeric(a) for a in typing.get_args(annotation))
     return annotation in (int, float)
-
-
-# ---------------------------------------------------------------------- reading YAML
-
-
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that leaves impossible dates (2026-02-30) as text, for a clear message."""
-
-
-def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode) -> Any:
-    try:
-        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
-    except ValueError:
-        return loader.construct_scalar(node)
-
-
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
-
-_MERGE_TAG = "tag:yaml.org,2002:merge"
-
-
-def _key_of(loader: _Loader, node: yaml.Node) -> Any:
-    """A mapping key as PyYAML will construct it (so `1:` is 1, `on:` is True)."""
-    if isinstance(node, yaml.ScalarNode):
-        try:
-            key = loader.construct_object(node)
-            hash(key)
-            return key
-        except Exception:  # fall back to the text; construction will report the trouble
-            return node.value
-    return ("<complex key>", node.start_mark.line + 1)
-
-
-def _walk(
-    loader: _Loader,
-    node: yaml.Node,
-    path: tuple,
-    lines: dict[tuple, int],
-    problems: list[Problem],
-    seen: set[int],
-) -> None:
-    """Record the line of every key and list item; report keys given twice."""
-    lines.setdefault(path, node.start_mark.line + 1)
-    if id(node) in seen:  # an alias: its anchor was walked already
-        return
-    seen.add(id(node))
-    if isinstance(node, yaml.MappingNode):
-        first: dict[Any, int] = {}
-        for key_node, value_node in node.value:
-            if key_node.tag == _MERGE_TAG:  # `<<: *base` merges; later keys may override
-                continue
-            key = _key_of(loader, key_node)
-            line = key_node.start_mark.line + 1
-            sub = path + (key,)
-            seen_as = (type(key).__name__, key)  # so that `1:` and `true:` are not the same
-            if seen_as in first:
-                problems.append(
-                    Problem(
-                        _render_path(sub),
-                        line,
-                        "each key only once in a mapping",
-                        f"{str(key)!r} twice: first on line {first[seen_as]}, again on line {line}",
-                        "YAML keeps only the last one and silently drops the first; "
-                        "delete one or merge them",
-                    )
-                )
-                for stale in [k for k in lines if k[: len(sub)] == sub]:
-                    del lines[stale]  # the value that counts is the last one
-            else:
-                first[seen_as] = line
-            lines[sub] = line
-            if not isinstance(key, str):
-                lines.setdefault(path + (str(key),), line)
-            _walk(loader, value_node, sub, lines, problems, seen)
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            _walk(loader, item, path + (i,), lines, problems, seen)
-
-
-def _syntax_problem(exc: yaml.YAMLError, text: str) -> Problem:
-    """A Problem for text PyYAML cannot read, at the line where the trouble is."""
-    if isinstance(exc, yaml.reader.ReaderError):
-        char = exc.character if isinstance(exc.character, int) else ord(exc.character)
-        return Problem(
-            "",
-            text.count("\n", 0, max(exc.position, 0)) + 1,
-            "plain text",
-            f"a character YAML does not allow (#x{char:04x})",
-            "is this a binary file? a scenario is a UTF-8 text file",
-        )
-    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-    context = getattr(exc, "context", None) or ""
-    mark = getattr(exc, "problem_mark", None)
-    context_mark = getattr(exc, "context_mark", None)
-    if problem.startswith("but "):  # "expected a single document ... but found another"
-        problem, context_mark = f"{context} {problem}", None
-    # Some errors are only noticed on a later line (an unclosed quote at the end of the
-    # file, a key without ':' when the next line starts); the context points at the cause.
-    if context_mark is not None and (
-        "end of stream" in problem or "could not find expected ':'" in problem
-    ):
-        mark = context_mark
-    elif context_mark is not None and mark is not None and context_mark.line != mark.line:
-        problem += f" ({context} on line {context_mark.line + 1})"
-    hint = ""
-    if "'\\t'" in problem:
-        hint = "YAML indents with spaces, never tabs"
-    elif "mapping values are not allowed" in problem:
-        hint = "a ':' inside a value: put the value in quotes, or check this line's indentation"
-    elif "could not find expected ':'" in problem:
-        hint = "every key needs a ':' after it, e.g. horizon_days: 365"
-    elif "expected a single document" in problem:
-        hint = "a scenario file holds one YAML document: remove the second '---'"
-    elif "constructor for the tag" in problem:
-        hint = "tags such as !python/... are not allowed in a scenario; remove the tag"
-    elif "end of stream" in problem:
-        hint = "a quote or bracket is opened here and never closed"
-    elif "expected <block end>" in problem or "did not find expected key" in problem:
-        hint = "check the indentation of this line against the lines above"
-    column = f" at column {mark.column + 1}" if mark is not None else ""
-    syntax = isinstance(exc, yaml.scanner.ScannerError | yaml.parser.ParserError)
-    what = "a syntax error" if syntax else "something YAML cannot read"
-    return Problem(
-        "",
-        mark.line + 1 if mark is not None else None,
-        "valid YAML",
-        f"{what}{column}: {problem}",
-        hint,
-    )
-
-
-def _read_yaml(text: str, source: str) -> tuple[Any, dict[tuple, int], list[Problem], int]:
-    """Parse YAML text: (data, line of each key path, duplicate-key problems, root line).
-
-    Raises ScenarioError when the text is not YAML at all.
-    """
-    loader = _Loader(text)
-    lines: dict[tuple, int] = {}
-    problems: list[Problem] = []
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            return None, lines, problems, 1
-        _walk(loader, node, (), lines, problems, set())
-        data = loader.construct_document(node)
-    except yaml.YAMLError as exc:
-        raise ScenarioError([_syntax_problem(exc, text)], source) from None
-    except (ValueError, TypeError, OverflowError, RecursionError) as exc:
-        # a value PyYAML itself chokes on (e.g. !!int abc), or absurd nesting
-        raise ScenarioError(
-            [Problem("", None, "YAML values that can be read", f"one that cannot ({exc})")],
-            source,
-        ) from None
-    finally:
-        loader.dispose()
-    return data, lines, problems, node.start_mark.line + 1
 
 
 # ------------------------------------------------------------ pydantic errors → Problems
@@ -561,22 +366,9 @@ def _resolve(loc: tuple) -> tuple[tuple, Any]:
     return tuple(clean), current
 
 
-def _render_path(path: tuple) -> str:
-    """('catalogue', 'categories', 2, 'share') -> 'catalogue.categories[2].share'."""
-    out = ""
-    for part in path:
-        if isinstance(part, int) and not isinstance(part, bool):
-            out += f"[{part}]"
-        elif isinstance(part, str) and re.fullmatch(r"[^\W\d][\w-]*", part):
-            out += ("." if out else "") + part
-        else:
-            out += f"[{str(part)!r}]"
-    return out
-
-
 def _pattern(path: tuple) -> str:
     """A path with list indices generalised: catalogue.categories[...]."""
-    return re.sub(r"\[\d+\]", "[...]", _render_path(path))
+    return re.sub(r"\[\d+\]", "[...]", render_path(path))
 
 
 def _homes() -> dict[str, list[tuple[str, type[BaseModel], str | None]]]:
@@ -599,20 +391,11 @@ def _homes() -> dict[str, list[tuple[str, type[BaseModel], str | None]]]:
     return out
 
 
-def _close(word: str, options: list[str]) -> str | None:
-    """The option the user probably meant, if any."""
-    normal = word.strip().lower().replace("-", "_").replace(" ", "_")
-    if normal in options:
-        return normal
-    close = difflib.get_close_matches(normal, options, n=1, cutoff=0.6)
-    return close[0] if close else None
-
-
 def _unknown_key_hint(key: Any, parent: Any, parent_path: tuple) -> str:
     if not (isinstance(parent, type) and issubclass(parent, BaseModel)):
         return ""
     known = list(parent.model_fields)
-    guess = _close(str(key), known)
+    guess = closest(str(key), known)
     if guess:
         return f"did you mean {guess!r}?"
     here = _pattern(parent_path)
@@ -627,28 +410,6 @@ def _unknown_key_hint(key: Any, parent: Any, parent_path: tuple) -> str:
         return f"{key!r} belongs {' or '.join(places[:3])}, not here"
     return "known keys here: " + ", ".join(known)
 
-
-_EXPECTED = {
-    "int_parsing": "a whole number",
-    "int_type": "a whole number",
-    "int_from_float": "a whole number",
-    "float_parsing": "a number",
-    "float_type": "a number",
-    "bool_parsing": "true or false",
-    "bool_type": "true or false",
-    "string_type": "text",
-    "dict_type": "a mapping of keys to values",
-    "list_type": "a list",
-    "model_type": "a mapping of keys to values",
-    "model_attributes_type": "a mapping of keys to values",
-}
-
-_LIMITS = {
-    "greater_than": ("gt", ">"),
-    "greater_than_equal": ("ge", ">="),
-    "less_than": ("lt", "<"),
-    "less_than_equal": ("le", "<="),
-}
 
 _YAML_BOOL = "YAML reads yes/no/on/off/true/false as true or false; put it in quotes"
 
@@ -684,7 +445,7 @@ def _problem(e: dict[str, Any], lines: dict[tuple, int]) -> Problem:
         expected = "one of " + ", ".join(options) if options else e["msg"].lower()
         if raw[-1:] == ("[key]",):
             found = f"unknown key {str(value)!r}"
-        guess = _close(str(value), options) if options else None
+        guess = closest(str(value), options) if options else None
         hint = f"did you mean {guess!r}?" if guess and guess != value else ""
     elif kind == "missing":
         expected = "a value (this key is required)"
@@ -695,7 +456,7 @@ def _problem(e: dict[str, Any], lines: dict[tuple, int]) -> Problem:
         loc = line_loc = loc + ("kind",)
         expected = "one of " + ", ".join(options)
         found = _describe(ctx.get("tag"))
-        guess = _close(str(ctx.get("tag")), options)
+        guess = closest(str(ctx.get("tag")), options)
         hint = f"did you mean {guess!r}?" if guess else ""
     elif kind == "union_tag_not_found":
         expected = "a 'kind' key saying which kind of setting this is"
@@ -703,8 +464,8 @@ def _problem(e: dict[str, Any], lines: dict[tuple, int]) -> Problem:
         hint = (
             "add kind: non_contractual (retail-like) or kind: contractual (accounts on contracts)"
         )
-    elif kind in _EXPECTED:
-        expected = _EXPECTED[kind]
+    elif kind in EXPECTED:
+        expected = EXPECTED[kind]
         if isinstance(value, bool) and kind == "string_type":
             hint = _YAML_BOOL
         elif kind == "string_type":
@@ -724,8 +485,8 @@ def _problem(e: dict[str, Any], lines: dict[tuple, int]) -> Problem:
         if kind == "date_from_datetime_inexact":
             reason = "a date without a time of day"
         hint = str(reason)
-    elif kind in _LIMITS:
-        key, sym = _LIMITS[kind]
+    elif kind in LIMITS:
+        key, sym = LIMITS[kind]
         limit = ctx.get(key, "?")
         expected = f"a number {sym} {limit}"
         if kind == "less_than_equal" and limit == 1:
@@ -742,7 +503,7 @@ def _problem(e: dict[str, Any], lines: dict[tuple, int]) -> Problem:
         expected = str(ctx.get("error", e["msg"]))
     else:
         expected = e["msg"][0].lower() + e["msg"][1:] if e["msg"] else kind
-    return Problem(_render_path(loc), _nearest_line(lines, line_loc), expected, found, hint)
+    return Problem(render_path(loc), nearest_line(lines, line_loc), expected, found, hint)
 
 
 def _is_number_map(annotation: Any) -> bool:
@@ -753,7 +514,7 @@ def _is_number_map(annotation: Any) -> bool:
     return any(_is_number_map(a) for a in args)
 
 
-def _bool_problems(data: Any, model: Any, path: tuple, lines: dict[tuple, int]) -> list[Problem]:
+def bool_problems(data: Any, model: Any, path: tuple, lines: dict[tuple, int]) -> list[Problem]:
     """true/false where a number belongs: pydantic would quietly read them as 1 and 0.
 
     In YAML that is almost always a slip (yes/no/on/off are booleans in YAML 1.1).
@@ -776,8 +537,8 @@ def _bool_problems(data: Any, model: Any, path: tuple, lines: dict[tuple, int]) 
         for where, flag in found.items():
             out.append(
                 Problem(
-                    _render_path(where),
-                    _nearest_line(lines, where),
+                    render_path(where),
+                    nearest_line(lines, where),
                     "a number",
                     _describe(flag),
                     "YAML reads yes/no/on/off/true/false as true or false, not as numbers",
@@ -786,13 +547,13 @@ def _bool_problems(data: Any, model: Any, path: tuple, lines: dict[tuple, int]) 
         inner = _inner_model(field.annotation)
         if isinstance(value, list):
             for i, item in enumerate(value):
-                out += _bool_problems(item, inner, sub + (i,), lines)
+                out += bool_problems(item, inner, sub + (i,), lines)
         else:
-            out += _bool_problems(value, inner, sub, lines)
+            out += bool_problems(value, inner, sub, lines)
     return out
 
 
-def _problems_from(err: ValidationError, lines: dict[tuple, int] | None = None) -> list[Problem]:
+def problems_from(err: ValidationError, lines: dict[tuple, int] | None = None) -> list[Problem]:
     """Every error pydantic found, as Problems with the line of each in the file.
 
     A misspelt required key (`shre:` for `share:`) is one problem, not two: the unknown
@@ -805,7 +566,7 @@ def _problems_from(err: ValidationError, lines: dict[tuple, int] | None = None) 
             loc, _ = _resolve(tuple(e["loc"]))
             _, parent = _resolve(tuple(e["loc"])[:-1])
             if isinstance(parent, type) and issubclass(parent, BaseModel):
-                guess = _close(str(loc[-1]), list(parent.model_fields))
+                guess = closest(str(loc[-1]), list(parent.model_fields))
                 if guess:
                     typos.add(loc[:-1] + (guess,))
     return [
@@ -815,23 +576,15 @@ def _problems_from(err: ValidationError, lines: dict[tuple, int] | None = None) 
     ]
 
 
-def _nearest_line(lines: dict[tuple, int], loc: tuple) -> int | None:
-    """The line of `loc`, or of its nearest ancestor the file has (for a missing key)."""
-    for cut in range(len(loc), -1, -1):
-        if loc[:cut] in lines:
-            return lines[loc[:cut]]
-    return None
-
-
 # -------------------------------------------------------------------------- loading
 
 
-_EXAMPLE = "start from a shipped one, e.g. scenarios/coffee_chain.yaml"
+_EXAMPLE = SCENARIO.start_hint
 
 
 def parse_scenario(text: str, source: str = "scenario") -> Scenario:
     """Validate YAML text into a Scenario, or raise ScenarioError listing every problem."""
-    data, lines, problems, root_line = _read_yaml(text, source)
+    data, lines, problems, root_line = read_yaml(text, source)
     if data is None:
         meaningful = [
             ln
@@ -874,76 +627,14 @@ def parse_scenario(text: str, source: str = "scenario") -> Scenario:
             ],
             source,
         )
-    problems = problems + _bool_problems(data, Scenario, (), lines)
-    scenario = None
-    try:
-        scenario = Scenario.model_validate(data)
-    except ValidationError as err:
-        problems = problems + _problems_from(err, lines)
-    if problems or scenario is None:
-        raise ScenarioError(problems, source)
-    return scenario
-
-
-def _read_text(path: Path) -> str:
-    """The text of a scenario file, or a ScenarioError saying why there is none."""
-    source = str(path)
-
-    def fail(expected: str, found: str, hint: str = "", line: int | None = None) -> ScenarioError:
-        return ScenarioError([Problem("", line, expected, found, hint)], source)
-
-    try:
-        is_dir = path.is_dir()
-    except (OSError, ValueError):
-        is_dir = False
-    if is_dir:
-        inside = sorted(path.glob("*.yaml")) + sorted(path.glob("*.yml"))
-        hint = f"give one file, e.g. {inside[0]}" if inside else "give a .yaml file"
-        raise fail("a scenario file", "a directory", hint)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        hint = _missing_hint(path)
-        raise fail("an existing scenario file", "no file at that path", hint) from None
-    except PermissionError:
-        raise fail("a file you may read", "permission denied") from None
-    except (OSError, ValueError) as exc:  # a name the system refuses, a device, ...
-        raise fail("a readable scenario file", str(getattr(exc, "strerror", None) or exc)) from None
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with a byte-order mark
-        try:
-            return raw.decode("utf-16")
-        except UnicodeDecodeError:
-            pass
-    if b"\0" in raw:  # a binary file has no lines worth pointing at
-        raise fail("a YAML text file", "a binary file (it contains NUL bytes)", _EXAMPLE)
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        column = exc.start - raw.rfind(b"\n", 0, exc.start)
-        raise fail(
-            "UTF-8 text",
-            f"bytes that are not UTF-8 (0x{raw[exc.start]:02x} at column {column})",
-            "save the file as UTF-8 (in most editors: Save with Encoding > UTF-8)",
-            line,
-        ) from None
-
-
-def _missing_hint(path: Path) -> str:
-    parent = path.parent
-    if not parent.is_dir():
-        return f"there is no folder {parent}; {_EXAMPLE}"
-    files = {p.stem: p for p in parent.iterdir() if p.suffix in (".yaml", ".yml")}
-    guess = difflib.get_close_matches(path.stem, sorted(files), n=1, cutoff=0.7)
-    if guess:
-        return f"did you mean {files[guess[0]]}?"
-    return _EXAMPLE
+    problems = problems + bool_problems(data, Scenario, (), lines)
+    return validated(Scenario, data, source, lambda err: problems_from(err, lines), problems)
 
 
 def load_scenario(path: str | Path) -> Scenario:
     """Load and validate a scenario file; raise ScenarioError naming file, field and line."""
     path = Path(path)
-    return parse_scenario(_read_text(path), str(path))
+    return parse_scenario(read_text(path), str(path))
 
 
 def json_schema() -> str:

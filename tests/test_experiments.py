@@ -12,8 +12,6 @@ from sim.experiments.design import (
     Variant,
     build_variant,
     deep_merge,
-    get_path,
-    parse_path,
     read_variant,
     replication_seeds,
     set_path,
@@ -21,6 +19,8 @@ from sim.experiments.design import (
 )
 from sim.experiments.metrics import loyalty_metrics, nps, reward_rates, tier_moves
 from sim.experiments.stats import mean_ci, paired_table
+from sim.experiments.sweep import grid_points
+from sim.paths import value_at
 
 COFFEE = "scenarios/coffee_chain.yaml"
 
@@ -103,15 +103,18 @@ def test_empty_variant_is_the_base(tmp_path):
 # --------------------------------------------------------------- dotted paths
 
 
-def test_dotted_paths_with_list_indices():
-    assert parse_path("loyalty.tiers[1].threshold") == ["loyalty", "tiers", 1, "threshold"]
-    data = {"loyalty": {"tiers": [{"threshold": 500}, {"threshold": 1500}]}}
+def test_dotted_paths_with_list_indices_and_names():
+    data = {"loyalty": {"tiers": [{"name": "silver", "threshold": 500}, {"threshold": 1500}]}}
     out = set_path(data, "loyalty.tiers[1].threshold", 2000)
-    assert get_path(out, "loyalty.tiers[1].threshold") == 2000
-    assert get_path(data, "loyalty.tiers[1].threshold") == 1500
-    for bad in ["", "a..b", "a[x]", "[0].a", "a.b[1"]:
+    assert value_at(out, "loyalty.tiers[1].threshold") == 2000
+    assert value_at(data, "loyalty.tiers[1].threshold") == 1500
+    assert value_at(set_path(data, "loyalty.tiers[silver].threshold", 9), "loyalty.tiers[0]") == {
+        "name": "silver",
+        "threshold": 9,
+    }
+    for bad in ["", "a..b", "[0].a", "a.b[1", "a[]", "a[1][2]"]:
         with pytest.raises(ValueError):
-            parse_path(bad)
+            grid_points({bad: [1]})
     with pytest.raises(sim.ScenarioError, match="loyalty.tiers\\[5\\].threshold"):
         set_path(data, "loyalty.tiers[5].threshold", 1)
 

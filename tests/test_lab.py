@@ -11,6 +11,8 @@ matplotlib.use("Agg")
 import pytest  # noqa: E402
 
 import sim  # noqa: E402
+from sim.experiments import with_values  # noqa: E402
+from sim.paths import PathError, field_at  # noqa: E402
 from sim.views.lab import (  # noqa: E402
     LAB_LEVERS,
     RunCache,
@@ -18,9 +20,7 @@ from sim.views.lab import (  # noqa: E402
     css_name,
     lab_levers,
     numbers_html,
-    resolve,
     scorecard,
-    set_values,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -62,17 +62,17 @@ def test_a_world_without_a_section_gets_only_the_levers_it_has():
 
 
 def test_paths_pick_list_items_by_name_and_set_a_validated_copy():
-    _, value = resolve(COFFEE, "loyalty.tiers[gold].threshold")
+    _, value = field_at(COFFEE, "loyalty.tiers[gold].threshold")
     assert value == 1500
-    changed = set_values(
+    changed = with_values(
         COFFEE,
         {"loyalty.tiers[gold].threshold": 2000, "outreach.triggers[winback].coupon": 30},
     )
     assert changed.loyalty.tiers[1].threshold == 2000
     assert next(t for t in changed.outreach.triggers if t.name == "winback").coupon == 30
     assert COFFEE.loyalty.tiers[1].threshold == 1500  # the original is untouched
-    with pytest.raises(KeyError):
-        resolve(COFFEE, "loyalty.tiers[diamond].threshold")
+    with pytest.raises(PathError, match="no item named 'diamond'.*silver, gold, platinum"):
+        field_at(COFFEE, "loyalty.tiers[diamond].threshold")
 
 
 def test_sliders_carry_css_classes_a_browser_test_can_find(lab):
@@ -116,7 +116,7 @@ def test_the_cache_key_is_the_resolved_scenario_and_the_seed():
     assert cache.run(small, 1) is a
     b = cache.run(small, 2)
     assert b is not a and (cache.misses, cache.hits) == (2, 1)
-    cache.run(set_values(small, {"service.l1_agents": 4}), 1)  # pushes the oldest out
+    cache.run(with_values(small, {"service.l1_agents": 4}), 1)  # pushes the oldest out
     assert len(cache) == 2 and (small, 1) not in cache and (small, 2) in cache
 
 

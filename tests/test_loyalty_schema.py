@@ -15,6 +15,7 @@ from pydantic import ValidationError, model_validator
 import sim.scenario as scenario
 from sim.loyalty import LoyaltyProgram
 from sim.scenario import Catalogue, _Model
+from sim.yamlfile import read_yaml
 
 VARIANTS = Path(__file__).resolve().parents[1] / "scenarios" / "variants"
 
@@ -46,10 +47,10 @@ loyalty:
 def problems(section: str, monkeypatch: pytest.MonkeyPatch) -> list[scenario.Problem]:
     monkeypatch.setattr(scenario, "Scenario", Host)
     text = CATALOGUE + section
-    data, lines, found, _ = scenario._read_yaml(text, "test")
+    data, lines, found, _ = read_yaml(text, "test")
     with pytest.raises(ValidationError) as err:
         Host.model_validate(data)
-    return found + scenario._problems_from(err.value, lines)
+    return found + scenario.problems_from(err.value, lines)
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,8 @@ from worlds import COFFEE  # noqa: E402
 
 import sim  # noqa: E402
 from sim.analytics.feedback import keyword_counts  # noqa: E402
+from sim.experiments import with_values  # noqa: E402
+from sim.paths import PathError, value_at  # noqa: E402
 from sim.views import outreach_views as ov  # noqa: E402
 from sim.views.fonts import use_cjk_fonts  # noqa: E402
 from sim.views.service_views import PolicyPanel  # noqa: E402
@@ -21,18 +23,18 @@ from sim.views.service_views import PolicyPanel  # noqa: E402
 SMALL = sim.load_scenario(COFFEE).with_overrides(customers=250, days=120)
 
 
-def test_trigger_levers_take_help_from_the_schema_and_address_the_list():
+def test_trigger_levers_take_help_from_the_schema_and_address_the_trigger_by_name():
     lv = ov.trigger_lever(SMALL, "churn_warning", "days", 7, 120)
-    i = ov.trigger_index(SMALL, "churn_warning")
-    assert lv.path == f"outreach.triggers.{i}.days"
+    assert lv.path == "outreach.triggers[churn_warning].days"
     assert "days since the last order" in lv.description
-    assert ov.value_at(SMALL, lv.path) == 30
-    changed = ov.apply_values(SMALL, {lv.path: 14, "outreach.fatigue.max_messages": 2})
+    assert value_at(SMALL, lv.path) == 30
+    i = [t.name for t in SMALL.outreach.triggers].index("churn_warning")
+    changed = with_values(SMALL, {lv.path: 14, "outreach.fatigue.max_messages": 2})
     assert changed.outreach.triggers[i].days == 14
     assert changed.outreach.fatigue.max_messages == 2
     assert SMALL.outreach.triggers[i].days == 30  # the original is untouched
-    with pytest.raises(KeyError, match="churn_warning"):
-        ov.trigger_index(SMALL, "nope")
+    with pytest.raises(PathError, match="no item named 'nope'.*churn_warning"):
+        ov.trigger_lever(SMALL, "nope", "days", 7, 120)
     paths = [lv.path for lv in ov.outreach_levers(SMALL)]
     assert "outreach.fatigue.max_messages" in paths and len(paths) == 7
     assert paths[-2:] == ["surveys.nps_sample_share", "surveys.extremity_bias"]
@@ -44,8 +46,7 @@ def test_outreach_panel_redraws_beside_the_baseline_when_a_slider_moves():
     first = panel.comparison.copy()
     assert (first["change"] == 0).all()
     assert "sim-run" in panel.button._dom_classes
-    campaign = f"outreach.triggers.{ov.trigger_index(SMALL, 'monthly_offer')}.days"
-    panel.sliders[campaign].value = 3
+    panel.sliders["outreach.triggers[monthly_offer].days"].value = 3
     panel.sliders["outreach.fatigue.max_messages"].value = 1
     panel.button.click()
     after = panel.comparison

@@ -9,24 +9,17 @@ old mapping whole (a contractual setting does not inherit non-contractual keys).
 from __future__ import annotations
 
 import copy
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from pydantic import ValidationError
 
-from sim.scenario import (
-    Problem,
-    Scenario,
-    ScenarioError,
-    _bool_problems,
-    _problems_from,
-    _read_text,
-    _read_yaml,
-)
+from sim import paths
+from sim.problems import Problem, ScenarioError, validated
+from sim.scenario import Scenario, bool_problems, problems_from
+from sim.yamlfile import read_text, read_yaml
 
 
 def deep_merge(base: Any, patch: Any) -> Any:
@@ -55,8 +48,8 @@ def read_variant(path: str | Path, name: str | None = None) -> Variant:
     """Read a variant file (a partial scenario); raise ScenarioError naming file and line."""
     path = Path(path)
     source = str(path)
-    text = _read_text(path)
-    data, lines, problems, root_line = _read_yaml(text, source)
+    text = read_text(path)
+    data, lines, problems, root_line = read_yaml(text, source)
     if data is None:
         data = {}  # an empty variant is the base itself
     if not isinstance(data, dict):
@@ -87,14 +80,8 @@ def build_variant(base: Scenario, variant: Variant) -> Scenario:
 def _validate(
     data: dict[str, Any], source: str, lines: dict[tuple, int], patch: dict[str, Any]
 ) -> Scenario:
-    problems = _bool_problems(patch, Scenario, (), lines)
-    try:
-        scenario = Scenario.model_validate(data)
-    except ValidationError as err:
-        raise ScenarioError(problems + _problems_from(err, lines), source) from None
-    if problems:
-        raise ScenarioError(problems, source)
-    return scenario
+    problems = bool_problems(patch, Scenario, (), lines)
+    return validated(Scenario, data, source, lambda err: problems_from(err, lines), problems)
 
 
 def as_variant(name: str, spec: Any) -> Variant | Scenario:
@@ -121,67 +108,24 @@ def resolve_variants(base: Scenario, variants: Mapping[str, Any]) -> dict[str, S
 
 # ----------------------------------------------------------------- dotted paths
 
-_PATH = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*|\[\d+\])*")
-_TOKEN = re.compile(r"([A-Za-z_]\w*)|\[(\d+)\]")
 
-
-def parse_path(path: str) -> list[str | int]:
-    """'loyalty.tiers[1].threshold' -> ['loyalty', 'tiers', 1, 'threshold']."""
-    if not _PATH.fullmatch(path):
-        raise ValueError(f"{path!r}: expected a path like 'loyalty.tiers[1].threshold'")
-    return [m.group(1) or int(m.group(2)) for m in _TOKEN.finditer(path)]
-
-
-def set_path(data: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
-    """A copy of nested `data` with the value at a dotted path (list indices allowed) set."""
-    out = copy.deepcopy(data)
-    parts = parse_path(path)
-    target: Any = out
-    for i, part in enumerate(parts[:-1]):
-        try:
-            target = target[part]
-        except (KeyError, IndexError, TypeError):
-            where = _render(parts[: i + 1])
-            raise ScenarioError(
-                [Problem(path, None, "a path that exists in the scenario", f"nothing at {where}")],
-                "sweep",
-            ) from None
-    leaf = parts[-1]
-    exists = (isinstance(target, dict) and leaf in target) or (
-        isinstance(target, list) and isinstance(leaf, int) and -len(target) <= leaf < len(target)
-    )
-    if not exists:
-        raise ScenarioError(
-            [Problem(path, None, "a path that exists in the scenario", "no such field")],
-            "sweep",
-        )
-    target[leaf] = value
-    return out
-
-
-def get_path(data: Any, path: str) -> Any:
-    """The value at a dotted path of nested dicts and lists."""
-    for part in parse_path(path):
-        data = data[part]
-    return data
+def set_path(data: dict[str, Any], path: str, value: Any, source: str = "sweep") -> dict[str, Any]:
+    """A copy of nested `data` (a dumped scenario) with the value at `path` set (the
+    syntax of `sim.paths`: loyalty.tiers[gold].threshold); ScenarioError when it leads
+    nowhere."""
+    try:
+        return paths.set_values(data, {path: value})
+    except paths.PathError as exc:
+        problem = Problem(path, None, "a path that exists in the scenario", exc.reason)
+        raise ScenarioError([problem], source) from None
 
 
 def with_values(base: Scenario, values: Mapping[str, Any], source: str = "sweep") -> Scenario:
     """A validated copy of `base` with each dotted path set (one grid point of a sweep)."""
     data = base.model_dump()
     for path, value in values.items():
-        data = set_path(data, path, value)
-    try:
-        return Scenario.model_validate(data)
-    except ValidationError as err:
-        raise ScenarioError(_problems_from(err), source) from None
-
-
-def _render(parts: list[str | int]) -> str:
-    out = ""
-    for p in parts:
-        out += f"[{p}]" if isinstance(p, int) else ("." if out else "") + p
-    return out
+        data = set_path(data, path, value, source)
+    return validated(Scenario, data, source, problems_from)
 
 
 # ---------------------------------------------------------------- seeds (CRN)

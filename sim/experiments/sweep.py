@@ -20,8 +20,9 @@ from typing import Any
 
 import pandas as pd
 
+from sim import paths
 from sim.experiments.compare import BASELINE
-from sim.experiments.design import parse_path, replication_seeds, with_values
+from sim.experiments.design import replication_seeds, with_values
 from sim.experiments.runner import ExecutorSpec, Task, execute
 from sim.experiments.stats import LEVEL, paired_table, summary_table
 from sim.experiments.store import RunStore
@@ -78,7 +79,7 @@ class Sweep:
 def grid_points(grid: Mapping[str, Sequence[Any]]) -> list[dict[str, Any]]:
     """Every combination of the grid's values, first parameter varying slowest."""
     for path, values in grid.items():
-        parse_path(path)
+        paths.parse(path)
         if isinstance(values, str) or not len(values):
             raise ValueError(f"grid {path!r}: expected a non-empty list of values")
     names = list(grid)

@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from sim.problems import closest, render_path
 from sim.roleplay.script import (
     FLAGS,
     NUMBERS,
@@ -22,7 +23,6 @@ from sim.roleplay.script import (
     condition,
     load_script,
 )
-from sim.scenario import _close, _render_path
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ class Issue:
 
     def render(self, source: str) -> str:
         where = f"{source}:{self.line}" if self.line else source
-        field = _render_path(self.path) or "(top level)"
+        field = render_path(self.path) or "(top level)"
         return f"{where}: {field}: {self.message}"
 
 
@@ -110,11 +110,11 @@ def lint_script(script: Script) -> list[Issue]:
     nodes = script.nodes
     names = list(nodes)
     if script.start not in nodes:
-        guess = _close(script.start, names)
+        guess = closest(script.start, names)
         add(("start",), f"undefined start node {script.start!r}" + _mean(guess), fatal=True)
     for path, target in _targets(script):
         if target not in nodes:
-            add(path, f"undefined target {target!r}" + _mean(_close(target, names)), fatal=True)
+            add(path, f"undefined target {target!r}" + _mean(closest(target, names)), fatal=True)
 
     edges = _edges(script)
     reachable = _reach({script.start}, edges) if script.start in nodes else set(nodes)
@@ -158,7 +158,7 @@ def lint_script(script: Script) -> list[Issue]:
     )
     for path, text in _conditions(script):
         for name in sorted(condition(text).names() - known):
-            guess = _close(name, sorted(known))
+            guess = closest(name, sorted(known))
             add(path, f"unknown name {name!r} in condition" + _mean(guess), fatal=True)
 
     if len(script.languages) > 1:

@@ -16,20 +16,21 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 from pydantic import model_validator as _model_validator
 
-from sim.roleplay.expr import Expr, ExprError, parse
-from sim.scenario import (
-    _EXPECTED,
-    _LIMITS,
+from sim.problems import (
+    EXPECTED,
+    LIMITS,
+    FileKind,
     Problem,
     ScenarioError,
-    _close,
-    _describe,
-    _invalid,
-    _nearest_line,
-    _read_text,
-    _read_yaml,
-    _render_path,
+    closest,
+    nearest_line,
+    render_path,
+    validated,
 )
+from sim.roleplay.expr import Expr, ExprError, parse
+from sim.sections.base import describe as _describe
+from sim.sections.base import invalid as _invalid
+from sim.yamlfile import read_text, read_yaml
 
 LANGS = ("en", "zh")
 Lang = Literal["en", "zh"]
@@ -256,7 +257,7 @@ class Script(_Model):
 
     def line(self, *path: Any) -> int | None:
         """The line in the file of a key path such as ('nodes', 'greet', 'choices', 0)."""
-        return _nearest_line(self._lines, tuple(path))
+        return nearest_line(self._lines, tuple(path))
 
     def text(self, value: Text | None, lang: str) -> str:
         return value.get(lang) if value is not None else ""
@@ -268,10 +269,10 @@ class Script(_Model):
 class ScriptError(ScenarioError):
     """A role-play script could not be loaded; holds every problem found."""
 
-    def report(self) -> str:
-        n = len(self.problems)
-        head = f"{self.source}: cannot use this role-play script, {n} problem{'s' * (n != 1)}:"
-        return "\n".join([head] + ["  " + p.render(self.source) for p in self.problems])
+    what = "role-play script"
+
+
+SCRIPT = FileKind(ScriptError.what, "scenarios/roleplay/wrong_order.yaml", ScriptError)
 
 
 def _inner(annotation: Any) -> Any:
@@ -345,7 +346,7 @@ def _problem(e: dict[str, Any], data: Any, lines: dict[tuple, int]) -> Problem:
         expected, found, hint = ctx["expected"], ctx["found"], ctx.get("hint", "")
     elif kind == "extra_forbidden":
         known = [k for k in getattr(parent, "model_fields", {}) if k != "plain"]
-        guess = _close(str(path[-1]), known)
+        guess = closest(str(path[-1]), known)
         if parent is Text and guess is None:
             guess = _language_guess(str(path[-1]))
         expected, found = "a known key", f"unknown key {str(path[-1])!r}"
@@ -353,19 +354,19 @@ def _problem(e: dict[str, Any], data: Any, lines: dict[tuple, int]) -> Problem:
     elif kind == "literal_error":
         options = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
         expected = "one of " + ", ".join(options)
-        guess = _close(str(value), options)
+        guess = closest(str(value), options)
         hint = f"did you mean {guess!r}?" if guess and guess != value else ""
     elif kind == "missing":
         expected, found, hint = "a value (this key is required)", f"no {path[-1]!r} key", ""
         hint = f"add '{path[-1]}: ...'"
-    elif kind in _EXPECTED:
-        expected = _EXPECTED[kind]
-    elif kind in _LIMITS:
-        key, sym = _LIMITS[kind]
+    elif kind in EXPECTED:
+        expected = EXPECTED[kind]
+    elif kind in LIMITS:
+        key, sym = LIMITS[kind]
         expected = f"a number {sym} {ctx.get(key, '?')}"
     else:
         expected = e["msg"][0].lower() + e["msg"][1:] if e["msg"] else kind
-    return Problem(_render_path(path), _nearest_line(lines, path), expected, found, hint)
+    return Problem(render_path(path), nearest_line(lines, path), expected, found, hint)
 
 
 def _problems(err: ValidationError, data: Any, lines: dict[tuple, int]) -> list[Problem]:
@@ -380,22 +381,15 @@ def _problems(err: ValidationError, data: Any, lines: dict[tuple, int]) -> list[
 
 def parse_script(text: str, source: str = "script") -> Script:
     """Validate YAML text into a Script, or raise ScriptError listing every problem."""
-    try:
-        data, lines, problems, root = _read_yaml(text, source)
-    except ScenarioError as exc:
-        raise ScriptError(exc.problems, source) from None
+    data, lines, problems, root = read_yaml(text, source, SCRIPT)
     if not isinstance(data, dict):
         raise ScriptError(
             [Problem("", root, "a role-play script (id:, nodes:, ...)", _describe(data))],
             source,
         )
-    script = None
-    try:
-        script = Script.model_validate(data)
-    except ValidationError as err:
-        problems = problems + _problems(err, data, lines)
-    if problems or script is None:
-        raise ScriptError(problems, source)
+    script = validated(
+        Script, data, source, lambda err: _problems(err, data, lines), problems, SCRIPT
+    )
     script._lines = lines
     script._source = source
     return script
@@ -404,8 +398,4 @@ def parse_script(text: str, source: str = "script") -> Script:
 def load_script(path: str | Path) -> Script:
     """Load and validate a script file; raise ScriptError naming file, field and line."""
     path = Path(path)
-    try:
-        text = _read_text(path)
-    except ScenarioError as exc:
-        raise ScriptError(exc.problems, str(path)) from None
-    return parse_script(text, str(path))
+    return parse_script(read_text(path, SCRIPT), str(path))

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from sim.experiments.design import Variant, build_variant, read_variant
-from sim.scenario import Problem, Scenario, ScenarioError, _render_path
+from sim.problems import Problem, ScenarioError, render_path
+from sim.scenario import Scenario
 
 # Paths a team may set (everything below them too), and paths below those it may not.
 LEVERS = (
@@ -80,7 +81,7 @@ def lever_problems(patch: dict[str, Any], lines: dict[tuple, int], base: Scenari
         return next((lines[path[:n]] for n in range(len(path), 0, -1) if path[:n] in lines), None)
 
     def walk(value: Any, path: tuple) -> None:
-        dotted = _render_path(path)
+        dotted = render_path(path)
         if dotted in NOT_LEVERS:
             out.append(_problem(path, line(path), NOT_LEVERS[dotted]))
             return
@@ -115,7 +116,7 @@ def lever_problems(patch: dict[str, Any], lines: dict[tuple, int], base: Scenari
 
 def _problem(path: tuple, line: int | None, why: str) -> Problem:
     return Problem(
-        _render_path(path), line, f"a lever teams may change ({SUMMARY})", "a change here", why
+        render_path(path), line, f"a lever teams may change ({SUMMARY})", "a change here", why
     )
 
 

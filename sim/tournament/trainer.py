@@ -13,10 +13,12 @@ from typing import Literal
 import numpy as np
 from pydantic import Field, ValidationError, field_validator, model_validator
 
-from sim.scenario import Problem, ScenarioError, _read_text, _read_yaml, _render_path
+from sim.problems import FileKind, Problem, render_path, validated
 from sim.sections.base import NonNegativeFloat, Probability, Section, describe, invalid
 from sim.sections.shocks import Shock
+from sim.yamlfile import read_text, read_yaml
 
+TRAINER = FileKind("trainer file", "scenarios/tournament/trainer.yaml")
 # Scorecard metrics and whether more is better; weights in the trainer file name these.
 SCORED: dict[str, bool] = {
     "retention": True,
@@ -151,7 +153,7 @@ def round_shocks(trainer: Trainer, index: int, horizon: int) -> list[Shock] | No
     for j, s in enumerate(trainer.shocks):
         low, high = s.window[0], min(s.window[1], horizon - 1)
         if low > high:
-            raise ScenarioError(
+            raise TRAINER.fail(
                 [
                     Problem(
                         f"shocks[{j}].window",
@@ -175,7 +177,7 @@ def load_trainer(path: str | Path | None) -> Trainer:
     if path is None:
         return Trainer()
     source = str(path)
-    data, lines, problems, _ = _read_yaml(_read_text(Path(path)), source)
+    data, lines, problems, _ = read_yaml(read_text(Path(path), TRAINER), source, TRAINER)
     data = data or {}
     if isinstance(data, dict) and "tournament" in data and len(data) == 1:
         data, lines = (
@@ -184,14 +186,8 @@ def load_trainer(path: str | Path | None) -> Trainer:
         )
     if not isinstance(data, dict):
         found = describe(data)
-        raise ScenarioError([Problem("", 1, "a mapping of trainer settings", found)], source)
-    try:
-        trainer = Trainer.model_validate(data)
-    except ValidationError as err:
-        raise ScenarioError(problems + _problems(err, lines), source) from None
-    if problems:
-        raise ScenarioError(problems, source)
-    return trainer
+        raise TRAINER.fail([Problem("", 1, "a mapping of trainer settings", found)], source)
+    return validated(Trainer, data, source, lambda err: _problems(err, lines), problems, TRAINER)
 
 
 def _problems(err: ValidationError, lines: dict[tuple, int]) -> list[Problem]:
@@ -201,9 +197,9 @@ def _problems(err: ValidationError, lines: dict[tuple, int]) -> list[Problem]:
         line = next((lines[loc[:n]] for n in range(len(loc), -1, -1) if loc[:n] in lines), None)
         if e["type"] == "scenario":
             ctx = e["ctx"]
-            out.append(Problem(_render_path(loc), line, ctx["expected"], ctx["found"], ctx["hint"]))
+            out.append(Problem(render_path(loc), line, ctx["expected"], ctx["found"], ctx["hint"]))
         elif e["type"] == "extra_forbidden":
-            out.append(Problem(_render_path(loc), line, "a known key", f"unknown key {loc[-1]!r}"))
+            out.append(Problem(render_path(loc), line, "a known key", f"unknown key {loc[-1]!r}"))
         else:
-            out.append(Problem(_render_path(loc), line, e["msg"], describe(e.get("input"))))
+            out.append(Problem(render_path(loc), line, e["msg"], describe(e.get("input"))))
     return out

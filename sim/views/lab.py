@@ -12,7 +12,6 @@ import io
 import json
 import re
 import time
-import typing
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
@@ -20,13 +19,14 @@ from typing import Any
 import ipywidgets as w
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
-from pydantic import BaseModel, ValidationError
 
+from sim import paths
+from sim.experiments.design import with_values
 from sim.result import Result
 from sim.runner import run
-from sim.scenario import Scenario, ScenarioError
+from sim.scenario import Scenario
 from sim.views.fonts import use_cjk_fonts
-from sim.views.widgets import Lever, lever_slider, run_button
+from sim.views.widgets import Lever, explain, lever, lever_slider, run_button
 
 _SEGMENT = re.compile(r"^(\w+)(?:\[([^\]]+)\])?$")
 
@@ -59,96 +59,11 @@ LAB_LEVERS: tuple[LeverSpec, ...] = (
 )
 
 
-# --------------------------------------------------------------------------- paths
-
-
-def _segments(path: str) -> list[tuple[str, str | None]]:
-    out = []
-    for part in path.split("."):
-        match = _SEGMENT.match(part)
-        if match is None:
-            raise KeyError(f"{path}: cannot read {part!r}")
-        out.append((match.group(1), match.group(2)))
-    return out
-
-
-def _item(items: list, key: str, path: str) -> Any:
-    """The list item whose name is `key` (models or dicts), or the item at index `key`."""
-    for item in items:
-        name = item.get("name") if isinstance(item, dict) else getattr(item, "name", None)
-        if name == key:
-            return item
-    if key.isdigit() and int(key) < len(items):
-        return items[int(key)]
-    raise KeyError(f"{path}: no item named {key!r}")
-
-
-def resolve(scenario: Scenario, path: str) -> tuple[Any, Any]:
-    """The pydantic FieldInfo and current value at `path`; KeyError when it is absent."""
-    node: Any = scenario
-    *parents, (leaf, leaf_key) = _segments(path)
-    for name, key in parents:
-        node = getattr(node, name, None)
-        if key is not None and node is not None:
-            node = _item(node, key, path)
-        if node is None:
-            raise KeyError(f"{path}: {name} is not in this scenario")
-    if leaf_key is not None or not isinstance(node, BaseModel):
-        raise KeyError(f"{path}: the last part must be a field")
-    fields = type(node).model_fields
-    if leaf not in fields:
-        raise KeyError(f"{path}: no field {leaf!r}")
-    return fields[leaf], getattr(node, leaf)
-
-
-def set_values(scenario: Scenario, values: dict[str, float]) -> Scenario:
-    """A validated copy of `scenario` with the values set (raises ValidationError if invalid)."""
-    data = scenario.model_dump()
-    for path, value in values.items():
-        node: Any = data
-        *parents, (leaf, _key) = _segments(path)
-        for name, key in parents:
-            node = node[name]
-            if key is not None:
-                node = _item(node, key, path)
-        node[leaf] = value
-    return Scenario.model_validate(data)
-
-
-def _limits(info: Any) -> tuple[float | None, float | None, bool]:
-    """Lower and upper bounds the schema sets (also inside `X | None`), and if lower is strict."""
-    found: list[Any] = list(info.metadata)
-    for arg in typing.get_args(info.annotation):
-        for extra in typing.get_args(arg)[1:]:
-            found += list(getattr(extra, "metadata", [extra]))
-    low = high = None
-    strict = False
-    for meta in found:
-        if getattr(meta, "ge", None) is not None:
-            low = meta.ge
-        if getattr(meta, "gt", None) is not None:
-            low, strict = meta.gt, True
-        if getattr(meta, "le", None) is not None:
-            high = meta.le
-    return low, high, strict
-
-
 def schema_lever(scenario: Scenario, spec: LeverSpec) -> Lever:
     """A Lever for `spec.path`: bounds within the schema's limits, its description as help."""
-    info, value = resolve(scenario, spec.path)
-    integer = isinstance(value, int) and not isinstance(value, bool)
-    low, high, strict = _limits(info)
-    if low is not None and strict:
-        low = low + (1 if integer else 0.01)
-    floors = [v for v in (spec.minimum, low) if v is not None]
-    minimum = max(floors) if floors else 0
-    maximum = spec.maximum if spec.maximum is not None else max(4 * value, 1)
-    if high is not None:
-        maximum = min(maximum, high)
-    step = spec.step if spec.step is not None else (1 if integer else (maximum - minimum) / 100)
-    names = [key or name for name, key in _segments(spec.path)[-2:]]
+    names = [key or name for name, key in paths.parse(spec.path)[-2:]]
     label = " ".join(names).replace("_", " ")
-    return Lever(spec.path, label, info.description or label, minimum, maximum, step, integer)
+    return lever(scenario, spec.path, spec.maximum, spec.minimum, spec.step, label)
 
 
 def lab_levers(scenario: Scenario, specs: tuple[LeverSpec, ...] = LAB_LEVERS) -> list[Lever]:
@@ -157,7 +72,7 @@ def lab_levers(scenario: Scenario, specs: tuple[LeverSpec, ...] = LAB_LEVERS) ->
     for spec in specs:
         try:
             out.append(schema_lever(scenario, spec))
-        except KeyError:
+        except paths.PathError:  # not in this world (e.g. no outreach section)
             continue
     return out
 
@@ -165,21 +80,6 @@ def lab_levers(scenario: Scenario, specs: tuple[LeverSpec, ...] = LAB_LEVERS) ->
 def css_name(path: str) -> str:
     """The CSS class of a lever's slider, e.g. sim-lever-service-l1-agents."""
     return "sim-lever-" + re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-")
-
-
-def explain(error: ValueError) -> str:
-    """A short, readable reason why a lever combination is not a valid world."""
-    if isinstance(error, ValidationError):
-        parts = []
-        for e in error.errors()[:3]:
-            loc = ".".join(str(x) for x in e["loc"])
-            parts.append(f"{loc}: {e['msg']}" if loc else e["msg"])
-        return "; ".join(parts)
-    if isinstance(error, ScenarioError):
-        return "; ".join(
-            f"{p.path}: expected {p.expected}, found {p.found}" for p in error.problems[:3]
-        )
-    return str(error)
 
 
 # --------------------------------------------------------------------------- cache
@@ -406,7 +306,7 @@ class StrategyLab:
         use_cjk_fonts()  # scenario names and labels may be Chinese
 
     def _slider(self, lv: Lever) -> w.Widget:
-        _, value = resolve(self.scenario, lv.path)
+        value = paths.value_at(self.scenario, lv.path)
         slider = lever_slider(lv, value, label_width="170px", width="440px")
         if not lv.integer and lv.step >= 1:
             slider.readout_format = ".0f"
@@ -429,7 +329,7 @@ class StrategyLab:
 
     def run_with(self, values: dict[str, float]) -> Result:
         """Run the world with these lever values (first the unchanged baseline, if needed)."""
-        scenario = set_values(self.scenario, values)
+        scenario = with_values(self.scenario, values, source="your levers")
         if self.baseline is None:
             self.baseline = self.cache.run(self.scenario, self.seed)
         self.result = self.cache.run(scenario, self.seed)
@@ -438,7 +338,7 @@ class StrategyLab:
     def reset(self) -> None:
         """Put every slider back to the scenario's own value."""
         for path, slider in self.sliders.items():
-            slider.value = resolve(self.scenario, path)[1]
+            slider.value = paths.value_at(self.scenario, path)
 
     def update(self) -> None:
         """Run button: run (or fetch from the cache), then redraw figures and chart."""

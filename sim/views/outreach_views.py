@@ -1,8 +1,8 @@
 """Outreach and survey views: message-rule sliders beside the baseline, survey-bias charts.
 
-Sliders come from the scenario schema (`lever`, and `trigger_lever` for the list of
-triggers, addressed as `outreach.triggers.<i>.<field>`). `OutreachPanel.run_with` and
-`update` are plain methods, so tests drive the panel without a browser.
+Sliders come from the scenario schema (`lever`, and `trigger_lever` for a trigger, addressed
+by name as `outreach.triggers[churn_warning].days`). `OutreachPanel.run_with` and `update`
+are plain methods, so tests drive the panel without a browser.
 """
 
 from __future__ import annotations
@@ -16,13 +16,22 @@ import pandas as pd
 from IPython.display import display
 from matplotlib.figure import Figure
 
+from sim import paths
 from sim.analytics.feedback import cost_by_channel, nps, outreach_by_trigger, outreach_headline
+from sim.experiments.design import with_values
 from sim.result import Result
 from sim.runner import run
 from sim.scenario import Scenario
-from sim.sections.outreach import Trigger
 from sim.views.exercises import Feedback
-from sim.views.widgets import Lever, lever, lever_slider, run_button, run_outputs, show_figure
+from sim.views.widgets import (
+    Lever,
+    explain,
+    lever,
+    lever_slider,
+    run_button,
+    run_outputs,
+    show_figure,
+)
 
 TOPIC_LABELS = {
     "price": "price 价格",
@@ -30,22 +39,6 @@ TOPIC_LABELS = {
     "service": "service 服务",
     "delivery": "delivery 配送",
 }
-
-
-def trigger_index(scenario: Scenario, name: str) -> int:
-    """Position of the trigger called `name` in `outreach.triggers`."""
-    names = [t.name for t in scenario.outreach.triggers]
-    if name not in names:
-        raise KeyError(f"no trigger {name!r}; the scenario has {', '.join(names)}")
-    return names.index(name)
-
-
-def value_at(scenario: Scenario, path: str) -> object:
-    """The value at a dotted path; whole-number parts index lists (triggers.2.days)."""
-    node: object = scenario
-    for part in path.split("."):
-        node = node[int(part)] if part.isdigit() else getattr(node, part)  # type: ignore[index]
-    return node
 
 
 def trigger_lever(
@@ -57,28 +50,10 @@ def trigger_lever(
     step: float | None = None,
     label: str | None = None,
 ) -> Lever:
-    """A Lever for one field of the trigger called `name` (help text from the schema)."""
-    i = trigger_index(scenario, name)
-    path = f"outreach.triggers.{i}.{field}"
-    value = value_at(scenario, path)
-    integer = isinstance(value, int) and not isinstance(value, bool)
-    info = Trigger.model_fields[field]
-    if step is None:
-        step = 1 if integer else round((maximum - minimum) / 100, 6)
+    """A Lever for one field of the trigger called `name`: outreach.triggers[name].field
+    (help text from the schema; PathError naming the triggers there are if none is `name`)."""
     text = label or f"{name} {field}".replace("_", " ")
-    return Lever(path, text, info.description or text, minimum, maximum, step, integer)
-
-
-def apply_values(scenario: Scenario, values: dict[str, float]) -> Scenario:
-    """A validated copy of `scenario` with the dotted-path values set (list parts allowed)."""
-    data = scenario.model_dump()
-    for path, value in values.items():
-        target = data
-        *parents, leaf = path.split(".")
-        for part in parents:
-            target = target[int(part)] if part.isdigit() else target[part]
-        target[int(leaf) if leaf.isdigit() else leaf] = value
-    return Scenario.model_validate(data)
+    return lever(scenario, f"outreach.triggers[{name}].{field}", maximum, minimum, step, text)
 
 
 def headline_table(base: dict, now: dict) -> pd.DataFrame:
@@ -150,7 +125,7 @@ class OutreachPanel:
         self.sliders: dict[str, w.Widget] = {}
         for lv in levers:
             self.sliders[lv.path] = lever_slider(
-                lv, value_at(scenario, lv.path), label_width="180px", width="520px"
+                lv, paths.value_at(scenario, lv.path), label_width="180px", width="520px"
             )
         self.button = run_button(lambda: self.update())
         self.status, self.table, self.out = run_outputs("sim-outreach-table")
@@ -169,7 +144,8 @@ class OutreachPanel:
         horizon = self.scenario.horizon_days
         if self.baseline is None:
             self.baseline = run(self.scenario, seed=self.seed, progress=False)
-        self.result = run(apply_values(self.scenario, values), seed=self.seed, progress=False)
+        scenario = with_values(self.scenario, values, source="your levers")
+        self.result = run(scenario, seed=self.seed, progress=False)
         self.comparison = headline_table(
             outreach_headline(self.baseline.tables, horizon),
             outreach_headline(self.result.tables, horizon),
@@ -182,7 +158,7 @@ class OutreachPanel:
         try:
             table = self.run_with(self.values())
         except ValueError as exc:  # a combination the schema refuses
-            self.status.value = f"<span style='color:#b00'>{html.escape(str(exc))}</span>"
+            self.status.value = f"<span style='color:#b00'>{html.escape(explain(exc))}</span>"
             return
         self.status.value = html.escape(f"seed {self.seed}: the same customers as the baseline")
         self.table.value = table.to_html(float_format=lambda v: f"{v:,.0f}", classes="sim-table")

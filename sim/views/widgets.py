@@ -9,16 +9,16 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import ipywidgets as w
 import matplotlib.pyplot as plt
 from IPython.display import display
-from pydantic import BaseModel
 
+from sim import paths
+from sim.experiments.design import with_values
 from sim.result import Result
 from sim.runner import run
-from sim.scenario import Scenario
+from sim.scenario import Scenario, ScenarioError
 from sim.views.plots import plot_daily
 
 
@@ -35,38 +35,41 @@ class Lever:
     integer: bool
 
 
-def _field(scenario: Scenario, path: str) -> tuple[Any, Any]:
-    """The pydantic FieldInfo and current value at a dotted path."""
-    model: BaseModel = scenario
-    *parents, leaf = path.split(".")
-    for part in parents:
-        model = getattr(model, part)
-    return type(model).model_fields[leaf], getattr(model, leaf)
-
-
 def lever(
     scenario: Scenario,
     path: str,
     maximum: float | None = None,
     minimum: float | None = None,
     step: float | None = None,
+    label: str | None = None,
 ) -> Lever:
-    """A Lever for `path`, its bounds taken from the schema where it sets them."""
-    info, value = _field(scenario, path)
+    """A Lever for `path` (sim.paths syntax, e.g. loyalty.tiers[gold].threshold): the
+    slider's range is the one asked for, kept within the schema's limits, and its help
+    text is the field's description. PathError when the scenario has no such field."""
+    info, value = paths.field_at(scenario, path)
     integer = isinstance(value, int) and not isinstance(value, bool)
-    low = high = None
-    for meta in info.metadata:
-        for name in ("ge", "gt"):
-            if getattr(meta, name, None) is not None:
-                low = getattr(meta, name) + (1 if name == "gt" and integer else 0)
-        if getattr(meta, "le", None) is not None:
-            high = meta.le
-    low = minimum if minimum is not None else (low if low is not None else 0)
-    high = maximum if maximum is not None else (high if high is not None else max(4 * value, 1))
+    low, high, strict = paths.limits(info)
+    if low is not None and strict:  # the slider may not sit on an excluded bound
+        low = low + (1 if integer else 0.01)
+    floors = [v for v in (minimum, low) if v is not None]
+    minimum = max(floors) if floors else 0
+    if maximum is None:
+        maximum = high if high is not None else max(4 * value, 1)
+    elif high is not None:
+        maximum = min(maximum, high)
     if step is None:
-        step = 1 if integer else round((high - low) / 100, 6)
-    label = path.split(".")[-1].replace("_", " ")
-    return Lever(path, label, info.description or label, low, high, step, integer)
+        step = 1 if integer else round((maximum - minimum) / 100, 6)
+    label = label or paths.parse(path)[-1][0].replace("_", " ")
+    return Lever(path, label, info.description or label, minimum, maximum, step, integer)
+
+
+def explain(error: ValueError) -> str:
+    """A short, readable reason why the levers do not make a valid world."""
+    if isinstance(error, ScenarioError):
+        return "; ".join(
+            f"{p.path}: expected {p.expected}, found {p.found}" for p in error.problems[:3]
+        )
+    return str(error)
 
 
 def lever_slider(
@@ -112,18 +115,6 @@ def show_figure(out: w.Output, fig) -> None:
     with out:
         display(fig)
     plt.close(fig)
-
-
-def apply_levers(scenario: Scenario, values: dict[str, float]) -> Scenario:
-    """A validated copy of `scenario` with the dotted-path values set."""
-    data = scenario.model_dump()
-    for path, value in values.items():
-        target = data
-        *parents, leaf = path.split(".")
-        for part in parents:
-            target = target[part]
-        target[leaf] = value
-    return Scenario.model_validate(data)
 
 
 def summary_html(result: Result, baseline: Result | None = None) -> str:
@@ -179,7 +170,7 @@ class RunPanel:
         self.seed = seed
         self.sliders: dict[str, w.Widget] = {}
         for lv in levers:
-            _, value = _field(scenario, lv.path)
+            _, value = paths.field_at(scenario, lv.path)
             self.sliders[lv.path] = lever_slider(lv, (start or {}).get(lv.path, value))
         self.seed_box = w.IntText(
             value=seed, description="seed", style={"description_width": "140px"}
@@ -205,7 +196,7 @@ class RunPanel:
 
     def run_with(self, values: dict[str, float], seed: int | None = None) -> Result:
         """Run the scenario with these lever values (the first run becomes the baseline)."""
-        scenario = apply_levers(self.scenario, values)
+        scenario = with_values(self.scenario, values, source="your levers")
         result = run(scenario, seed=self.seed if seed is None else seed, progress=False)
         if self.baseline is None:
             self.baseline = result
@@ -218,7 +209,7 @@ class RunPanel:
         try:
             result = self.run_with(self.values(), seed=self.seed_box.value)
         except ValueError as exc:  # an impossible combination of levers
-            self.status.value = f"<span style='color:#b00'>{html.escape(str(exc))}</span>"
+            self.status.value = f"<span style='color:#b00'>{html.escape(explain(exc))}</span>"
             return
         base = self.baseline if self.show_baseline and self.baseline is not result else None
         s = result.summary()

@@ -1,0 +1,137 @@
+"""Paths to one field of a scenario, the one syntax that levers, sweeps and the strategy
+lab share: `service.l1_agents`, `loyalty.tiers[gold].threshold`, `loyalty.tiers[1].threshold`.
+
+A part in brackets picks a list item by its `name` (tiers, rules, rewards, triggers,
+categories and shocks all have one), or by position when it is a whole number.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import typing
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import BaseModel
+
+_PART = re.compile(r"([A-Za-z_]\w*)(?:\[([^\]\[]+)\])?")
+
+
+class PathError(KeyError, ValueError):
+    """A path that cannot be read, or leads to nothing in this scenario. A KeyError (a
+    lever the scenario does not have is skipped) and a ValueError (a bad value given)."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(path, reason)
+        self.path, self.reason = path, reason
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}"
+
+
+def parse(path: str) -> list[tuple[str, str | None]]:
+    """'loyalty.tiers[gold].threshold' -> [('loyalty', None), ('tiers', 'gold'),
+    ('threshold', None)]; PathError for text that is not a path."""
+    parts = []
+    for part in path.split("."):
+        match = _PART.fullmatch(part)
+        if match is None:
+            raise PathError(
+                path, f"cannot read {part!r}; a path looks like loyalty.tiers[gold].threshold"
+            )
+        parts.append((match.group(1), match.group(2)))
+    return parts
+
+
+def _child(node: Any, name: str, path: str) -> Any:
+    if isinstance(node, Mapping):
+        if name not in node:
+            raise PathError(path, f"{name} is not in this scenario")
+        return node[name]
+    if isinstance(node, BaseModel) and name in type(node).model_fields:
+        return getattr(node, name)
+    raise PathError(path, f"{name} is not in this scenario")
+
+
+def _name(item: Any) -> Any:
+    return item.get("name") if isinstance(item, Mapping) else getattr(item, "name", None)
+
+
+def _item(items: Any, key: str, path: str) -> Any:
+    """The item of `items` whose name is `key`, or the item at position `key`."""
+    if not isinstance(items, list | tuple):
+        raise PathError(path, f"[{key}] picks from a list, and this is not one")
+    for item in items:
+        if _name(item) == key:
+            return item
+    if key.lstrip("-").isdigit() and -len(items) <= int(key) < len(items):
+        return items[int(key)]
+    names = [str(_name(item)) for item in items if _name(item) is not None]
+    known = ", ".join(names) or f"{len(items)} items without names"
+    raise PathError(path, f"no item named {key!r} here; there are: {known}")
+
+
+def _walk(root: Any, parts: list[tuple[str, str | None]], path: str) -> Any:
+    node = root
+    for name, key in parts:
+        node = _child(node, name, path)
+        if key is not None:
+            node = _item(node, key, path)
+    return node
+
+
+def value_at(root: Any, path: str) -> Any:
+    """The value at `path` in a scenario (or any model) or in its dumped dict."""
+    return _walk(root, parse(path), path)
+
+
+def field_at(scenario: BaseModel, path: str) -> tuple[Any, Any]:
+    """The pydantic FieldInfo and the current value at `path` (a field, not a list item);
+    PathError when the scenario has no such field (a world without outreach has no
+    `outreach.fatigue.max_messages`)."""
+    *parents, (leaf, key) = parse(path)
+    node = _walk(scenario, parents, path)
+    if key is not None or not isinstance(node, BaseModel):
+        raise PathError(path, "the last part must be a field")
+    fields = type(node).model_fields
+    if leaf not in fields:
+        raise PathError(path, f"no field {leaf!r}")
+    return fields[leaf], getattr(node, leaf)
+
+
+def set_values(data: dict[str, Any], values: Mapping[str, Any]) -> dict[str, Any]:
+    """A deep copy of nested `data` (a dumped scenario) with each path set to its value;
+    PathError when a path leads nowhere."""
+    out = copy.deepcopy(data)
+    for path, value in values.items():
+        *parents, (leaf, key) = parse(path)
+        node = _walk(out, parents, path)
+        if not isinstance(node, dict) or leaf not in node:
+            raise PathError(path, f"no field {leaf!r}")
+        if key is None:
+            node[leaf] = value
+            continue
+        items = node[leaf]
+        target = _item(items, key, path)
+        items[next(i for i, item in enumerate(items) if item is target)] = value
+    return out
+
+
+def limits(info: Any) -> tuple[float | None, float | None, bool]:
+    """The lower and upper bounds a field's schema sets (also inside `X | None`), and
+    whether the lower one is strict (gt rather than ge)."""
+    found: list[Any] = list(info.metadata)
+    for arg in typing.get_args(info.annotation):
+        for extra in typing.get_args(arg)[1:]:
+            found += list(getattr(extra, "metadata", [extra]))
+    low = high = None
+    strict = False
+    for meta in found:
+        if getattr(meta, "ge", None) is not None:
+            low = meta.ge
+        if getattr(meta, "gt", None) is not None:
+            low, strict = meta.gt, True
+        if getattr(meta, "le", None) is not None:
+            high = meta.le
+    return low, high, strict
