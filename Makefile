@@ -27,12 +27,19 @@ app: $(STAMP)
 	JUPYTER_CONFIG_PATH=$(CURDIR)/app $(VENV)/bin/voila notebooks/09_strategy_lab.ipynb --Voila.ip=$(APP_IP) --port=$(APP_PORT)
 
 # Debian's chromium for tests/test_browser.py (Playwright cannot download its own browser).
+# The browser test needs chromium, and a CJK font so that Chinese text in its screenshots
+# is not drawn as boxes; whichever is missing is installed (as root with apt-get).
+BROWSER_PACKAGES = $(shell [ -x /usr/bin/chromium ] || echo chromium) \
+	$(shell fc-list :lang=zh 2>/dev/null | grep -q . || echo fonts-noto-cjk)
+
 browser-deps:
-	@if [ -x /usr/bin/chromium ]; then :; \
+	@if [ -z "$(strip $(BROWSER_PACKAGES))" ]; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium fonts-noto-cjk; \
-	else echo "browser-deps: /usr/bin/chromium is missing and cannot be installed here" \
-		"(needs root and apt-get): the browser test will be skipped."; fi
+		{ apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $(BROWSER_PACKAGES); } \
+		|| echo "browser-deps: could not install $(strip $(BROWSER_PACKAGES)); going on without"; \
+	else echo "browser-deps: missing $(strip $(BROWSER_PACKAGES)), which needs root and" \
+		"apt-get: without chromium the browser test is skipped; without a CJK font its" \
+		"screenshots show Chinese as boxes."; fi
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

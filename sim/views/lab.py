@@ -307,7 +307,7 @@ class StrategyLab:
 
     def _slider(self, lv: Lever) -> w.Widget:
         value = paths.value_at(self.scenario, lv.path)
-        slider = lever_slider(lv, value, label_width="170px", width="440px")
+        slider = lever_slider(lv, value, label_width="200px", width="470px")
         if not lv.integer and lv.step >= 1:
             slider.readout_format = ".0f"
         slider.add_class(css_name(lv.path))
@@ -319,7 +319,7 @@ class StrategyLab:
             column.append(w.HTML(f"<b>{html.escape(group)}</b>"))
             column += [self.sliders[p] for p, g in self.groups.items() if g == group]
         column += [w.HBox([self.button, self.reset_button]), self.status]
-        left = w.VBox(column, layout=w.Layout(width="460px"))
+        left = w.VBox(column, layout=w.Layout(width="490px"))
         right = w.VBox([self.table, self.chart])
         return w.HBox([left, right], layout=w.Layout(flex_flow="row wrap"))
 
