@@ -28,8 +28,6 @@ from sim.scenario import Scenario
 from sim.views.fonts import use_cjk_fonts
 from sim.views.widgets import Lever, explain, lever, lever_slider, run_button
 
-_SEGMENT = re.compile(r"^(\w+)(?:\[([^\]]+)\])?$")
-
 
 @dataclass(frozen=True)
 class LeverSpec:
