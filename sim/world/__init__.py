@@ -381,7 +381,19 @@ class World:
                         bar.update(1)
         if self.members is not None:
             self.members.finish(self.end)
+        self._drop_draws()
         return self
+
+    def _drop_draws(self) -> None:
+        """Let go of what only drew random numbers (a run's largest state after its
+        records: a stream per customer and subsystem, each life's block of draws), so the
+        tables are built beside the records alone."""
+        self._streams.clear()
+        if self.lives is not None:
+            self.lives.rngs = self.lives.draws = self.lives.cat = None
+            self.lives.gap = self.lives.z = self.lives.u = self.lives.cat_u = self.lives.f = None
+        if self.members is not None:
+            self.members.uniforms.clear()
 
     def close(self) -> None:
         """Let go of the run's machinery once its tables are built: close every process
