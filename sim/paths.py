@@ -15,6 +15,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from sim.problems import closest
+
 _PART = re.compile(r"([A-Za-z_]\w*)(?:\[([^\]\[]+)\])?")
 
 
@@ -44,14 +46,22 @@ def parse(path: str) -> list[tuple[str, str | None]]:
     return parts
 
 
+def _nowhere(path: str, name: str, known: list[str]) -> PathError:
+    guess = closest(name, known)
+    hint = f"; did you mean {guess!r}?" if guess else ""
+    return PathError(path, f"nothing called {name!r} here{hint}")
+
+
 def _child(node: Any, name: str, path: str) -> Any:
     if isinstance(node, Mapping):
-        if name not in node:
-            raise PathError(path, f"{name} is not in this scenario")
-        return node[name]
-    if isinstance(node, BaseModel) and name in type(node).model_fields:
-        return getattr(node, name)
-    raise PathError(path, f"{name} is not in this scenario")
+        if name in node:
+            return node[name]
+        raise _nowhere(path, name, [str(k) for k in node])
+    if isinstance(node, BaseModel):
+        if name in type(node).model_fields:
+            return getattr(node, name)
+        raise _nowhere(path, name, list(type(node).model_fields))
+    raise PathError(path, f"{name!r} is inside something that has no fields")
 
 
 def _name(item: Any) -> Any:
@@ -76,6 +86,8 @@ def _walk(root: Any, parts: list[tuple[str, str | None]], path: str) -> Any:
     node = root
     for name, key in parts:
         node = _child(node, name, path)
+        if node is None:
+            raise PathError(path, f"{name!r} is off in this scenario (null)")
         if key is not None:
             node = _item(node, key, path)
     return node
@@ -96,7 +108,7 @@ def field_at(scenario: BaseModel, path: str) -> tuple[Any, Any]:
         raise PathError(path, "the last part must be a field")
     fields = type(node).model_fields
     if leaf not in fields:
-        raise PathError(path, f"no field {leaf!r}")
+        raise _nowhere(path, leaf, list(fields))
     return fields[leaf], getattr(node, leaf)
 
 
@@ -107,8 +119,10 @@ def set_values(data: dict[str, Any], values: Mapping[str, Any]) -> dict[str, Any
     for path, value in values.items():
         *parents, (leaf, key) = parse(path)
         node = _walk(out, parents, path)
-        if not isinstance(node, dict) or leaf not in node:
-            raise PathError(path, f"no field {leaf!r}")
+        if not isinstance(node, dict):
+            raise PathError(path, f"{leaf!r} is inside something that has no fields")
+        if leaf not in node:
+            raise _nowhere(path, leaf, [str(k) for k in node])
         if key is None:
             node[leaf] = value
             continue

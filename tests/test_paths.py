@@ -50,9 +50,11 @@ def test_paths_that_lead_nowhere_say_where_and_why():
     cases = {
         "loyalty.tiers[diamond].threshold": "no item named 'diamond' here; there are: silver",
         "loyalty.tiers[9].threshold": "no item named '9'",
-        "loyalty.tierz[0].threshold": "tierz is not in this scenario",
+        "loyalty.tierz[0].threshold": "nothing called 'tierz' here; did you mean 'tiers'?",
         "loyalty.expiry[0].months": "picks from a list",
-        "loyalty.expiry.weeks": "no field 'weeks'",
+        "loyalty.expiry.weeks": "nothing called 'weeks' here",
+        "loyalty.expiry.monthz": "did you mean 'months'?",
+        "horizon_days.x": "'x' is inside something that has no fields",
     }
     for path, reason in cases.items():
         with pytest.raises(paths.PathError, match=reason.replace("[", r"\[")) as info:
@@ -61,6 +63,9 @@ def test_paths_that_lead_nowhere_say_where_and_why():
         assert isinstance(info.value, KeyError) and isinstance(info.value, ValueError)
     with pytest.raises(paths.PathError, match="the last part must be a field"):
         paths.field_at(COFFEE, "loyalty.tiers[gold]")
+    off = COFFEE.model_copy(update={"outreach": None})
+    with pytest.raises(paths.PathError, match=r"'outreach' is off in this scenario \(null\)"):
+        paths.field_at(off, "outreach.fatigue.max_messages")
     with pytest.raises(sim.ScenarioError, match="a path that exists in the scenario"):
         with_values(COFFEE, {"loyalty.tiers[diamond].threshold": 1})
 
