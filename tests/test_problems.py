@@ -68,3 +68,15 @@ def test_errors_keep_their_kind_through_pickling():
     assert "cannot use this role-play script" in str(again)
     named = ScenarioError([Problem("", None, "x", "y")], "t.yaml", "trainer file")
     assert pickle.loads(pickle.dumps(named)).what == "trainer file"
+
+
+def test_a_team_file_that_is_not_yaml_is_a_team_file_error(tmp_path):
+    from sim.scenario import load_scenario
+    from sim.tournament.teams import SubmissionError, read_teams
+
+    (tmp_path / "bad.yaml").write_text("loyalty: [1\n", encoding="utf-8")
+    with pytest.raises(ScenarioError) as info:
+        read_teams(tmp_path, load_scenario("scenarios/coffee_chain.yaml"))
+    text = str(info.value)
+    assert "cannot use this team file" in text and "bad.yaml:2" in text
+    assert any(isinstance(e, SubmissionError) for e in info.value.errors)

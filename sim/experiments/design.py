@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from sim import paths
-from sim.problems import Problem, ScenarioError, validated
+from sim.problems import SCENARIO, FileKind, Problem, ScenarioError, validated
 from sim.scenario import Scenario, bool_problems, problems_from
 from sim.yamlfile import read_text, read_yaml
 
@@ -44,17 +44,18 @@ class Variant:
     lines: dict[tuple, int] | None = None
 
 
-def read_variant(path: str | Path, name: str | None = None) -> Variant:
-    """Read a variant file (a partial scenario); raise ScenarioError naming file and line."""
+def read_variant(path: str | Path, name: str | None = None, kind: FileKind = SCENARIO) -> Variant:
+    """Read a variant file (a partial scenario); raise ScenarioError (the kind's error)
+    naming file and line."""
     path = Path(path)
     source = str(path)
-    text = read_text(path)
-    data, lines, problems, root_line = read_yaml(text, source)
+    text = read_text(path, kind)
+    data, lines, problems, root_line = read_yaml(text, source, kind)
     if data is None:
         data = {}  # an empty variant is the base itself
     if not isinstance(data, dict):
         found = "a list" if isinstance(data, list) else "a single value"
-        raise ScenarioError(
+        raise kind.fail(
             [
                 Problem(
                     "",
@@ -67,7 +68,7 @@ def read_variant(path: str | Path, name: str | None = None) -> Variant:
             source,
         )
     if problems:
-        raise ScenarioError(problems, source)
+        raise kind.fail(problems, source)
     return Variant(name or path.stem, data, source, lines)
 
 

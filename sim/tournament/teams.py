@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.experiments.design import Variant, build_variant, read_variant
-from sim.problems import Problem, ScenarioError, render_path
+from sim.problems import FileKind, Problem, ScenarioError, render_path
 from sim.scenario import Scenario
 
 # Paths a team may set (everything below them too), and paths below those it may not.
@@ -55,10 +55,12 @@ SUMMARY = "loyalty, outreach.triggers, service staffing/hours/policy"
 class SubmissionError(ScenarioError):
     """A team file that cannot be used; every problem with its file, field and line."""
 
-    def report(self) -> str:
-        n = len(self.problems)
-        head = f"{self.source}: cannot use this team file, {n} problem{'s' if n != 1 else ''}:"
-        return "\n".join([head] + ["  " + p.render(self.source) for p in self.problems])
+    what = "team file"
+
+
+TEAM_FILE = FileKind(
+    SubmissionError.what, "scenarios/tournament/submissions/steady_brew.yaml", SubmissionError
+)
 
 
 @dataclass(frozen=True)
@@ -122,7 +124,7 @@ def _problem(path: tuple, line: int | None, why: str) -> Problem:
 
 def read_team(path: str | Path, base: Scenario) -> tuple[Team, Scenario]:
     """A team file and the full scenario it makes over `base`; SubmissionError if unusable."""
-    variant = read_variant(path)
+    variant = read_variant(path, kind=TEAM_FILE)
     patch, lines, source = dict(variant.patch), variant.lines or {}, variant.source
     problems = lever_problems(patch, lines, base)
     meta = patch.pop("team", None) or {}

@@ -13,7 +13,7 @@ from typing import Literal
 import numpy as np
 from pydantic import Field, ValidationError, field_validator, model_validator
 
-from sim.problems import FileKind, Problem, render_path, validated
+from sim.problems import FileKind, Problem, nearest_line, render_path, validated
 from sim.sections.base import NonNegativeFloat, Probability, Section, describe, invalid
 from sim.sections.shocks import Shock
 from sim.yamlfile import read_text, read_yaml
@@ -194,7 +194,7 @@ def _problems(err: ValidationError, lines: dict[tuple, int]) -> list[Problem]:
     out = []
     for e in err.errors():
         loc = tuple(e["loc"]) + tuple((e.get("ctx") or {}).get("at", ()))
-        line = next((lines[loc[:n]] for n in range(len(loc), -1, -1) if loc[:n] in lines), None)
+        line = nearest_line(lines, loc)
         if e["type"] == "scenario":
             ctx = e["ctx"]
             out.append(Problem(render_path(loc), line, ctx["expected"], ctx["found"], ctx["hint"]))
