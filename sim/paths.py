@@ -34,16 +34,22 @@ class PathError(KeyError, ValueError):
 
 def parse(path: str) -> list[tuple[str, str | None]]:
     """'loyalty.tiers[gold].threshold' -> [('loyalty', None), ('tiers', 'gold'),
-    ('threshold', None)]; PathError for text that is not a path."""
-    parts = []
-    for part in path.split("."):
-        match = _PART.fullmatch(part)
-        if match is None:
+    ('threshold', None)]; PathError for text that is not a path. A name in brackets may
+    hold dots and spaces ('outreach.triggers[10% off. spring].coupon')."""
+    parts, pos = [], 0
+    while True:
+        match = _PART.match(path, pos)
+        end = match.end() if match else pos
+        if match is None or (end < len(path) and path[end] != "."):
+            bad = path[pos:].split(".")[0]
+            what = repr(bad) if bad else "an empty part"
             raise PathError(
-                path, f"cannot read {part!r}; a path looks like loyalty.tiers[gold].threshold"
+                path, f"cannot read {what}; a path looks like loyalty.tiers[gold].threshold"
             )
         parts.append((match.group(1), match.group(2)))
-    return parts
+        if end == len(path):
+            return parts
+        pos = end + 1
 
 
 def _nowhere(path: str, name: str, known: list[str]) -> PathError:

@@ -20,7 +20,15 @@ def test_parse_reads_names_and_bracketed_keys():
         ("threshold", None),
     ]
     assert paths.parse("horizon_days") == [("horizon_days", None)]
-    for bad in ["", "a..b", "[0].a", "a.b[1", "a[]", "a[1][2]", "1a", "a b"]:
+    assert paths.parse("outreach.triggers[10% off. spring].coupon")[1] == (
+        "triggers",
+        "10% off. spring",
+    )
+    with pytest.raises(paths.PathError, match="cannot read 'b\\[1'"):
+        paths.parse("a.b[1")
+    with pytest.raises(paths.PathError, match="cannot read an empty part"):
+        paths.parse("a..b")
+    for bad in ["", "a..b", "[0].a", "a.b[1", "a[]", "a[1][2]", "1a", "a b", "a.", "a[1]x"]:
         with pytest.raises(paths.PathError, match="a path looks like"):
             paths.parse(bad)
 
