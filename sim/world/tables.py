@@ -127,6 +127,7 @@ def build_tables(world: World) -> dict[str, pd.DataFrame]:
             ),
         }
     )
+    del o, cust, cat, amount, discount  # the frame holds copies: keep the peak down
 
     # ---------------------------------------------------------------- customers
     prof = world.profiles
