@@ -18,9 +18,8 @@ import pandas as pd
 
 from sim.experiments.design import replication_seeds, resolve_variants, with_values
 from sim.experiments.metrics import LOW_REDEMPTION
-from sim.experiments.runner import ExecutorSpec, Task, execute
+from sim.experiments.runner import ExecutorSpec, replicate
 from sim.experiments.stats import LEVEL, paired_table, summary_table
-from sim.experiments.store import RunStore
 from sim.scenario import Scenario, load_scenario
 
 BASELINE = "baseline"
@@ -118,19 +117,9 @@ def compare(
     root = int(base.seed if seed is None else seed)
     seeds = replication_seeds(root, replications)
     worlds = {BASELINE: base, **resolved}
-    tasks = [
-        Task(name, k, s, world, customers, days)
-        for name, world in worlds.items()
-        for k, s in enumerate(seeds)
-    ]
-    store = RunStore(out) if out is not None else None
-    outcome = execute(tasks, executor, store, progress, desc="compare")
-    rows = [
-        (t.label, t.replication, t.seed, metric, value)
-        for t, metrics in zip(tasks, outcome.metrics, strict=True)
-        for metric, value in metrics.items()
-    ]
-    runs = pd.DataFrame(rows, columns=["variant", "replication", "seed", "metric", "value"])
+    runs, outcome = replicate(
+        worlds, seeds, "variant", customers, days, executor, out, progress, desc="compare"
+    )
     return Comparison(
         scenario=base,
         variants=resolved,

@@ -12,10 +12,11 @@ import hashlib
 import json
 import multiprocessing
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import pandas as pd
 from tqdm.auto import tqdm
 
 from sim.experiments.metrics import run_metrics
@@ -70,6 +71,37 @@ class Outcome:
     reused: int
 
 
+def replicate(
+    worlds: Mapping[str, Scenario],
+    seeds: Sequence[int],
+    column: str,
+    customers: int | None = None,
+    days: int | None = None,
+    executor: ExecutorSpec = None,
+    out: str | os.PathLike | None = None,
+    progress: bool = True,
+    desc: str = "runs",
+) -> tuple[pd.DataFrame, Outcome]:
+    """Every world run once per seed, replication k with `seeds[k]` in every world (common
+    random numbers): a tidy frame (`column` naming the world, replication, seed, metric,
+    value) of their metrics, and the outcome. `out` keeps finished runs, so an interrupted
+    call resumes."""
+    tasks = [
+        Task(name, k, s, world, customers, days)
+        for name, world in worlds.items()
+        for k, s in enumerate(seeds)
+    ]
+    store = RunStore(out) if out is not None else None
+    outcome = execute(tasks, executor, store, progress, desc=desc)
+    rows = [
+        (t.label, t.replication, t.seed, metric, value)
+        for t, metrics in zip(tasks, outcome.metrics, strict=True)
+        for metric, value in metrics.items()
+    ]
+    columns = [column, "replication", "seed", "metric", "value"]
+    return pd.DataFrame(rows, columns=columns), outcome
+
+
 def execute(
     tasks: Sequence[Task],
     executor: ExecutorSpec = None,
@@ -88,7 +120,7 @@ def execute(
     pending = [i for i in range(len(tasks)) if i not in results]
     bar = tqdm(total=len(tasks), initial=len(results), desc=desc, disable=not progress)
     try:
-        for i, metrics in _dispatch([tasks[i] for i in pending], pending, executor):
+        for i, metrics in dispatch([tasks[i] for i in pending], pending, executor):
             results[i] = metrics
             if store is not None:
                 t = tasks[i]
@@ -106,36 +138,43 @@ def execute(
     return Outcome([results[i] for i in range(len(tasks))], len(pending), len(tasks) - len(pending))
 
 
-def _dispatch(
-    tasks: list[Task], ids: list[int], executor: ExecutorSpec
-) -> Iterator[tuple[int, dict[str, float]]]:
-    """(id, metrics) pairs as tasks finish, on the executor asked for."""
+def dispatch(
+    tasks: Sequence[Any],
+    ids: Sequence[int],
+    executor: ExecutorSpec,
+    fn: Callable[[Any], Any] | None = None,
+    what: str = "experiments",
+    serially: str = "executor='serial'",
+) -> Iterator[tuple[int, Any]]:
+    """(id, fn(task)) pairs as tasks finish, on the executor asked for (`fn`: `run_task`).
+    `what` and `serially` word the advice when a worker process dies."""
     if not tasks:
         return
+    fn = run_task if fn is None else fn
     if executor == "serial" or executor == 1:
         for i, task in zip(ids, tasks, strict=True):
-            yield i, run_task(task)
+            yield i, fn(task)
         return
     if _is_dask(executor):
-        yield from _dask(tasks, ids, executor)
+        yield from _dask(tasks, ids, executor, fn)
         return
     if isinstance(executor, cf.Executor):
-        yield from _futures(executor, tasks, ids, run_task)
+        yield from _futures(executor, tasks, ids, fn)
         return
     if executor is None or executor == "processes" or isinstance(executor, int):
         workers = executor if isinstance(executor, int) else default_workers()
         workers = max(1, min(workers, len(tasks)))
         if workers == 1:
-            yield from _dispatch(tasks, ids, "serial")
+            yield from dispatch(tasks, ids, "serial", fn)
             return
         try:
             with cf.ProcessPoolExecutor(workers, mp_context=_context()) as pool:
-                yield from _futures(pool, tasks, ids, run_task)
+                yield from _futures(pool, tasks, ids, fn)
         except cf.process.BrokenProcessPool as exc:
             raise RuntimeError(
-                "a worker process stopped abruptly. In a script, put the code that runs "
-                "experiments under `if __name__ == '__main__':` (worker processes import "
-                "the script), or pass executor='serial'"
+                f"a worker process stopped abruptly. In a script, put the code that runs "
+                f"{what} under `if __name__ == '__main__':` (worker processes import "
+                f"the script), or pass {serially}"
             ) from exc
         return
     raise ValueError(
@@ -162,8 +201,8 @@ def _context() -> multiprocessing.context.BaseContext:
 
 
 def _futures(
-    pool: cf.Executor, tasks: list[Task], ids: list[int], fn: Callable[[Task], dict]
-) -> Iterator[tuple[int, dict[str, float]]]:
+    pool: cf.Executor, tasks: Sequence[Any], ids: Sequence[int], fn: Callable[[Any], Any]
+) -> Iterator[tuple[int, Any]]:
     futures = {pool.submit(fn, task): i for i, task in zip(ids, tasks, strict=True)}
     try:
         for future in cf.as_completed(futures):
@@ -180,8 +219,8 @@ def _is_dask(executor: ExecutorSpec) -> bool:
 
 
 def _dask(
-    tasks: list[Task], ids: list[int], executor: ExecutorSpec
-) -> Iterator[tuple[int, dict[str, float]]]:
+    tasks: Sequence[Any], ids: Sequence[int], executor: ExecutorSpec, fn: Callable[[Any], Any]
+) -> Iterator[tuple[int, Any]]:
     try:
         from distributed import Client, as_completed
     except ImportError:
@@ -192,7 +231,7 @@ def _dask(
     client = Client(executor, timeout="20s") if own else executor
     try:
         futures = {
-            client.submit(run_task, task, pure=False): i for i, task in zip(ids, tasks, strict=True)
+            client.submit(fn, task, pure=False): i for i, task in zip(ids, tasks, strict=True)
         }
         try:
             for future in as_completed(futures):

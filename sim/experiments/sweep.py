@@ -23,9 +23,8 @@ import pandas as pd
 from sim import paths
 from sim.experiments.compare import BASELINE
 from sim.experiments.design import replication_seeds, with_values
-from sim.experiments.runner import ExecutorSpec, Task, execute
+from sim.experiments.runner import ExecutorSpec, replicate
 from sim.experiments.stats import LEVEL, paired_table, summary_table
-from sim.experiments.store import RunStore
 from sim.scenario import Scenario, load_scenario
 
 
@@ -106,24 +105,16 @@ def sweep(
         worlds[_label(p)] = with_values(base, p, source=f"sweep point {_label(p)}")
     root = int(base.seed if seed is None else seed)
     seeds = replication_seeds(root, replications)
-    tasks = [
-        Task(label, k, s, world, customers, days)
-        for label, world in worlds.items()
-        for k, s in enumerate(seeds)
-    ]
-    outcome = execute(tasks, executor, RunStore(out) if out else None, progress, desc="sweep")
-    rows = [
-        (t.label, t.replication, t.seed, metric, value)
-        for t, metrics in zip(tasks, outcome.metrics, strict=True)
-        for metric, value in metrics.items()
-    ]
+    runs, outcome = replicate(
+        worlds, seeds, "point", customers, days, executor, out, progress, desc="sweep"
+    )
     return Sweep(
         scenario=base,
         grid={k: list(v) for k, v in grid.items()},
         points=points,
         seed=root,
         seeds=seeds,
-        runs=pd.DataFrame(rows, columns=["point", "replication", "seed", "metric", "value"]),
+        runs=runs,
         computed=outcome.computed,
         reused=outcome.reused,
     )

@@ -7,8 +7,6 @@ the shock did. Runs are independent, so serial and parallel execution give equal
 
 from __future__ import annotations
 
-import concurrent.futures as cf
-import multiprocessing
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +16,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from sim.experiments.design import replication_seeds
-from sim.experiments.runner import default_workers
+from sim.experiments.runner import default_workers, dispatch
 from sim.experiments.stats import mean_ci
 from sim.scenario import Scenario, load_scenario
 from sim.sections.shocks import Shock
@@ -162,26 +160,13 @@ def plan(
 def execute(jobs: Sequence[Job], workers: int | None = None, progress: bool = True) -> list[dict]:
     """Run every job (in processes when `workers` > 1); results in the jobs' order."""
     workers = default_workers() if workers is None else max(1, int(workers))
-    workers = min(workers, len(jobs)) or 1
     out: list[dict | None] = [None] * len(jobs)
     bar = tqdm(total=len(jobs), desc="tournament runs", disable=not progress)
     try:
-        if workers == 1:
-            for i, job in enumerate(jobs):
-                out[i] = run_job(job)
-                bar.update(1)
-        else:
-            try:
-                with cf.ProcessPoolExecutor(workers, mp_context=_context()) as pool:
-                    futures = {pool.submit(run_job, job): i for i, job in enumerate(jobs)}
-                    for future in cf.as_completed(futures):
-                        out[futures[future]] = future.result()
-                        bar.update(1)
-            except cf.process.BrokenProcessPool as exc:
-                raise RuntimeError(
-                    "a worker process stopped abruptly. In a script, put the code that runs "
-                    "the tournament under `if __name__ == '__main__':`, or pass workers=1"
-                ) from exc
+        ids = range(len(jobs))
+        for i, result in dispatch(jobs, ids, workers, run_job, "the tournament", "workers=1"):
+            out[i] = result
+            bar.update(1)
     finally:
         bar.close()
     return out  # type: ignore[return-value]
@@ -218,10 +203,3 @@ def run_tournament(
     )
     curves = {key: np.mean(np.asarray(v), axis=0).tolist() for key, v in active.items()}
     return Tournament(trainer, kind, played, [t for t, _ in teams], base, runs, curves)
-
-
-def _context() -> multiprocessing.context.BaseContext:
-    """forkserver where available (safe with threads), else spawn."""
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("forkserver")
-    return multiprocessing.get_context("spawn")
