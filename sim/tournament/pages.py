@@ -20,18 +20,14 @@ from sim.tournament.run import Tournament
 from sim.tournament.scorecard import LABELS
 from sim.tournament.trainer import SCORED
 from sim.views.fonts import use_cjk_fonts
-from sim.views.report import fmt
+from sim.views.report import PAGE_CSS, fmt
 
-CSS = """
-body{font-family:-apple-system,"Segoe UI",Roboto,"Noto Sans CJK SC","Microsoft YaHei",sans-serif;
-max-width:1100px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
-h1{font-size:1.6em;margin-bottom:.2em} h2{margin-top:1.6em;border-bottom:1px solid #ddd}
-table{border-collapse:collapse;margin:.6em 0;font-size:.92em}
-th,td{padding:.3em .7em;border-bottom:1px solid #eee;text-align:right}
-th:first-child,td:first-child,td.l{text-align:left} th{background:#f5f5f5}
+CSS = (
+    PAGE_CSS
+    + """h2{margin-top:1.6em;border-bottom:1px solid #ddd} td.l{text-align:left}
 td.good{background:#d9f2dd} td.bad{background:#f9d9d6}
-.note{background:#fafafa;border-left:4px solid #8aa;padding:.5em 1em} .meta{color:#555}
 """
+)
 SHOWN = [*SCORED, "revenue", "active_at_end", "reward_cost", "discounts", "outreach_cost",
          "service_cost", "messages", "opted_out", "promise_kept", "won_back"]  # fmt: skip
 

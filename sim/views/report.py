@@ -159,20 +159,26 @@ def plot_heatmap(pivot: pd.DataFrame, title: str = "", fmt_cell: str = "{:,.0f}"
 
 # ---------------------------------------------------------------------- report
 
-_CSS = """
+# The look every HTML page we write shares (this report, the tournament's pages).
+PAGE_CSS = """
 body{font-family:-apple-system,"Segoe UI",Roboto,"Noto Sans CJK SC","Microsoft YaHei",sans-serif;
 max-width:1100px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
-h1{font-size:1.6em;margin-bottom:.2em} h2{margin-top:1.8em;border-bottom:1px solid #ddd}
+h1{font-size:1.6em;margin-bottom:.2em}
 table{border-collapse:collapse;margin:.6em 0;font-size:.92em}
 th,td{padding:.3em .7em;border-bottom:1px solid #eee;text-align:right}
 th:first-child,td:first-child{text-align:left} th{background:#f5f5f5}
+.note{background:#fafafa;border-left:4px solid #8aa;padding:.5em 1em} .meta{color:#555}
+"""
+_CSS = (
+    PAGE_CSS
+    + """h2{margin-top:1.8em;border-bottom:1px solid #ddd}
 td.better{background:#d9f2dd} td.worse{background:#f9d9d6} td.moved{background:#dde8f7}
 td.low{background:#f9d9d6;font-weight:bold}
-.meta{color:#555} .meta td{text-align:left}
-.note{background:#fafafa;border-left:4px solid #8aa;padding:.5em 1em}
+.meta td{text-align:left}
 .charts{display:flex;flex-wrap:wrap;gap:1em} .charts img{max-width:520px}
 .legend span{padding:0 .5em;margin-right:.6em}
 """
+)
 
 
 def render_report(cmp: Comparison, title: str | None = None) -> str:
