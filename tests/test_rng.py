@@ -52,3 +52,12 @@ def test_out_of_range_keys_are_refused():
         rng.HashedKey(1, 256, 0)
     with pytest.raises(ValueError, match="key out of range"):
         rng.Streams(1, 10).new(2, 3, life=1 << 16)
+
+
+def test_kept_streams_last_the_run_and_go_when_cleared():
+    streams = rng.Streams(seed=3, customers=10)
+    kept = streams.kept(rng.SERVICE, 4)
+    assert streams.kept(rng.SERVICE, 4) is kept
+    assert np.array_equal(kept.random(3), rng.customer_stream(3, rng.SERVICE, 4).random(3))
+    streams.clear()
+    assert streams.kept(rng.SERVICE, 4) is not kept

@@ -80,8 +80,8 @@ class World:
         cats = scenario.catalogue.categories
         self._price = [c.price_level for c in cats]
         self._spend_scale = self.pop.spend_scale.tolist()
-        self._streams: dict[tuple[int, int], np.random.Generator] = {}
-        self.streams = rng.Streams(self.seed, n)  # makes the customer streams
+        self.streams = rng.Streams(self.seed, n)  # every customer's own streams
+        self._subsystem_rngs: dict[int, np.random.Generator] = {}
         self._setup_service_and_shocks()
         self._setup_outreach_and_surveys()
         self.members = Membership(self, scenario.loyalty) if scenario.loyalty else None
@@ -173,23 +173,17 @@ class World:
             extra += self.members.leave_logodds(c)
         return float(extra)
 
-    def _customer_rng(self, subsystem: int, c: int) -> np.random.Generator:
-        g = self._streams.get((subsystem, c))
-        if g is None:
-            g = self._streams[(subsystem, c)] = self.streams.new(subsystem, c)
-        return g
-
     def service_rng(self, c: int) -> np.random.Generator:
         """Customer c's own service stream, made on their first failure."""
-        return self._customer_rng(rng.SERVICE, c)
+        return self.streams.kept(rng.SERVICE, c)
 
     def outreach_rng(self, c: int) -> np.random.Generator:
         """Customer c's own stream for messages and what they do about them."""
-        return self._customer_rng(rng.OUTREACH, c)
+        return self.streams.kept(rng.OUTREACH, c)
 
     def loyalty_rng(self, c: int) -> np.random.Generator:
         """Customer c's own stream for joining the program and redeeming rewards."""
-        return self._customer_rng(rng.LOYALTY, c)
+        return self.streams.kept(rng.LOYALTY, c)
 
     def purchase_speed(self, c: int) -> float:
         """How much faster than usual customer c buys now (members near a tier: > 1)."""
@@ -197,14 +191,14 @@ class World:
 
     def survey_rng(self, c: int) -> np.random.Generator:
         """Customer c's own stream for surveys."""
-        return self._customer_rng(rng.SURVEYS, c)
+        return self.streams.kept(rng.SURVEYS, c)
 
     def subsystem_rng(self, name: str) -> np.random.Generator:
         """A subsystem's own stream (for decisions about many customers at once)."""
         key = {"surveys": rng.SURVEYS, "outreach": rng.OUTREACH}[name]
-        g = self._streams.get((key, -1))
+        g = self._subsystem_rngs.get(key)
         if g is None:
-            g = self._streams[(key, -1)] = rng.stream(self.seed, key)
+            g = self._subsystem_rngs[key] = rng.stream(self.seed, key)
         return g
 
     def service_priority(self, c: int) -> int:
@@ -388,7 +382,7 @@ class World:
         """Let go of what only drew random numbers (a run's largest state after its
         records: a stream per customer and subsystem, each life's block of draws), so the
         tables are built beside the records alone."""
-        self._streams.clear()
+        self.streams.clear()
         if self.lives is not None:
             self.lives.rngs = self.lives.draws = self.lives.cat = None
             self.lives.gap = self.lives.z = self.lives.u = self.lives.cat_u = self.lives.f = None

@@ -102,9 +102,9 @@ class _Prehashed(ISeedSequence):
 
 
 class Streams:
-    """Makes the customer streams of one world: `customer_stream`'s generators, with the
-    seeds of every customer's first life in a subsystem hashed as one vector the first
-    time that subsystem asks (a run makes tens of thousands of streams)."""
+    """The customer streams of one world: `customer_stream`'s generators, with the seeds
+    of every customer's first life in a subsystem hashed as one vector the first time that
+    subsystem asks (a run makes tens of thousands of streams); `kept` ones last the run."""
 
     WORDS = 4  # what PCG64 asks its seed for: four 64-bit words
 
@@ -112,16 +112,26 @@ class Streams:
         self.seed, self.customers = int(seed), customers
         self._hashes: dict[int, np.ndarray] = {}
         self._words: dict[int, np.ndarray] = {}
+        self._kept: dict[tuple[int, int], np.random.Generator] = {}
+
+    def kept(self, subsystem: int, customer: int) -> np.random.Generator:
+        """The customer's one stream in `subsystem` for the whole run, made on first use."""
+        g = self._kept.get((subsystem, customer))
+        if g is None:
+            g = self._kept[(subsystem, customer)] = self.new(subsystem, customer)
+        return g
+
+    def clear(self) -> None:
+        """Let go of the kept streams (the run is over)."""
+        self._kept.clear()
 
     def new(self, subsystem: int, customer: int, life: int = 0) -> np.random.Generator:
         """A new generator, equal to `customer_stream(seed, subsystem, customer, life)`."""
         if life or not 0 <= customer < self.customers:
             return customer_stream(self.seed, subsystem, customer, life)
-        words = self._words.get(subsystem)
-        if words is None:
+        if subsystem not in self._words:
             self._hash(subsystem)
-            words = self._words[subsystem]
-        key = _Prehashed(int(self._hashes[subsystem][customer]), words[customer])
+        key = _Prehashed(int(self._hashes[subsystem][customer]), self._words[subsystem][customer])
         return np.random.Generator(np.random.PCG64(key))
 
     def _hash(self, subsystem: int) -> None:
