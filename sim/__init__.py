@@ -6,6 +6,7 @@
 >>> result.tables["orders"].head()
 """
 
+from sim import datasets
 from sim.experiments import compare
 from sim.result import Result
 from sim.runner import run
@@ -16,6 +17,7 @@ __all__ = [
     "Scenario",
     "ScenarioError",
     "compare",
+    "datasets",
     "load_scenario",
     "parse_scenario",
     "run",

@@ -99,6 +99,21 @@ def _walk(root: Any, parts: list[tuple[str, str | None]], path: str) -> Any:
     return node
 
 
+def location(root: Any, path: str) -> tuple:
+    """Where `path` points as a tuple of keys and list positions, the form of an error's
+    location: 'loyalty.rules[weekend_double].multiplier' -> ('loyalty', 'rules', 0,
+    'multiplier')."""
+    node, out = root, []
+    for name, key in parse(path):
+        node = _child(node, name, path)
+        out.append(name)
+        if key is not None:
+            item = _item(node, key, path)
+            out.append(next(i for i, x in enumerate(node) if x is item))
+            node = item
+    return tuple(out)
+
+
 def value_at(root: Any, path: str) -> Any:
     """The value at `path` in a scenario (or any model) or in its dumped dict."""
     return _walk(root, parse(path), path)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -62,3 +64,11 @@ def test_every_contract_column_is_documented():
 def test_unknown_dataset_names_the_available_ones():
     with pytest.raises(FileNotFoundError, match="coffee_chain"):
         datasets.load("cofee_chain")
+
+
+def test_the_loader_is_reachable_after_import_sim_alone():
+    """README's `sim.datasets.load(...)` works with nothing but `import sim` (a fresh process,
+    so no earlier test has imported sim.datasets already)."""
+    code = "import sim; print(len(sim.datasets.load('coffee_chain')['customers']))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert int(out.stdout) > 1000

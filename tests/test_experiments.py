@@ -92,6 +92,29 @@ def test_variant_typo_gets_a_hint_and_bad_yaml_is_reported(tmp_path):
         read_variant(tmp_path / "missing.yaml")
 
 
+def test_a_path_key_changes_one_rule_and_keeps_the_rest():
+    base = sim.load_scenario(COFFEE)
+    v = build_variant(base, read_variant("scenarios/variants/no_weekend_double.yaml"))
+    changed = {r.name for r, b in zip(v.loyalty.rules, base.loyalty.rules, strict=True) if r != b}
+    assert changed == {"weekend_double"}
+    assert value_at(v, "loyalty.rules[weekend_double].multiplier") == 1
+    assert v.loyalty.model_copy(update={"rules": base.loyalty.rules}) == base.loyalty
+    assert v.model_copy(update={"loyalty": base.loyalty}) == base
+
+
+def test_a_bad_path_key_names_its_line_and_the_nearest_name(tmp_path):
+    base = sim.load_scenario(COFFEE)
+    f = tmp_path / "bad.yaml"
+    f.write_text("# one rule\nloyalty.rulez[weekend_double].multiplier: 2\n", encoding="utf-8")
+    with pytest.raises(sim.ScenarioError) as err:
+        build_variant(base, read_variant(f))
+    assert f"{f}:2" in err.value.report() and "did you mean 'rules'" in err.value.report()
+    f.write_text("# one rule\nloyalty.rules[weekend_double].multiplier: -3\n", encoding="utf-8")
+    with pytest.raises(sim.ScenarioError) as err:
+        build_variant(base, read_variant(f))
+    assert f"{f}:2" in err.value.report() and "found -3" in err.value.report()
+
+
 def test_empty_variant_is_the_base(tmp_path):
     base = sim.load_scenario(COFFEE)
     f = tmp_path / "empty.yaml"

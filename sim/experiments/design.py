@@ -4,6 +4,9 @@ A variant file holds only what differs from the base scenario. Merging rules: ma
 merge key by key, recursively; lists and plain values replace; `null` replaces too (so
 `loyalty: null` switches the program off); a mapping whose `kind` changes replaces the
 old mapping whole (a contractual setting does not inherit non-contractual keys).
+
+A key that is a path (`loyalty.rules[weekend_double].multiplier: 1`) sets that one field
+after the merge, so a variant can change one rule of a list without restating the rest.
 """
 
 from __future__ import annotations
@@ -72,10 +75,34 @@ def read_variant(path: str | Path, name: str | None = None, kind: FileKind = SCE
     return Variant(name or path.stem, data, source, lines)
 
 
+def is_path_key(key: Any) -> bool:
+    """Whether a variant's top-level key is a path to one field (holds '.' or '[')."""
+    return isinstance(key, str) and ("." in key or "[" in key)
+
+
 def build_variant(base: Scenario, variant: Variant) -> Scenario:
     """The full scenario of `variant` over `base`; ScenarioError names the variant's file."""
-    merged = deep_merge(base.model_dump(), variant.patch)
-    return _validate(merged, variant.source, variant.lines or {}, variant.patch)
+    lines = dict(variant.lines or {})
+    nested = {k: v for k, v in variant.patch.items() if not is_path_key(k)}
+    merged = deep_merge(base.model_dump(), nested)
+    for key, value in variant.patch.items():
+        if not is_path_key(key):
+            continue
+        try:
+            merged = paths.set_values(merged, {key: value})
+        except paths.PathError as exc:
+            problem = Problem(
+                key,
+                lines.get((key,)),
+                "a path to one field of the base scenario",
+                exc.reason,
+                "write it as section.field, with a list item by name: "
+                "loyalty.rules[weekend_double].multiplier",
+            )
+            raise ScenarioError([problem], variant.source) from None
+        if (key,) in lines:  # a problem with the value it set is reported on its line
+            lines[paths.location(merged, key)] = lines[(key,)]
+    return _validate(merged, variant.source, lines, nested)
 
 
 def _validate(
