@@ -17,6 +17,7 @@ from sim.golden30 import (
     check_service,
     check_value,
     grade,
+    hand_in_widget,
     make_case,
     timer_widget,
     write_answer_key,
@@ -38,7 +39,7 @@ def case(world):
 
 
 def _right(case) -> tuple[dict, dict, dict]:
-    """Answers computed the way the notebook's worked answer does."""
+    """A right answer, worked out from the tables the way the task sheet describes."""
     summary = an.rfm_summary(case.orders, observation_end=case.today)
     scores = an.rfm_scores(summary)
     segment = an.rfm_segment(scores)
@@ -165,7 +166,7 @@ def test_service_feedback_names_what_is_missing(case):
     as_date = {**service, "last_complaint_day": case.date(k["last_complaint_day"])}
     assert check_service(as_date, case).ok  # a date is as good as a day number
     empty = check_service({}, case)
-    assert empty.points == 0 and str(empty).count("missing") >= 4
+    assert empty.points == 0 and sum("missing" in i.message for i in empty.items) >= 4
 
 
 def test_opportunity_coaching(case):
@@ -211,10 +212,60 @@ def test_the_timer_counts_down_on_an_injected_clock():
 def test_the_timer_widget_redraws_from_the_timer():
     clock = FakeClock()
     timer = Timer(minutes=30, clock=clock).start()
-    label = timer_widget(timer)
-    assert label.value == "⏱ 30:00 left"
+    w = timer_widget(timer)
+    assert w.label.value == "⏱ 30:00 left" and w.button.disabled
     clock.now += 60
-    assert label.refresh() == "⏱ 29:00 left" and label.value == "⏱ 29:00 left"
+    assert w.refresh() == "⏱ 29:00 left" and w.label.value == "⏱ 29:00 left"
+
+
+def test_the_clock_starts_when_the_trainee_presses_start():
+    clock = FakeClock()
+    timer = Timer(minutes=30, clock=clock)
+    w = timer_widget(timer)
+    clock.now += 600  # the notebook ran all its cells ten minutes ago
+    assert "not started" in w.refresh() and not w.button.disabled
+    w.button.click()
+    assert timer.started == clock.now and w.label.value == "⏱ 30:00 left" and w.button.disabled
+    clock.now += 90
+    w.button.click()  # a second press does not restart the clock
+    assert w.refresh() == "⏱ 28:30 left"
+
+
+EMPTY = (
+    dict.fromkeys(["rfm_segment", "pyramid_tier", "clv_180d"]),
+    dict.fromkeys(["tickets", "open_tickets", "last_complaint_day", "last_complaint_severity"]),
+    dict.fromkeys(["action", "channel", "offer", "why"]),
+)
+
+
+def test_empty_answers_are_not_answered_yet_and_leave_the_clock_running(case):
+    for check, empty in zip((check_value, check_service, check_opportunity), EMPTY, strict=True):
+        report = check(empty, case)
+        assert not report.answered and report.points == 0
+        assert "not answered yet" in str(report) and "✘" not in str(report)
+    clock = FakeClock()
+    timer = Timer(minutes=30, clock=clock).start()
+    report = grade(*EMPTY, case, timer)
+    assert not report.answered and report.possible == 15 and timer.stopped is None
+    assert "handed in" not in str(report)
+    assert check_value(None, case).points == 0  # a trainee who set my_value = None
+
+
+def test_hand_in_grades_what_the_trainee_wrote_when_pressed(case):
+    clock = FakeClock()
+    timer = Timer(minutes=30, clock=clock).start()
+    answers = {"now": EMPTY}
+    w = hand_in_widget(lambda: answers["now"], case, timer)
+    assert "Not handed in yet" in w.view.value
+    w.button.click()  # nothing written yet: nothing handed in, the clock runs on
+    assert "not answered yet" in w.view.value and timer.stopped is None and not w.button.disabled
+    value, service, opportunity = _right(case)
+    wrong = {**value, "rfm_segment": "nobody", "clv_180d": 0}
+    answers["now"] = (wrong, EMPTY[1], EMPTY[2])  # a partial answer
+    clock.now += 20 * 60
+    report = w.hand_in()
+    assert report.answered and 0 < report.points < 4 and timer.stopped is not None
+    assert "handed in after 20:00" in w.view.value and w.button.disabled
 
 
 def test_the_grade_reports_the_time_used(case):

@@ -1,7 +1,8 @@
 """黄金30分钟 the golden-30-minutes test: one customer's record, three tasks, 30 minutes.
 
 Modules: case (pick the customer by seed, the record, the answer key), checks (partial
-credit and coaching feedback), timer (an injectable clock and a widget).
+credit and coaching feedback), timer (an injectable clock), widgets (the clock the
+trainee starts, the Hand-in button).
 Trainer: `python -m sim.golden30 --seed 7 --out keys/golden30.json` writes the answer key.
 """
 
@@ -15,7 +16,8 @@ from sim.golden30.checks import (
     grade,
     offer_cost,
 )
-from sim.golden30.timer import Timer, timer_widget
+from sim.golden30.timer import Timer
+from sim.golden30.widgets import hand_in_widget, timer_widget
 
 __all__ = [
     "CLV",
@@ -28,6 +30,7 @@ __all__ = [
     "check_service",
     "check_value",
     "grade",
+    "hand_in_widget",
     "make_case",
     "offer_cost",
     "pick_customer",

@@ -38,6 +38,7 @@ class Report:
     title: str
     items: list[Item] = field(default_factory=list)
     timer: Timer | None = None
+    answered: bool = True
 
     @property
     def points(self) -> float:
@@ -55,6 +56,11 @@ class Report:
         return self.ok
 
     def __str__(self) -> str:
+        if not self.answered:
+            return (
+                f"{self.title}: not answered yet ({self.possible:g} points to earn). "
+                "Fill in your answer above, then run this cell again."
+            )
         lines = [f"{self.title}: {self.points:g} of {self.possible:g} points"]
         lines += [f"  {i}" for i in self.items]
         if self.timer is not None:
@@ -84,6 +90,13 @@ def _day(x: Any, case: Case) -> float | None:
     return float((stamp.normalize() - pd.Timestamp(case.scenario.start_date)).days)
 
 
+def answered(answer: Any) -> bool:
+    """Whether the trainee has filled in anything yet: a dict with at least one value."""
+    return isinstance(answer, dict) and any(
+        v is not None and str(v).strip() != "" for v in answer.values()
+    )
+
+
 def _missing(answer: dict, key: str, how: str) -> Item | None:
     if key not in answer or answer[key] is None or str(answer[key]).strip() == "":
         return Item(key, 0, 1, f"missing: fill in {key!r}. {how}")
@@ -95,6 +108,7 @@ def _missing(answer: dict, key: str, how: str) -> Item | None:
 
 def check_value(answer: dict, case: Case) -> Report:
     """Task 1: RFM segment, value-pyramid tier and 180-day CLV (2 points: ±5%; 1: ±30%)."""
+    answer = answer if isinstance(answer, dict) else {}
     k = case._key["value"]
     items: list[Item] = []
     how_rfm = (
@@ -132,7 +146,7 @@ def check_value(answer: dict, case: Case) -> Report:
             )
     items.append(tier)
     items.append(_check_clv(answer, k))
-    return Report("Task 1 · value (客户价值评估)", items)
+    return Report("Task 1 · value (客户价值评估)", items, answered=answered(answer))
 
 
 def _check_clv(answer: dict, k: dict) -> Item:
@@ -165,6 +179,7 @@ CLV_MARGIN = 0.7
 
 def check_service(answer: dict, case: Case) -> Report:
     """Task 2: tickets, open tickets, last complaint (day, severity), promise kept."""
+    answer = answer if isinstance(answer, dict) else {}
     k = case._key["service"]
     items: list[Item] = []
     look = "Look at case.tickets (one row per complaint)"
@@ -200,7 +215,7 @@ def check_service(answer: dict, case: Case) -> Report:
             )
     items.append(sev)
     items.append(_check_promise(answer, k))
-    return Report("Task 2 · service history (服务记录)", items)
+    return Report("Task 2 · service history (服务记录)", items, answered=answered(answer))
 
 
 def _check_last(answer: dict, case: Case, k: dict) -> Item:
@@ -283,6 +298,7 @@ def offer_cost(offer: Any, case: Case) -> float | None:
 
 def check_opportunity(answer: dict, case: Case) -> Report:
     """Task 3: the next action, its channel and offer, and why (6 points)."""
+    answer = answer if isinstance(answer, dict) else {}
     k = case._key["opportunity"]
     b = case._key["behaviour"]
     items: list[Item] = []
@@ -377,18 +393,20 @@ def check_opportunity(answer: dict, case: Case) -> Report:
             items.append(Item(f"why: {kind}", 1, 1, "cited"))
         else:
             items.append(Item(f"why: {kind}", 0, 1, f"the justification does not cite {hint}"))
-    return Report("Task 3 · next opportunity (创造机会)", items)
+    return Report("Task 3 · next opportunity (创造机会)", items, answered=answered(answer))
 
 
 def grade(
     value: dict, service: dict, opportunity: dict, case: Case, timer: Timer | None = None
 ) -> Report:
-    """All three tasks in one report, with the time used (stops the timer)."""
-    if timer is not None:
+    """All three tasks in one report, with the time used (stops the timer). Nothing is
+    handed in, and the clock runs on, while all three answers are still empty."""
+    handed_in = any(answered(a) for a in (value, service, opportunity))
+    if timer is not None and handed_in:
         timer.stop()
     items = [
         *check_value(value, case).items,
         *check_service(service, case).items,
         *check_opportunity(opportunity, case).items,
     ]
-    return Report("黄金30分钟 golden 30 minutes", items, timer)
+    return Report("黄金30分钟 golden 30 minutes", items, timer, answered=handed_in)

@@ -1,12 +1,8 @@
-"""The 30-minute clock: a plain object with an injectable clock, and a thin widget over it.
-
-Tests pass a fake clock, so nothing ever waits; the widget redraws once a second on the
-notebook's event loop when there is one, and on every `refresh()` otherwise.
-"""
+"""The 30-minute clock: a plain object with an injectable clock (tests pass a fake one, so
+nothing ever waits). Its widget is in sim.golden30.widgets."""
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -61,29 +57,3 @@ class Timer:
 def _mmss(seconds: float) -> str:
     s = int(round(seconds))
     return f"{s // 60:02d}:{s % 60:02d}"
-
-
-def timer_widget(timer: Timer, tick: float = 1.0):
-    """An ipywidgets Label showing the time left, redrawn every `tick` seconds when a
-    running event loop (the notebook's) is available; `.refresh()` redraws it by hand."""
-    import ipywidgets as widgets
-
-    label = widgets.Label(value=timer.text())
-    label.add_class("golden30-timer")
-
-    def refresh() -> str:
-        label.value = timer.text()
-        return label.value
-
-    async def ticker() -> None:
-        while timer.stopped is None and not timer.expired:
-            await asyncio.sleep(tick)
-            refresh()
-        refresh()
-
-    try:
-        label._task = asyncio.get_running_loop().create_task(ticker())
-    except RuntimeError:  # no running loop (a plain script, a test): refresh by hand
-        label._task = None
-    label.refresh = refresh
-    return label
