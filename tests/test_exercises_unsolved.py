@@ -24,12 +24,45 @@ def executed_text(name: str) -> str:
     return "\n".join(texts)
 
 
-@pytest.fixture(scope="module")
-def golden30_text() -> str:
-    return executed_text("08_golden_30_minutes.ipynb")
+# notebook -> how many exercise checks it holds (each must say "not answered yet")
+EXERCISES = {
+    "01_customer_database.ipynb": 2,
+    "02_segmentation.ipynb": 2,
+    "04_complaint_handling.ipynb": 1,
+    "05_churn_warning_winback.ipynb": 2,
+    "06_outreach_feedback.ipynb": 1,
+    "08_golden_30_minutes.ipynb": 3,
+}
 
 
-def test_the_golden_30_test_waits_for_the_trainee(golden30_text):
-    assert golden30_text.count("not answered yet") == 3  # the three task checks
-    assert "handed in after" not in golden30_text and "of 15 points" not in golden30_text
-    assert "✔" not in golden30_text  # no answer given, so none is right yet
+@pytest.mark.parametrize("name", list(EXERCISES))
+def test_after_run_all_every_exercise_waits_for_the_trainee(name):
+    text = executed_text(name)
+    assert text.count("not answered yet") == EXERCISES[name]
+    assert "✔ right" not in text  # no exercise answered for the trainee
+    if name.startswith("08"):
+        assert "handed in after" not in text and "of 15 points" not in text
+    if name.startswith("04"):  # the role-play waits for the first reply
+        assert "the example agent's route" in text and "your route" not in text
+
+
+CHECKERS = [
+    ("sim.views.exercises", "check_pareto_share"),
+    ("sim.views.exercises", "check_segment_count"),
+    ("sim.views.exercises", "check_precision"),
+    ("sim.views.exercises", "check_lead_sign"),
+    ("sim.views.exercises", "check_duplicate_pairs"),
+    ("sim.views.exercises", "check_masked_export"),
+    ("sim.views.service_views", "check_silent_share"),
+    ("sim.views.outreach_views", "check_nps"),
+]
+
+
+@pytest.mark.parametrize(("module", "name"), CHECKERS, ids=[n for _, n in CHECKERS])
+def test_an_answer_left_as_none_is_not_answered_yet_not_wrong(module, name):
+    import importlib
+
+    check = getattr(importlib.import_module(module), name)
+    feedback = check(None)  # an empty answer needs none of the data to be told so
+    assert not feedback.ok and not feedback.answered
+    assert str(feedback).startswith("… not answered yet")

@@ -1,11 +1,15 @@
 """Exercise checkers: each compares a trainee's answer with the right one and says what is off.
 
 A checker returns a `Feedback` (ok + message) and never raises for a wrong answer, so a
-notebook cell can `print(check_...(answer, ...))` and `assert` on `.ok`.
+notebook cell can `print(check_...(answer, ...))`. An answer still `None` (as the notebooks
+ship) is "not answered yet", neither right nor wrong: after "Run all cells" every exercise
+waits for the trainee. tests/ drive each checker with right, wrong and partial answers.
 """
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,18 +22,38 @@ from sim.analytics import pareto_share, score_warnings
 class Feedback:
     ok: bool
     message: str
+    answered: bool = True
 
     def __str__(self) -> str:
-        return ("✔ " if self.ok else "✘ ") + self.message
+        return ("✔ " if self.ok else "✘ " if self.answered else "… ") + self.message
 
     def __bool__(self) -> bool:
         return self.ok
+
+
+NOT_ANSWERED = Feedback(
+    False,
+    "not answered yet: put your answer in place of None above, then run this cell again",
+    answered=False,
+)
+
+
+def exercise(check: Callable[..., Feedback]) -> Callable[..., Feedback]:
+    """A checker that answers NOT_ANSWERED while the trainee's answer (its first argument)
+    is still None, and checks it otherwise."""
+
+    @functools.wraps(check)
+    def checked(answer: object, *args: object, **kwargs: object) -> Feedback:
+        return NOT_ANSWERED if answer is None else check(answer, *args, **kwargs)
+
+    return checked
 
 
 def _close(a: float, b: float, tol: float) -> bool:
     return bool(np.isfinite(a) and abs(a - b) <= tol)
 
 
+@exercise
 def check_pareto_share(answer, orders: pd.DataFrame, top: float = 0.2) -> Feedback:
     """Share of revenue from the top `top` of customers by revenue (a number 0..1)."""
     try:
@@ -56,6 +80,7 @@ def check_pareto_share(answer, orders: pd.DataFrame, top: float = 0.2) -> Feedba
     )
 
 
+@exercise
 def check_segment_count(answer, segments: pd.Series, name: str = "champions") -> Feedback:
     """How many customers fall in segment `name`."""
     right = int((segments == name).sum())
@@ -78,6 +103,7 @@ def check_segment_count(answer, segments: pd.Series, name: str = "champions") ->
     )
 
 
+@exercise
 def check_precision(answer, flag_day, churn_day, as_of: float) -> Feedback:
     """Precision of a warning: of the customers flagged by `as_of`, the share who had left."""
     try:
@@ -108,6 +134,7 @@ def check_precision(answer, flag_day, churn_day, as_of: float) -> Feedback:
     )
 
 
+@exercise
 def check_lead_sign(answer: str) -> Feedback:
     """Does an inactivity rule warn before or after a silent customer has left?"""
     text = str(answer).strip().lower()
@@ -126,6 +153,7 @@ def check_lead_sign(answer: str) -> Feedback:
     return Feedback(False, "answer 'before' or 'after'")
 
 
+@exercise
 def check_duplicate_pairs(pairs: pd.DataFrame, truth: pd.DataFrame) -> Feedback:
     """Duplicate pairs found in a CRM extract (columns crm_id_a, crm_id_b) against the truth."""
     from sim.crm import check_duplicates
@@ -156,6 +184,7 @@ def check_duplicate_pairs(pairs: pd.DataFrame, truth: pd.DataFrame) -> Feedback:
     return Feedback(False, "; ".join(msgs))
 
 
+@exercise
 def check_masked_export(export: pd.DataFrame, extract: pd.DataFrame) -> Feedback:
     """An export for marketing must not hold a full phone number, e-mail or name."""
     from sim.crm import normalise_email, normalise_phone

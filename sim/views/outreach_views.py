@@ -22,7 +22,7 @@ from sim.experiments.design import with_values
 from sim.result import Result
 from sim.runner import run
 from sim.scenario import Scenario
-from sim.views.exercises import Feedback
+from sim.views.exercises import Feedback, exercise
 from sim.views.widgets import (
     Lever,
     explain,
@@ -239,6 +239,7 @@ def plot_keyword_heatmap(counts: pd.DataFrame, title: str = "", fmt: str = "{:.0
     return fig
 
 
+@exercise
 def check_nps(answer: object, surveys: pd.DataFrame) -> Feedback:
     """Exercise: the NPS of the `nps` answers (% of 9-10 minus % of 0-6, from −100 to 100)."""
     try:

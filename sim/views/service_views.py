@@ -21,7 +21,7 @@ from sim.result import Result
 from sim.runner import run
 from sim.scenario import Scenario
 from sim.sections.service import DeskPolicy
-from sim.views.exercises import Feedback
+from sim.views.exercises import Feedback, exercise
 from sim.views.widgets import run_button, run_outputs, show_figure
 
 # A desk that answers late (five days), never apologises, compensates or follows up.
@@ -137,6 +137,7 @@ def plot_silent_share(by_severity: pd.DataFrame) -> Figure:
     return fig
 
 
+@exercise
 def check_silent_share(answer: object, orders: pd.DataFrame) -> Feedback:
     """Exercise: of the orders that went wrong, what share did nobody complain about?"""
     try:
