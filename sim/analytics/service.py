@@ -139,6 +139,43 @@ def cohort_outcomes(
     }
 
 
+def paired_outcomes(
+    with_failure: dict[str, pd.DataFrame],
+    without: dict[str, pd.DataFrame],
+    ids: pd.Index | list[int],
+    horizon: float | None = None,
+) -> pd.DataFrame:
+    """The same customers in two runs of one seed (common random numbers): their end
+    satisfaction and orders in the period, each world's mean, the mean paired difference
+    and its standard error. Rows: satisfaction_end, orders."""
+    ids = pd.Index(ids)
+
+    def per_customer(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+        o = tables["orders"]
+        o = o[(o["day"] >= 0) & o["customer_id"].isin(ids)]
+        if horizon is not None:
+            o = o[o["day"] < horizon]
+        c = tables["customers"].set_index("customer_id")
+        return pd.DataFrame(
+            {
+                "satisfaction_end": c["true_satisfaction_end"].reindex(ids),
+                "orders": o.groupby("customer_id").size().reindex(ids, fill_value=0),
+            }
+        )
+
+    a, b = per_customer(with_failure), per_customer(without)
+    diff = a - b
+    n = len(ids)
+    return pd.DataFrame(
+        {
+            "with failure": a.mean(),
+            "no failure": b.mean(),
+            "difference": diff.mean(),
+            "se": diff.std(ddof=1) / np.sqrt(n) if n > 1 else np.nan,
+        }
+    )
+
+
 def complaints_by_severity(orders: pd.DataFrame) -> pd.DataFrame:
     """Per failure severity: failed orders, complaints, silent ones and the silent share."""
     f = orders[orders["service_failure"].astype(str) != "none"]

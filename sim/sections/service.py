@@ -92,7 +92,9 @@ class Service(Section):
     )
     recovery_paradox: dict[str, NonNegativeFloat] = Field(
         default_factory=lambda: {"minor": 0.04, "major": 0.02, "severe": 0.0},
-        description="how far above its pre-failure level a perfect recovery lifts satisfaction",
+        description="how far above its pre-failure level a perfect recovery lifts satisfaction "
+        "(it shows in surveys and CSAT, not in the odds of leaving: the meta-analysis of de "
+        "Matos, Henrique and Rossi 2007 found no effect on repurchase)",
     )
     severity_scar: dict[str, NonNegativeFloat] = Field(
         default_factory=lambda: {"minor": 0.0, "major": 0.1, "severe": 0.4},

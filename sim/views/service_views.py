@@ -79,6 +79,44 @@ def without_failures(scenario: Scenario) -> Scenario:
     return Scenario.model_validate(data)
 
 
+# A desk that does everything right: it answers at once, apologises, compensates in full,
+# escalates every case and calls back.
+PERFECT = DeskPolicy(
+    response_hours=48.0,
+    response_delay_hours=0.0,
+    apology=True,
+    compensation="full",
+    escalation="always",
+    follow_up_hours=72.0,
+)
+
+
+def controlled_recovery(
+    scenario: Scenario, severity: str, failure_rate: float = 0.05
+) -> tuple[Scenario, Scenario]:
+    """The recovery-paradox experiment as two worlds with one seed: every failure is of
+    `severity`, every failed customer complains to an ample desk that recovers perfectly;
+    and the same world where nothing goes wrong. Loyalty, messages, surveys and shocks are
+    off so that the desk is the only difference."""
+    data = scenario.model_dump()
+    if data.get("service") is None:
+        raise ValueError("this scenario has no service section: there is no desk to run")
+    for section in ("loyalty", "outreach", "surveys", "shocks"):
+        data[section] = None
+    data["service"].update(
+        failure_rate=failure_rate,
+        failure_rate_by_category={},
+        severity_mix={s: float(s == severity) for s in ("minor", "major", "severe")},
+        complain_prob={"minor": 1.0, "major": 1.0, "severe": 1.0},
+        l1_agents=30,
+        l2_agents=15,
+        hours_open=24,
+        policy=PERFECT.model_dump(),
+    )
+    failing = Scenario.model_validate(data)
+    return failing, without_failures(failing)
+
+
 def plot_policy_comparison(table: pd.DataFrame, policies: list[str] | None = None) -> Figure:
     """Small multiples: one panel per metric, one bar per policy (from `compare_policies`)."""
     cols = policies or [c for c in table.columns if " vs " not in str(c)]

@@ -71,6 +71,9 @@ class World:
         self._spend_shape = scenario.population.spend.p
         self._ran = False
         self.scar = np.zeros(n)  # lasting extra log-odds of leaving (severe failures)
+        # how far a good recovery lifted satisfaction above its pre-failure level: customers
+        # say so in surveys, but it does not keep them (de Matos, Henrique and Rossi 2007)
+        self.recovery_lift = np.zeros(n)
         self.last_order = np.full(n, np.nan)  # what a CRM sees: the last order's time
         self.spend_so_far = np.zeros(n)
         self.last_failure = np.full(n, -np.inf)
@@ -159,7 +162,7 @@ class World:
         return customers.lapse_probability(
             self.pop.dropout_prob[c],
             self.pop.satisfaction0[c],
-            self.satisfaction_at(c, now),
+            self.staying_satisfaction(c, now),
             self.scenario.population.satisfaction_effect,
             self.extra_logodds(c, now),
         )
@@ -286,8 +289,22 @@ class World:
             elapsed = time - self.sat_time[c]
             if elapsed > 0:
                 self.sat[c] = max(0.0, self.sat[c] - self._decay * elapsed)
+                self.recovery_lift[c] = max(0.0, self.recovery_lift[c] - self._decay * elapsed)
                 self.sat_time[c] = time
         return float(self.sat[c])
+
+    def staying_satisfaction(self, c: int, time: float) -> float:
+        """Customer c's satisfaction as it acts on leaving: without the part a recovery
+        lifted above the pre-failure level (it shows in surveys, not in staying)."""
+        return max(0.0, self.satisfaction_at(c, time) - self.recovery_lift[c])
+
+    def recover(self, c: int, delta: float, overshoot: float, time: float) -> None:
+        """A recovery moves customer c's satisfaction by delta; `overshoot` is the share of
+        a rise that lifts it above where it was before the failure (the recovery paradox)."""
+        before = self.satisfaction_at(c, time)
+        self.move_satisfaction(c, delta, time)
+        if delta > 0 and overshoot > 0:
+            self.recovery_lift[c] += (self.sat[c] - before) * overshoot
 
     def move_satisfaction(self, c: int, delta: float, time: float) -> None:
         """Shift customer c's satisfaction by delta, kept within [0, 1]."""

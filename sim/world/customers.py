@@ -174,7 +174,9 @@ def contract_renewals(env: simpy.Environment, world: World, c: int, rng: np.rand
     while True:
         yield env.timeout(term)
         sat = world.satisfaction_at(c, env.now)
-        q = lapse_probability(p, world.pop.satisfaction0[c], sat, effect, world.extra_logodds(c))
+        staying = world.staying_satisfaction(c, env.now)
+        extra = world.extra_logodds(c)
+        q = lapse_probability(p, world.pop.satisfaction0[c], staying, effect, extra)
         lapsed = bool(rng.random() < q)
         world.renewals.add(c, env.now, sat, q, "lapsed" if lapsed else "renewed")
         if lapsed:

@@ -319,7 +319,8 @@ class Lives:
             extra = extra + w.shocks.leave_logodds_many(cs, t)
         if w.members is not None:
             extra = extra + member_logodds
-        shift = w.scenario.population.satisfaction_effect * (pop.satisfaction0[cs] - w.sat[cs])
+        staying = np.maximum(0.0, w.sat[cs] - w.recovery_lift[cs])  # staying_satisfaction
+        shift = w.scenario.population.satisfaction_effect * (pop.satisfaction0[cs] - staying)
         shift = shift + extra
         moved = (shift != 0.0) & (p > 0.0) & (p < 1.0)
         q = p.copy()

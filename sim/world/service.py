@@ -210,14 +210,16 @@ def complaint(
     # what the follow-up adds comes when it happens; the rest at resolution
     at_resolution = quality["total"] - WEIGHTS["follow_up"] * quality["follow_up"]
     gain = svc.failure_drop[severity] + svc.recovery_paradox[severity]
+    overshoot = svc.recovery_paradox[severity] / gain if gain > 0 else 0.0
     if not world.churned(c):
-        world.move_satisfaction(c, at_resolution * gain, resolved)
+        world.recover(c, at_resolution * gain, overshoot, resolved)
     world.on_ticket_closed(c)
     if follow_hours is not None:
         yield env.timeout(follow_hours / 24.0)
         row[6] = env.now
         if not world.churned(c):
-            world.move_satisfaction(c, WEIGHTS["follow_up"] * quality["follow_up"] * gain, env.now)
+            lift = WEIGHTS["follow_up"] * quality["follow_up"] * gain
+            world.recover(c, lift, overshoot, env.now)
 
 
 class FailureDraw:
