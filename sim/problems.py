@@ -77,6 +77,11 @@ class FileKind:
     error: type[ScenarioError] = ScenarioError
 
     @property
+    def file(self) -> str:
+        """The kind as a kind of file: 'scenario file', 'trainer file' (not 'file file')."""
+        return self.name if self.name.endswith("file") else f"{self.name} file"
+
+    @property
     def start_hint(self) -> str:
         return f"start from a shipped one, e.g. {self.example}"
 
