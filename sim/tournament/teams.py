@@ -8,6 +8,7 @@ naming the file, the field and the line. Lists (rules, tiers, triggers) replace 
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 from pydantic import Field, ValidationError
 
 from sim.experiments.design import Variant, build_variant, read_variant
+from sim.filenames import unique_stems
 from sim.problems import FileKind, Problem, ScenarioError, render_path
 from sim.scenario import Scenario, problems_from
 from sim.sections.base import Section
@@ -90,6 +92,7 @@ class Team:
     members: list[str] = field(default_factory=list)
     notes: str = ""
     lines: dict[tuple, int] | None = None
+    page: str = ""  # the stem of its debrief page's file name, unique in the tournament
 
 
 def lever_problems(patch: dict[str, Any], lines: dict[tuple, int], base: Scenario) -> list[Problem]:
@@ -208,7 +211,19 @@ def read_teams(folder: str | Path, base: Scenario) -> list[tuple[Team, Scenario]
         )
     if errors:
         raise TeamErrors(errors)
-    return teams
+    return _with_pages(teams)
+
+
+def _with_pages(teams: list[tuple[Team, Scenario]]) -> list[tuple[Team, Scenario]]:
+    """Each team with the file name of its debrief page, settled before anything runs."""
+    try:
+        stems = unique_stems([t.name for t, _ in teams], fallback="team")
+    except ValueError as exc:  # not seen in practice: two names whose hashes agree
+        raise SubmissionError(
+            [Problem("team.name", None, "team names that give different file names", str(exc))],
+            teams[-1][0].source,
+        ) from None
+    return [(dataclasses.replace(t, page=stems[t.name]), s) for t, s in teams]
 
 
 class TeamErrors(SubmissionError):
