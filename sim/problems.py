@@ -77,6 +77,11 @@ class FileKind:
     error: type[ScenarioError] = ScenarioError
 
     @property
+    def file(self) -> str:
+        """The kind as a kind of file: 'scenario file', 'trainer file' (not 'file file')."""
+        return self.name if self.name.endswith("file") else f"{self.name} file"
+
+    @property
     def start_hint(self) -> str:
         return f"start from a shipped one, e.g. {self.example}"
 
@@ -143,6 +148,7 @@ EXPECTED = {
     "int_from_float": "a whole number",
     "float_parsing": "a number",
     "float_type": "a number",
+    "finite_number": "a finite number (not .inf or .nan)",
     "bool_parsing": "true or false",
     "bool_type": "true or false",
     "string_type": "text",

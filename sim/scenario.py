@@ -339,14 +339,15 @@ def _tag_of(model: type[BaseModel]) -> str | None:
     return None
 
 
-def _resolve(loc: tuple) -> tuple[tuple, Any]:
+def _resolve(loc: tuple, root: type[BaseModel] | None = None) -> tuple[tuple, Any]:
     """pydantic's location -> (the path as the file has it, the model found there).
 
+    `root` is the model of the whole file (the Scenario unless said otherwise).
     Drops discriminated-union tags (('setting', 'contractual', 'term_days') is
     `setting.term_days` in the file) and dict-key markers ('[key]').
     """
     clean: list = []
-    current: Any = Scenario
+    current: Any = root or Scenario
     for part in loc:
         if part == "[key]":
             continue
@@ -371,7 +372,7 @@ def _pattern(path: tuple) -> str:
     return re.sub(r"\[\d+\]", "[...]", render_path(path))
 
 
-def _homes() -> dict[str, list[tuple[str, type[BaseModel], str | None]]]:
+def _homes(root: type[BaseModel]) -> dict[str, list[tuple[str, type[BaseModel], str | None]]]:
     """For each field name, where it may appear: (path pattern, model, union tag)."""
     out: dict[str, list[tuple[str, type[BaseModel], str | None]]] = {}
 
@@ -387,11 +388,11 @@ def _homes() -> dict[str, list[tuple[str, type[BaseModel], str | None]]]:
                 if depth < 6:
                     visit(m, sub, _tag_of(m) if union else None, depth + 1)
 
-    visit(Scenario, "", None, 0)
+    visit(root, "", None, 0)
     return out
 
 
-def _unknown_key_hint(key: Any, parent: Any, parent_path: tuple) -> str:
+def _unknown_key_hint(key: Any, parent: Any, parent_path: tuple, root: type[BaseModel]) -> str:
     if not (isinstance(parent, type) and issubclass(parent, BaseModel)):
         return ""
     known = list(parent.model_fields)
@@ -400,7 +401,7 @@ def _unknown_key_hint(key: Any, parent: Any, parent_path: tuple) -> str:
         return f"did you mean {guess!r}?"
     here = _pattern(parent_path)
     # only for names that say something (not a, b, r, p, q, which several priors share)
-    homes = _homes().get(str(key), []) if len(str(key)) > 2 else []
+    homes = _homes(root).get(str(key), []) if len(str(key)) > 2 else []
     elsewhere = [h for h in homes if h[1] is not parent]
     for path, _model, tag in elsewhere:
         if tag is not None and path == here:
@@ -418,13 +419,13 @@ def _quoted_options(text: str) -> list[str]:
     return re.findall(r"'([^']*)'", text)
 
 
-def _problem(e: dict[str, Any], lines: dict[tuple, int]) -> Problem:
+def _problem(e: dict[str, Any], lines: dict[tuple, int], root: type[BaseModel]) -> Problem:
     """One pydantic error as a Problem: path in the file, line, expected, found, hint."""
     raw = tuple(e["loc"])
     kind = e["type"]
     ctx = e.get("ctx") or {}
     value = e.get("input")
-    loc, _ = _resolve(raw)
+    loc, _ = _resolve(raw, root)
     line_loc = loc
     found = _describe(value)
     hint = ""
@@ -432,10 +433,10 @@ def _problem(e: dict[str, Any], lines: dict[tuple, int]) -> Problem:
         loc = line_loc = loc + tuple(ctx.get("at", ()))
         expected, found, hint = ctx["expected"], ctx["found"], ctx.get("hint", "")
     elif kind == "extra_forbidden":
-        _, parent = _resolve(raw[:-1])
+        _, parent = _resolve(raw[:-1], root)
         expected = "a known key"
         found = f"unknown key {str(loc[-1])!r}"
-        hint = _unknown_key_hint(loc[-1], parent, loc[:-1])
+        hint = _unknown_key_hint(loc[-1], parent, loc[:-1], root)
     elif kind == "invalid_key":
         expected = "a key written as text"
         found = f"the key {_describe(value)}"
@@ -553,26 +554,34 @@ def bool_problems(data: Any, model: Any, path: tuple, lines: dict[tuple, int]) -
     return out
 
 
-def problems_from(err: ValidationError, lines: dict[tuple, int] | None = None) -> list[Problem]:
+def problems_from(
+    err: ValidationError,
+    lines: dict[tuple, int] | None = None,
+    root: type[BaseModel] | None = None,
+) -> list[Problem]:
     """Every error pydantic found, as Problems with the line of each in the file.
+
+    `root` is the model validated (the Scenario unless said otherwise: a trainer file, a
+    team block), so that paths and "did you mean" hints are those of that file.
 
     A misspelt required key (`shre:` for `share:`) is one problem, not two: the unknown
     key with its "did you mean 'share'?" says it all, so the "missing 'share'" is dropped.
     """
+    root = root or Scenario
     errors = err.errors()
     typos = set()
     for e in errors:
         if e["type"] == "extra_forbidden":
-            loc, _ = _resolve(tuple(e["loc"]))
-            _, parent = _resolve(tuple(e["loc"])[:-1])
+            loc, _ = _resolve(tuple(e["loc"]), root)
+            _, parent = _resolve(tuple(e["loc"])[:-1], root)
             if isinstance(parent, type) and issubclass(parent, BaseModel):
                 guess = closest(str(loc[-1]), list(parent.model_fields))
                 if guess:
                     typos.add(loc[:-1] + (guess,))
     return [
-        _problem(e, lines or {})
+        _problem(e, lines or {}, root)
         for e in errors
-        if not (e["type"] == "missing" and _resolve(tuple(e["loc"]))[0] in typos)
+        if not (e["type"] == "missing" and _resolve(tuple(e["loc"]), root)[0] in typos)
     ]
 
 

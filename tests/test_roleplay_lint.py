@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from sim.cli import main
+from sim.roleplay.engine import play
 from sim.roleplay.lint import lint_script
 from sim.roleplay.script import ScriptError, parse_script
 
@@ -120,6 +122,23 @@ LINT = [
         "        effects: {minutes: 1}\n        goto: loop\n",
         "no ending can be reached from 'loop'",
     ),
+    Bad(
+        "branch_loop",
+        _edit("        goto: end\n", "        goto: b\n")
+        + "  b:\n    say: B.\n    branches:  #!\n      - {when: trust > 1, goto: c}\n"
+        "    choices:\n      - {text: Ok., flags: [resolved], goto: end}\n"
+        "  c:\n    say: C.\n    branches:\n      - {when: mood < 99, goto: b}\n"
+        "    choices:\n      - {text: Ok., flags: [resolved], goto: end}\n",
+        "branches jump in a circle without a reply in between (b -> c -> b)",
+    ),
+    Bad(
+        "every_choice_blocked",
+        _edit(
+            "        flags: [apologised]\n",
+            "        flags: [apologised]\n        when: trust > 90\n",
+        ).replace("  a:\n", "  a:  #!\n"),
+        "every choice has a condition: when none holds the conversation is stuck",
+    ),
 ]
 
 SCHEMA = [
@@ -151,6 +170,50 @@ SCHEMA = [
         "'at:' (a turn or hours) or 'when:'",
     ),
     Bad("missing_start", _edit("start: a\n", ""), "no 'start' key"),
+    # what the engine cannot play is refused at load time (it crashed `roleplay play`)
+    Bad(
+        "parentheses_199_deep",
+        _edit(
+            "        flags: [apologised]\n",
+            f"        flags: [apologised]\n        when: {'(' * 199}trust{')' * 199} > 3  #!\n",
+        ),
+        "more than 20 levels of '(' or 'not' inside each other",
+    ),
+    Bad(
+        "1000_chained_not",
+        _edit(
+            "        flags: [apologised]\n",
+            f"        flags: [apologised]\n        when: {'not ' * 1000}apologised  #!\n",
+        ),
+        "more than 20 levels of '(' or 'not' inside each other",
+    ),
+    Bad(
+        "infinite_hours",
+        _edit("        flags: [apologised]\n", "        effects: {hours: .inf}  #!\n"),
+        "choices[0].effects.hours: expected a finite number (not .inf or .nan), found inf",
+    ),
+    Bad(
+        "nan_hours",
+        _edit("        flags: [apologised]\n", "        effects: {hours: .nan}  #!\n"),
+        "choices[0].effects.hours: expected a finite number (not .inf or .nan), found nan",
+    ),
+    Bad(
+        "1e308_hours",
+        _edit("        flags: [apologised]\n", "        effects: {hours: 1e308}  #!\n"),
+        "choices[0].effects.hours: expected a number <= 8760, found '1e308'",
+    ),
+    Bad(
+        "event_at_infinite_hours",
+        _edit(
+            "nodes:\n", "events:\n  - id: x\n    text: Boom.\n    at: {hours: .inf}  #!\nnodes:\n"
+        ),
+        "events[0].at.hours: expected a finite number",
+    ),
+    Bad(
+        "start_hours_nan",
+        _edit("start: a\n", "start: a\nstart_hours: .nan  #!\n"),
+        "start_hours: expected a finite number",
+    ),
 ]
 
 
@@ -208,3 +271,35 @@ def test_lint_of_a_missing_file_and_play_of_a_broken_script(tmp_path: Path) -> N
     p = cli("play", bad)
     assert p.returncode == 2 and "undefined target 'ned'" in p.stderr
     assert "Traceback" not in p.stderr
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [b for b in LINT + SCHEMA if b.id in {"branch_loop", "every_choice_blocked", "1e308_hours"}]
+    + [b for b in SCHEMA if b.id in {"parentheses_199_deep", "infinite_hours"}],
+    ids=lambda b: b.id,
+)
+def test_play_refuses_what_it_cannot_play_with_exit_2(bad: Bad, tmp_path: Path, capsys) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(bad.text, encoding="utf-8")
+    assert main(["roleplay", "play", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert f"{path}:{_marked_line(bad.text)}: " in err and bad.says in err
+
+
+def test_a_long_chain_of_branches_lints_clean_and_plays() -> None:
+    # 60 nodes each branching to the next: more than the engine's old fixed 50 jumps
+    chain = "".join(
+        f"  n{i}:\n    say: N{i}.\n    branches:\n      - {{when: trust > 1, goto: n{i + 1}}}\n"
+        "    choices:\n      - {text: Ok., flags: [resolved], goto: end}\n"
+        for i in range(60)
+    )
+    text = _edit("        goto: end\n", "        goto: n0\n") + chain
+    text += (
+        "  n60:\n    say: Last.\n    choices:\n      - {text: Ok., flags: [resolved], goto: end}\n"
+    )
+    script = parse_script(text)
+    assert lint_script(script) == []
+    transcript = play(script, [0, 0])
+    assert transcript.ending == "end"
+    assert [item[1] for item in transcript.log if item[0] == "node"][-2:] == ["n60", "end"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from urllib.parse import quote
 
 import numpy as np
 import pandas as pd
@@ -12,6 +13,7 @@ import pytest
 
 import sim
 from sim.cli import main
+from sim.filenames import MAX_STEM_BYTES, unique_stems
 from sim.tournament import (
     SCORED,
     SubmissionError,
@@ -299,3 +301,49 @@ def test_cli_bad_input_exits_2_without_a_traceback(tmp_path, capsys):
     assert main(["tournament", str(SCENARIO), str(tmp_path / "nope")]) == 2
     assert "folder of team files" in capsys.readouterr().err
     assert main(["tournament", str(SCENARIO), str(tmp_path), "--replications", "0"]) == 2
+
+
+# -------------------------------------------------------------- page file names
+
+LONG_CHINESE = ("稳健咖啡队" * 18)[:86]  # 258 bytes of UTF-8: over any file system's 255
+
+
+def test_page_names_are_short_in_bytes_and_unique_ignoring_case(tmp_path):
+    names = ["coupon-storm", "Coupon Storm", LONG_CHINESE, "Steady Brew", "CON", "???"]
+    stems = unique_stems(names, fallback="team")
+    assert stems["Steady Brew"] == "steady-brew"  # a name that needs nothing stays readable
+    assert stems[LONG_CHINESE].startswith("稳健咖啡队" * 3)
+    assert all(len(s.encode("utf-8")) <= MAX_STEM_BYTES for s in stems.values())
+    assert len({s.casefold() for s in stems.values()}) == len(names)
+    assert stems["CON"] != "con" and stems["???"].startswith("team-")
+    for stem in stems.values():  # each can be a file next to the others
+        (tmp_path / f"{stem}.html").write_text("x", encoding="utf-8")
+    assert len(list(tmp_path.iterdir())) == len(names)
+    assert unique_stems(names, fallback="team") == stems  # the same names, the same files
+
+
+def test_clashing_and_long_team_names_each_get_their_page(tmp_path, capsys):
+    folder = tmp_path / "teams"
+    folder.mkdir()
+    steady = (SUBMISSIONS / "steady_brew.yaml").read_text(encoding="utf-8")
+    for file, name in [
+        ("a.yaml", "coupon-storm"),
+        ("b.yaml", "Coupon Storm"),
+        ("c.yaml", LONG_CHINESE),
+    ]:
+        (folder / file).write_text(steady.replace("name: Steady Brew", f"name: {name}"), "utf-8")
+    teams = read_teams(folder, sim.load_scenario(SCENARIO))  # settled before any run
+    assert len({t.page.casefold() for t, _ in teams}) == 3
+    out = tmp_path / "out"
+    code = main(
+        ["tournament", str(SCENARIO), str(folder), "--replications", "1", "--customers",
+         "100", "--days", "90", "--out", str(out), "--workers", "1", "--quiet"]
+    )  # fmt: skip
+    assert code == 0, capsys.readouterr().err
+    pages = sorted((out / "teams").glob("*.html"))
+    assert len(pages) == 3
+    board = (out / "leaderboard.html").read_text(encoding="utf-8")
+    for t, _ in teams:
+        page = (out / "teams" / f"{t.page}.html").read_text(encoding="utf-8")
+        assert f"{t.name}: debrief" in page
+        assert f'href="teams/{quote(t.page)}.html"' in board

@@ -47,12 +47,17 @@ class Variant:
     lines: dict[tuple, int] | None = None
 
 
-def read_variant(path: str | Path, name: str | None = None, kind: FileKind = SCENARIO) -> Variant:
+def read_variant(
+    path: str | Path,
+    name: str | None = None,
+    kind: FileKind = SCENARIO,
+    inside: Path | None = None,
+) -> Variant:
     """Read a variant file (a partial scenario); raise ScenarioError (the kind's error)
-    naming file and line."""
+    naming file and line. With `inside`, a symlink out of that folder is refused."""
     path = Path(path)
     source = str(path)
-    text = read_text(path, kind)
+    text = read_text(path, kind, inside)
     data, lines, problems, root_line = read_yaml(text, source, kind)
     if data is None:
         data = {}  # an empty variant is the base itself

@@ -24,6 +24,7 @@ _COMPARE = {
     "!=": lambda a, b: a != b,
 }
 _WORDS = {"and", "or", "not", "true", "false"}
+MAX_DEPTH = 20  # parentheses and 'not's inside each other; people write two or three
 
 
 class ExprError(ValueError):
@@ -69,9 +70,20 @@ def _tokens(text: str) -> list[str]:
 
 
 class _Parser:
+    """Recursive descent with its depth counted, so no condition can exhaust the stack."""
+
     def __init__(self, text: str) -> None:
         self.toks = _tokens(text)
         self.i = 0
+        self.depth = 0
+
+    def deeper(self) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise ExprError(
+                f"more than {MAX_DEPTH} levels of '(' or 'not' inside each other; "
+                "write it flatter (not not x is x)"
+            )
 
     def peek(self) -> str | None:
         return self.toks[self.i] if self.i < len(self.toks) else None
@@ -90,23 +102,27 @@ class _Parser:
         return tree
 
     def or_(self) -> tuple:
-        left = self.and_()
+        # a chain a or b or c is one node with every operand: the tree stays shallow
+        parts = [self.and_()]
         while self.peek() == "or":
             self.take()
-            left = ("or", left, self.and_())
-        return left
+            parts.append(self.and_())
+        return ("or", *parts) if len(parts) > 1 else parts[0]
 
     def and_(self) -> tuple:
-        left = self.not_()
+        parts = [self.not_()]
         while self.peek() == "and":
             self.take()
-            left = ("and", left, self.not_())
-        return left
+            parts.append(self.not_())
+        return ("and", *parts) if len(parts) > 1 else parts[0]
 
     def not_(self) -> tuple:
         if self.peek() == "not":
             self.take()
-            return ("not", self.not_())
+            self.deeper()
+            inner = self.not_()
+            self.depth -= 1
+            return ("not", inner)
         return self.compare()
 
     def compare(self) -> tuple:
@@ -119,9 +135,11 @@ class _Parser:
     def atom(self) -> tuple:
         tok = self.take()
         if tok == "(":
+            self.deeper()
             inner = self.or_()
             if self.take() != ")":
                 raise ExprError("a '(' is never closed")
+            self.depth -= 1
             return inner
         if tok == "-":
             return ("num", -float(self.take()))
@@ -154,9 +172,17 @@ def _eval(node: tuple, lookup: Callable[[str], Any]) -> Any:
         return lookup(node[1])
     if kind == "not":
         return not _eval(node[1], lookup)
-    if kind == "and":
-        return _eval(node[1], lookup) and _eval(node[2], lookup)
+    if kind == "and":  # Python's and/or: the first operand that decides, short-circuit
+        for child in node[1:]:
+            value = _eval(child, lookup)
+            if not value:
+                return value
+        return value
     if kind == "or":
-        return _eval(node[1], lookup) or _eval(node[2], lookup)
+        for child in node[1:]:
+            value = _eval(child, lookup)
+            if value:
+                return value
+        return value
     _, op, left, right = node
     return _COMPARE[op](_eval(left, lookup), _eval(right, lookup))

@@ -2,6 +2,8 @@
 
 Unreachable nodes, dead ends, undefined targets, unscored choices, endings without a
 debrief, missing translations, unknown names in conditions, nodes that can never end.
+Fatal ones are those the engine could not play: whatever lint lets through, play plays
+(a reply is always available, branches never loop, every name and target exists).
 """
 
 from __future__ import annotations
@@ -125,7 +127,12 @@ def lint_script(script: Script) -> list[Issue]:
         if node.ending is None and not node.choices:
             add(where, f"dead end: {nid!r} is not an ending and has no choices", fatal=True)
         if node.ending is None and node.choices and all(c.when for c in node.choices):
-            add(where, "every choice has a condition: when none holds the conversation is stuck")
+            add(
+                where,
+                "every choice has a condition: when none holds the conversation is stuck; "
+                "give one reply no 'when:' (the reply that is always there)",
+                fatal=True,
+            )
         if node.ending is not None and node.choices:
             add(where + ("choices",), "an ending's choices are never offered")
         if node.ending is not None and node.debrief is None:
@@ -133,6 +140,17 @@ def lint_script(script: Script) -> list[Issue]:
         for i, choice in enumerate(node.choices):
             if choice.effects.is_zero() and not choice.flags:
                 add(where + ("choices", i), "unscored choice: it has no effects and no flags")
+
+    for cycle in _branch_cycles(script):
+        first = cycle[0]
+        add(
+            ("nodes", first, "branches"),
+            "branches jump in a circle without a reply in between ("
+            + " -> ".join([*cycle, first])
+            + "); when their conditions hold together the play never stops; "
+            "let one of them lead to a node with replies instead",
+            fatal=True,
+        )
 
     endings = {nid for nid, n in nodes.items() if n.ending is not None}
     backwards: dict[str, set[str]] = {nid: set() for nid in nodes}
@@ -166,6 +184,40 @@ def lint_script(script: Script) -> list[Issue]:
             for lang in text.missing(list(script.languages)):
                 add(path, f"missing {lang} translation")
     return sorted(issues, key=lambda i: (i.line or 0, i.message))
+
+
+def _branch_cycles(script: Script) -> list[list[str]]:
+    """Circles of branches (node -> branch target -> ... -> node), each once.
+
+    Branches are followed on entering a node without a reply, so a circle of them whose
+    conditions hold together loops forever; the linter refuses any circle (a script never
+    needs one). Iterative depth-first search: a long chain of nodes cannot exhaust the stack.
+    """
+    nodes = script.nodes
+    jumps = {
+        nid: [b.goto for b in node.branches if b.goto in nodes and nodes[b.goto].ending is None]
+        for nid, node in nodes.items()
+        if node.ending is None
+    }
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    cycles: list[list[str]] = []
+    for root in jumps:
+        if root in state:
+            continue
+        path, todo = [root], [iter(jumps[root])]
+        state[root] = 1
+        while todo:
+            nxt = next(todo[-1], None)
+            if nxt is None:
+                state[path.pop()] = 2
+                todo.pop()
+            elif state.get(nxt) == 1:
+                cycles.append(path[path.index(nxt) :])
+            elif nxt not in state:
+                state[nxt] = 1
+                path.append(nxt)
+                todo.append(iter(jumps[nxt]))
+    return cycles
 
 
 def _mean(guess: str | None) -> str:

@@ -52,12 +52,16 @@ FLAGS: tuple[str, ...] = typing.get_args(Flag)
 NUMBERS = ("mood", "trust", "minutes", "hours", "cost", "turn")
 Ending = Literal["good", "partial", "lost"]
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
+# A role-play's clock runs for hours or days; a year bounds every time in a script, so the
+# clock of a play (at most MAX_TURNS replies) stays a finite number of minutes.
+MAX_HOURS = 24 * 365
+Hours = Annotated[float, Field(ge=0.0, le=MAX_HOURS)]
 
 
 class _Model(BaseModel):
     """Base for every script section: unknown keys are errors, values are checked."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 _CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
@@ -116,8 +120,8 @@ class Effects(_Model):
 
     mood: float = 0.0
     trust: float = 0.0
-    minutes: float = Field(0.0, ge=0.0)
-    hours: float = Field(0.0, ge=0.0)
+    minutes: float = Field(0.0, ge=0.0, le=60 * MAX_HOURS)
+    hours: Hours = 0.0
     cost: float = 0.0
 
     def is_zero(self) -> bool:
@@ -169,7 +173,7 @@ class At(_Model):
     """
 
     turn: int | list[int] | None = None
-    hours: float | list[float] | None = None
+    hours: Hours | list[Hours] | None = None
 
     @field_validator("turn", "hours")
     @classmethod
@@ -234,9 +238,9 @@ class Script(_Model):
     start: str
     mood: float = Field(50.0, ge=0, le=100)
     trust: float = Field(50.0, ge=0, le=100)
-    start_hours: float = Field(0.0, ge=0, description="hours since the complaint came in")
-    promise_hours: float = Field(48.0, gt=0)
-    follow_up_hours: float = Field(72.0, gt=0)
+    start_hours: Hours = Field(0.0, description="hours since the complaint came in")
+    promise_hours: float = Field(48.0, gt=0, le=MAX_HOURS)
+    follow_up_hours: float = Field(72.0, gt=0, le=MAX_HOURS)
     budget: float = Field(0.0, ge=0)
     escalation_needed: str = "false"
     variables: dict[str, bool | float] = Field(default_factory=dict)
@@ -363,7 +367,10 @@ def _problem(e: dict[str, Any], data: Any, lines: dict[tuple, int]) -> Problem:
         expected = EXPECTED[kind]
     elif kind in LIMITS:
         key, sym = LIMITS[kind]
-        expected = f"a number {sym} {ctx.get(key, '?')}"
+        limit = ctx.get(key, "?")
+        expected = (
+            f"a number {sym} {limit:g}" if isinstance(limit, float) else f"a number {sym} {limit}"
+        )
     else:
         expected = e["msg"][0].lower() + e["msg"][1:] if e["msg"] else kind
     return Problem(render_path(path), nearest_line(lines, path), expected, found, hint)

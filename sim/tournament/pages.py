@@ -9,13 +9,14 @@ from __future__ import annotations
 import base64
 import html
 import io
-import re
 from pathlib import Path
+from urllib.parse import quote
 
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from sim.filenames import unique_stems
 from sim.tournament.run import Tournament
 from sim.tournament.scorecard import LABELS
 from sim.tournament.trainer import SCORED
@@ -30,12 +31,6 @@ td.good{background:#d9f2dd} td.bad{background:#f9d9d6}
 )
 SHOWN = [*SCORED, "revenue", "active_at_end", "reward_cost", "discounts", "outreach_cost",
          "service_cost", "messages", "opted_out", "promise_kept", "won_back"]  # fmt: skip
-
-
-def slug(name: str) -> str:
-    """A file name for a team: letters, digits and dashes (non-ASCII kept)."""
-    s = re.sub(r"[^\w-]+", "-", name.strip().lower(), flags=re.UNICODE).strip("-")
-    return s or "team"
 
 
 def _e(x: object) -> str:
@@ -73,15 +68,23 @@ def _rounds_note(t: Tournament) -> str:
     return "<ul>" + "".join(parts) + "</ul>"
 
 
+def _pages(t: Tournament) -> dict[str, str]:
+    """Team name -> its debrief page's file stem (read_teams settles them before the runs)."""
+    if all(team.page for team in t.teams):
+        return {team.name: team.page for team in t.teams}
+    return unique_stems([team.name for team in t.teams], fallback="team")
+
+
 def leaderboard_html(t: Tournament) -> str:
     """The leaderboard page: rank, score, per-round scores, the scored metrics and links."""
     board = t.leaderboard()
+    pages = _pages(t)
     rounds = [c for c in board.columns if c.startswith("score[")]
     head = "".join(f"<th>{_e(c[6:-1])}</th>" for c in rounds)
     head += "".join(f"<th>{_e(_label(m))}</th>" for m in SCORED)
     rows = []
     for _, r in board.iterrows():
-        link = f'<a href="teams/{slug(r["team"])}.html">{_e(r["team"])}</a>'
+        link = f'<a href="teams/{quote(pages[r["team"]])}.html">{_e(r["team"])}</a>'
         cells = "".join(f"<td>{r[c]:+.2f}</td>" for c in rounds)
         for m in SCORED:
             z = r[f"z_{m}"]
@@ -265,13 +268,13 @@ def debrief_html(t: Tournament, team: str) -> str:
 
 
 def write_pages(t: Tournament, out: str | Path) -> Path:
-    """Write leaderboard.html, leaderboard.csv, runs.csv and teams/<team>.html into `out`."""
+    """Write leaderboard.html, leaderboard.csv, runs.csv and teams/<team>.html into `out`
+    (each team's file name settled by read_teams, see sim.filenames)."""
     out = Path(out)
     (out / "teams").mkdir(parents=True, exist_ok=True)
     t.leaderboard().to_csv(out / "leaderboard.csv", index=False)
     t.runs.to_csv(out / "runs.csv", index=False)
     (out / "leaderboard.html").write_text(leaderboard_html(t), encoding="utf-8")
-    for team in t.teams:
-        page = debrief_html(t, team.name)
-        (out / "teams" / f"{slug(team.name)}.html").write_text(page, encoding="utf-8")
+    for name, stem in _pages(t).items():
+        (out / "teams" / f"{stem}.html").write_text(debrief_html(t, name), encoding="utf-8")
     return out

@@ -8,13 +8,18 @@ naming the file, the field and the line. Lists (rules, tiers, triggers) replace 
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pydantic import Field, ValidationError
+
 from sim.experiments.design import Variant, build_variant, read_variant
+from sim.filenames import unique_stems
 from sim.problems import FileKind, Problem, ScenarioError, render_path
-from sim.scenario import Scenario
+from sim.scenario import Scenario, problems_from
+from sim.sections.base import Section
 
 # Paths a team may set (everything below them too), and paths below those it may not.
 LEVERS = (
@@ -52,6 +57,20 @@ META = ("team",)  # top-level keys describing the team, not the world
 SUMMARY = "loyalty, outreach.triggers, service staffing/hours/policy"
 
 
+class TeamInfo(Section):
+    """The `team:` block of a team file: who the team is (none of it changes the world)."""
+
+    name: str | None = Field(None, min_length=1, description="default: the file's name")
+    members: list[str] = Field(default_factory=list)
+    notes: str = ""
+
+
+class _TeamBlock(Section):
+    """A team file's `team:` block where the file has it, so errors get its paths."""
+
+    team: TeamInfo
+
+
 class SubmissionError(ScenarioError):
     """A team file that cannot be used; every problem with its file, field and line."""
 
@@ -73,6 +92,7 @@ class Team:
     members: list[str] = field(default_factory=list)
     notes: str = ""
     lines: dict[tuple, int] | None = None
+    page: str = ""  # the stem of its debrief page's file name, unique in the tournament
 
 
 def lever_problems(patch: dict[str, Any], lines: dict[tuple, int], base: Scenario) -> list[Problem]:
@@ -122,14 +142,23 @@ def _problem(path: tuple, line: int | None, why: str) -> Problem:
     )
 
 
-def read_team(path: str | Path, base: Scenario) -> tuple[Team, Scenario]:
-    """A team file and the full scenario it makes over `base`; SubmissionError if unusable."""
-    variant = read_variant(path, kind=TEAM_FILE)
+def read_team(
+    path: str | Path, base: Scenario, folder: Path | None = None
+) -> tuple[Team, Scenario]:
+    """A team file and the full scenario it makes over `base`; SubmissionError if unusable.
+
+    With `folder` (the submissions folder), a symlink to a file outside it is refused.
+    """
+    variant = read_variant(path, kind=TEAM_FILE, inside=folder)
     patch, lines, source = dict(variant.patch), variant.lines or {}, variant.source
     problems = lever_problems(patch, lines, base)
     meta = patch.pop("team", None) or {}
-    if not isinstance(meta, dict):
-        meta = {"name": str(meta)}
+    if isinstance(meta, str):  # `team: Steady Brew` names the team
+        meta = {"name": meta}
+    try:
+        info = _TeamBlock.model_validate({"team": meta}).team
+    except ValidationError as err:
+        problems += problems_from(err, lines, _TeamBlock)
     if problems:
         raise SubmissionError(problems, source)
     if "outreach" in patch and patch["outreach"] is None:
@@ -139,11 +168,11 @@ def read_team(path: str | Path, base: Scenario) -> tuple[Team, Scenario]:
     except ScenarioError as err:
         raise SubmissionError(err.problems, source) from None
     team = Team(
-        name=str(meta.get("name") or Path(path).stem),
+        name=info.name or Path(path).stem,
         levers=patch,
         source=source,
-        members=[str(m) for m in meta.get("members", []) or []],
-        notes=str(meta.get("notes", "") or ""),
+        members=list(info.members),
+        notes=info.notes,
         lines=lines,
     )
     return team, scenario
@@ -168,7 +197,7 @@ def read_teams(folder: str | Path, base: Scenario) -> list[tuple[Team, Scenario]
     teams, errors = [], []
     for f in files:
         try:
-            teams.append(read_team(f, base))
+            teams.append(read_team(f, base, folder))
         except ScenarioError as err:
             errors.append(err)
     names = [t.name for t, _ in teams]
@@ -182,7 +211,19 @@ def read_teams(folder: str | Path, base: Scenario) -> list[tuple[Team, Scenario]
         )
     if errors:
         raise TeamErrors(errors)
-    return teams
+    return _with_pages(teams)
+
+
+def _with_pages(teams: list[tuple[Team, Scenario]]) -> list[tuple[Team, Scenario]]:
+    """Each team with the file name of its debrief page, settled before anything runs."""
+    try:
+        stems = unique_stems([t.name for t, _ in teams], fallback="team")
+    except ValueError as exc:  # not seen in practice: two names whose hashes agree
+        raise SubmissionError(
+            [Problem("team.name", None, "team names that give different file names", str(exc))],
+            teams[-1][0].source,
+        ) from None
+    return [(dataclasses.replace(t, page=stems[t.name]), s) for t, s in teams]
 
 
 class TeamErrors(SubmissionError):

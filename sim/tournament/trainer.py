@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import Literal
 
 import numpy as np
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from sim.problems import FileKind, Problem, nearest_line, render_path, validated
+from sim.problems import FileKind, Problem, validated
+from sim.scenario import problems_from
 from sim.sections.base import NonNegativeFloat, Probability, Section, describe, invalid
 from sim.sections.shocks import Shock
 from sim.yamlfile import read_text, read_yaml
@@ -187,19 +188,6 @@ def load_trainer(path: str | Path | None) -> Trainer:
     if not isinstance(data, dict):
         found = describe(data)
         raise TRAINER.fail([Problem("", 1, "a mapping of trainer settings", found)], source)
-    return validated(Trainer, data, source, lambda err: _problems(err, lines), problems, TRAINER)
-
-
-def _problems(err: ValidationError, lines: dict[tuple, int]) -> list[Problem]:
-    out = []
-    for e in err.errors():
-        loc = tuple(e["loc"]) + tuple((e.get("ctx") or {}).get("at", ()))
-        line = nearest_line(lines, loc)
-        if e["type"] == "scenario":
-            ctx = e["ctx"]
-            out.append(Problem(render_path(loc), line, ctx["expected"], ctx["found"], ctx["hint"]))
-        elif e["type"] == "extra_forbidden":
-            out.append(Problem(render_path(loc), line, "a known key", f"unknown key {loc[-1]!r}"))
-        else:
-            out.append(Problem(render_path(loc), line, e["msg"], describe(e.get("input"))))
-    return out
+    return validated(
+        Trainer, data, source, lambda err: problems_from(err, lines, Trainer), problems, TRAINER
+    )
