@@ -143,6 +143,7 @@ EXPECTED = {
     "int_from_float": "a whole number",
     "float_parsing": "a number",
     "float_type": "a number",
+    "finite_number": "a finite number (not .inf or .nan)",
     "bool_parsing": "true or false",
     "bool_type": "true or false",
     "string_type": "text",
