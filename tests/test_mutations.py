@@ -112,11 +112,13 @@ def _write(tmp: Path, name: str, data: Any) -> Path:
     return path
 
 
-def _names_the_field(problems: list, path: tuple) -> bool:
-    """Some problem points at the changed path, one of its parents or something below it."""
-    keys = {render_path(path[:n]) for n in range(1, len(path) + 1)} | {""}
-    changed = render_path(path)
-    return any(p.path in keys or p.path.startswith(changed) for p in problems)
+def _names_the_field(err: ScenarioError, path: tuple) -> bool:
+    """A problem points at the changed path, its parent or something below it; or, for a
+    cross-reference (a category deleted that a rule names), the report names the path."""
+    changed, parent = render_path(path), render_path(path[:-1])
+    if any(p.path in (changed, parent) or p.path.startswith(changed) for p in err.problems):
+        return True
+    return changed in err.report()
 
 
 def _limit() -> None:  # runs in the child before exec
@@ -169,7 +171,7 @@ def test_a_mutated_scenario_is_refused_naming_the_field_or_runs(tmp_path_factory
     try:
         load_scenario(file)
     except ScenarioError as err:
-        assert _names_the_field(err.problems, path), (path, err.report())
+        assert _names_the_field(err, path), (path, err.report())
         assert main(["validate", str(file)]) == 2
     else:
         _check_runs(file, tmp)
@@ -190,7 +192,7 @@ def test_a_mutated_variant_or_team_file_is_refused_naming_the_field_or_runs(tmp_
         else:
             scenario = build_variant(coffee, read_variant(file))
     except ScenarioError as err:
-        assert _names_the_field(err.problems, path), (path, err.report())
+        assert _names_the_field(err, path), (path, err.report())
     else:
         merged = _write(tmp, "merged.yaml", scenario.model_dump(mode="json"))
         _check_runs(merged, tmp)
