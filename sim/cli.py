@@ -11,6 +11,8 @@ import sys
 
 from sim.scenario import ScenarioError, json_schema, load_scenario
 
+ALLOW_LARGE = "run even if its estimated peak memory is more than this machine has free"
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -28,6 +30,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--csv-only", action="store_true", help="skip the Parquet copies")
     run.add_argument("--force", action="store_true", help="replace DIR if it exists")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
+    run.add_argument("--allow-large", action="store_true", help=ALLOW_LARGE)
 
     val = sub.add_parser("validate", help="check scenario files and report every problem")
     val.add_argument("files", nargs="+", help="scenario YAML files")
@@ -61,6 +64,7 @@ def _parser() -> argparse.ArgumentParser:
     cmp.add_argument("--customers", type=int, help="initial customers (scales acquisitions)")
     cmp.add_argument("--days", type=int, help="horizon in days")
     cmp.add_argument("--quiet", action="store_true", help="no progress bar")
+    cmp.add_argument("--allow-large", action="store_true", help=ALLOW_LARGE)
 
     from sim.tournament.command import add_parser as add_tournament
 
@@ -79,6 +83,7 @@ LIMITS = {"--customers": (0, 5_000_000), "--days": (1, 3650), "--seed": (0, 2**6
 def _cmd_run(args: argparse.Namespace) -> int:
     from sim.result import OutputError, check_output_dir
     from sim.runner import run
+    from sim.runsize import check_run_size
 
     for flag, value in (
         ("--customers", args.customers),
@@ -91,13 +96,15 @@ def _cmd_run(args: argparse.Namespace) -> int:
                 f"{flag}: expected a whole number from {low:,} to {high:,}, found {value:,}"
             )
     scenario = load_scenario(args.scenario)
+    if args.customers is not None or args.days is not None:
+        scenario = scenario.with_overrides(customers=args.customers, days=args.days)
+    if not args.allow_large:
+        check_run_size(scenario, args.scenario)  # before it fills the machine
     try:
         check_output_dir(args.out, overwrite=args.force)  # before minutes of simulating
     except OutputError as exc:
         return _fail(str(exc))
-    result = run(
-        scenario, seed=args.seed, customers=args.customers, days=args.days, progress=not args.quiet
-    )
+    result = run(scenario, seed=args.seed, progress=not args.quiet)
     try:
         written = result.save(args.out, parquet=not args.csv_only, overwrite=args.force)
     except OutputError as exc:

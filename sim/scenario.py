@@ -35,8 +35,17 @@ from sim.problems import (  # noqa: E402
     validated,
 )
 from sim.sections.base import (  # noqa: E402
-    PositiveFloat,
+    EARLIEST_DATE,
+    LATEST_DATE,
+    MAX_CUSTOMERS,
+    MAX_DAYS,
+    MAX_FACTOR,
+    MAX_LOG_ODDS,
+    MAX_MONEY,
+    MAX_SHAPE,
+    CalendarDate,
     Probability,
+    Shape,
     invalid,  # noqa: E402
 )
 from sim.sections.base import Section as _Model  # noqa: E402
@@ -55,40 +64,73 @@ class GammaPrior(_Model):
     The mean rate is r / α orders per day (BG/NBD's parameterisation, Fader et al. 2005).
     """
 
-    r: PositiveFloat = Field(description="shape of the gamma distribution of purchase rates")
-    alpha: PositiveFloat = Field(description="rate (in days) of the gamma distribution")
+    r: Shape = Field(description="shape of the gamma distribution of purchase rates")
+    alpha: Shape = Field(description="rate (in days) of the gamma distribution")
+
+    @model_validator(mode="after")
+    def _plausible_rate(self) -> GammaPrior:
+        if self.r / self.alpha > MAX_ORDERS_PER_DAY:
+            raise _invalid(
+                f"a mean purchase rate r / alpha of at most {MAX_ORDERS_PER_DAY:g} orders a day",
+                f"{self.r / self.alpha:.4g} orders a day",
+                "raise alpha or lower r (r / alpha = 0.1 is an order every ten days)",
+                at=("alpha",),
+            )
+        return self
 
 
 class BetaPrior(_Model):
     """Beta heterogeneity of a probability: mean a / (a + b)."""
 
-    a: PositiveFloat
-    b: PositiveFloat
+    a: Shape
+    b: Shape
 
 
 class SpendPrior(_Model):
     """Gamma-Gamma spend (Fader, Hardie and Lee 2005): an order's amount is Gamma(p, ν),
     each customer's ν is Gamma(q, γ); mean spend per order p·γ/(q−1) when q > 1."""
 
-    p: PositiveFloat
-    q: PositiveFloat
-    gamma: PositiveFloat
+    p: Shape
+    q: float = Field(gt=1.0, le=MAX_SHAPE, description="above 1, so the mean spend is finite")
+    gamma: float = Field(gt=0.0, le=MAX_MONEY)
+
+    @model_validator(mode="after")
+    def _plausible_spend(self) -> SpendPrior:
+        mean = self.p * self.gamma / (self.q - 1.0)
+        if mean > MAX_MONEY:
+            raise _invalid(
+                f"a mean spend per order p * gamma / (q - 1) of at most {MAX_MONEY:,.0f}",
+                f"{mean:.4g}",
+                "lower p or gamma, or raise q",
+                at=("gamma",),
+            )
+        return self
+
+
+# A customer ordering more often than this on average is not a customer of this model.
+MAX_ORDERS_PER_DAY = 10.0
+# New customers a day: MAX_CUSTOMERS a year at most (the run-size check stops big worlds).
+MAX_ACQUISITIONS = 20_000.0
 
 
 class Population(_Model):
     """Who the customers are and how they behave before anything acts on them."""
 
     initial_customers: int = Field(
-        3000, ge=0, description="customers already known at the start (the initial base)"
+        3000,
+        ge=0,
+        le=MAX_CUSTOMERS,
+        description="customers already known at the start (the initial base)",
     )
     history_days: int = Field(
         180,
         ge=0,
+        le=MAX_DAYS,
         description="the initial base joined over this many days before the start; "
         "their orders in that window are simulated too, so the CRM has history on day 0",
     )
     acquisitions_per_day: float = Field(
-        5.0, ge=0.0, description="new customers per day (Poisson arrivals)"
+        5.0, ge=0.0, le=MAX_ACQUISITIONS, description="new customers per day (Poisson arrivals)"
     )
     purchase_rate: GammaPrior = GammaPrior(r=2.0, alpha=20.0)
     dropout: BetaPrior = BetaPrior(a=1.0, b=20.0)
@@ -100,6 +142,7 @@ class Population(_Model):
     satisfaction_effect: float = Field(
         3.0,
         ge=0.0,
+        le=MAX_LOG_ODDS,
         description="how strongly a fall in satisfaction raises the odds of leaving "
         "(log-odds per unit of satisfaction below the customer's own starting level)",
     )
@@ -127,12 +170,18 @@ class Population(_Model):
         return value
 
 
+# Each customer holds a taste for every category, so their number multiplies memory.
+MAX_CATEGORIES = 100
+
+
 class Category(_Model):
     """A product category: its share of orders, relative price level and gross margin."""
 
     name: str = Field(min_length=1)
     share: Probability
-    price_level: PositiveFloat = 1.0
+    price_level: float = Field(
+        1.0, gt=0.0, le=MAX_FACTOR, description="prices × this, relative to the average"
+    )
     margin: Probability = 0.6
 
 
@@ -141,9 +190,11 @@ class Catalogue(_Model):
 
     currency: str = Field("CNY", min_length=3, max_length=3)
     categories: list[Category] = Field(
-        default_factory=lambda: [Category(name="general", share=1.0)], min_length=1
+        default_factory=lambda: [Category(name="general", share=1.0)],
+        min_length=1,
+        max_length=MAX_CATEGORIES,
     )
-    taste_concentration: PositiveFloat = Field(
+    taste_concentration: Shape = Field(
         5.0, description="how similar customers' category tastes are (higher = more alike)"
     )
 
@@ -185,7 +236,7 @@ class Contractual(_Model):
     """
 
     kind: Literal["contractual"] = "contractual"
-    term_days: int = Field(365, gt=0, description="contract length in days")
+    term_days: int = Field(365, gt=0, le=MAX_DAYS, description="contract length in days")
     fulfilment_failure_rate: Probability = Field(
         0.05, description="chance that an order has a fulfilment problem"
     )
@@ -193,7 +244,7 @@ class Contractual(_Model):
         0.08, description="satisfaction lost per fulfilment problem"
     )
     contact_every_days: int | None = Field(
-        60, gt=0, description="account manager contact cadence in days; null = never"
+        60, gt=0, le=MAX_DAYS, description="account manager contact cadence in days; null = never"
     )
     contact_satisfaction_lift: Probability = Field(
         0.03, description="satisfaction gained per account-manager contact"
@@ -203,15 +254,18 @@ class Contractual(_Model):
     )
 
 
+MAX_SEED = 2**63 - 1  # numpy's SeedSequence takes any, the tables keep an int64
+
+
 class Scenario(_Model):
     """One simulated world. Time is in days from `start_date`."""
 
     name: str = Field(min_length=1)
     description: str = ""
     locale: Literal["zh_CN", "en_US", "en_GB", "de_DE", "fr_FR", "ja_JP"] = "en_US"
-    start_date: dt.date = dt.date(2026, 1, 1)
-    horizon_days: int = Field(365, gt=0, le=3650)
-    seed: int = Field(0, ge=0)
+    start_date: CalendarDate = dt.date(2026, 1, 1)
+    horizon_days: int = Field(365, gt=0, le=MAX_DAYS)
+    seed: int = Field(0, ge=0, le=MAX_SEED)
     setting: NonContractual | Contractual = Field(
         default_factory=NonContractual, discriminator="kind"
     )
@@ -489,9 +543,14 @@ def _problem(e: dict[str, Any], lines: dict[tuple, int], root: type[BaseModel]) 
     elif kind in LIMITS:
         key, sym = LIMITS[kind]
         limit = ctx.get(key, "?")
-        expected = f"a number {sym} {limit}"
-        if kind == "less_than_equal" and limit == 1:
+        expected = f"a number {sym} {_number(limit)}"
+        if isinstance(value, dt.date):
+            expected = f"a date {'on or after' if key == 'ge' else 'on or before'} {limit}"
+            hint = f"dates lie from {EARLIEST_DATE} to {LATEST_DATE}"
+        elif kind == "less_than_equal" and limit == 1:
             hint = "shares and probabilities lie between 0 and 1 (write 15% as 0.15)"
+        elif key in ("le", "lt"):
+            hint = "the schema's range for this field: python -m sim schema"
     elif kind in ("too_short", "string_too_short", "too_long", "string_too_long"):
         least = "min_length" in ctx
         n = ctx.get("min_length", ctx.get("max_length"))
@@ -505,6 +564,15 @@ def _problem(e: dict[str, Any], lines: dict[tuple, int], root: type[BaseModel]) 
     else:
         expected = e["msg"][0].lower() + e["msg"][1:] if e["msg"] else kind
     return Problem(render_path(loc), nearest_line(lines, line_loc), expected, found, hint)
+
+
+def _number(x: Any) -> str:
+    """A limit as people write it: 1,000,000 rather than 1000000.0."""
+    if isinstance(x, float) and x.is_integer() and abs(x) < 1e15:
+        x = int(x)
+    if isinstance(x, int) and not isinstance(x, bool) and abs(x) >= 10_000:
+        return f"{x:,}"
+    return str(x)
 
 
 def _is_number_map(annotation: Any) -> bool:

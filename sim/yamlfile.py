@@ -260,6 +260,10 @@ def read_text(path: Path, kind: FileKind = SCENARIO, inside: Path | None = None)
             return raw.decode("utf-16")
         except UnicodeDecodeError:
             pass
+    if raw.count(b"\0") == 1:  # one stray NUL in a text file: say on which line
+        line = raw.count(b"\n", 0, raw.index(b"\0")) + 1
+        hint = "delete it: most editors do not show it"
+        raise fail("plain text", "a NUL byte (#x00)", hint, line)
     if b"\0" in raw:  # a binary file has no lines worth pointing at
         raise fail("a YAML text file", "a binary file (it contains NUL bytes)", kind.start_hint)
     try:

@@ -165,7 +165,7 @@ def test_base_tier_must_differ_from_tiers() -> None:
         )
 
 
-@pytest.mark.parametrize("name", ["coffee_loyalty", "weekend_double", "no_program"])
+@pytest.mark.parametrize("name", ["coffee_loyalty", "small_program", "no_program"])
 def test_variant_sections_validate(name: str) -> None:
     section = yaml.safe_load((VARIANTS / f"{name}.yaml").read_text(encoding="utf-8"))["loyalty"]
     if name == "no_program":

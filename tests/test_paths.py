@@ -84,6 +84,8 @@ def test_limits_come_from_the_schema_also_inside_optional_fields():
     info, _ = paths.field_at(COFFEE, "outreach.fatigue.opt_out_prob")
     assert paths.limits(info)[:2] == (0, 1)
     info, _ = paths.field_at(COFFEE, "loyalty.tiers[gold].threshold")
-    assert paths.limits(info) == (0, None, False)
+    assert paths.limits(info) == (0, 10**9, False)
     info, _ = paths.field_at(COFFEE, "population.purchase_rate.r")  # gt 0: strict
-    assert paths.limits(info) == (0, None, True)
+    assert paths.limits(info) == (0, 1e4, True)
+    info, _ = paths.field_at(COFFEE, "service.policy.follow_up_hours")  # inside X | None
+    assert paths.limits(info) == (0, 24 * 31, False)

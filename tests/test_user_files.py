@@ -213,7 +213,7 @@ def test_trainer_errors_read_like_the_rest_of_the_layer(tmp_path: Path) -> None:
         ("replications", 1, "a whole number", ""),
         ("seeed", 2, "a known key", "did you mean 'seed'?"),
         ("rounds[0].kind", 4, "one of practice, scored", "did you mean 'scored'?"),
-        ("weights.retention", 5, "a number >= 0.0", ""),
+        ("weights.retention", 5, "a number >= 0", ""),
         ("costs", 6, "a mapping of keys to values", ""),
     ]
     assert "Input should" not in info.value.report()

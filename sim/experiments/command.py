@@ -88,6 +88,8 @@ def compare_command(args: argparse.Namespace) -> int:
     base = load_scenario(args.scenario)
     variants = {name: read_variant(path, name) for name, path in files.items()}
     executor = args.scheduler or args.workers
+    if not args.allow_large and not args.scheduler:  # Dask workers have their own memory
+        check_sizes(base, variants, args)
     try:
         cmp = compare(
             base,
@@ -114,6 +116,22 @@ def compare_command(args: argparse.Namespace) -> int:
         path = cmp.to_html(args.report)
         print(f"report: {path}")
     return 0
+
+
+def check_sizes(base, variants: dict, args: argparse.Namespace) -> None:
+    """ScenarioError (exit 2) when the runs going at once would not fit in free memory."""
+    from sim.experiments.design import resolve_variants
+    from sim.experiments.runner import default_workers
+    from sim.runsize import check_run_size
+
+    worlds = {"baseline": base, **resolve_variants(base, variants)}
+    runs = len(worlds) * args.replications
+    parallel = max(1, min(args.workers or default_workers(), runs))
+    for name, world in worlds.items():
+        if args.customers is not None or args.days is not None:
+            world = world.with_overrides(customers=args.customers, days=args.days)
+        source = args.scenario if name == "baseline" else str(variants[name].source)
+        check_run_size(world, source, parallel)
 
 
 def headline_text(cmp) -> str:

@@ -7,23 +7,39 @@ Keys avoid YAML 1.1's booleans (`on`, `off`, `yes`, `no`): qualification uses `b
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
 from typing import Annotated, Literal
 
+import numpy as np
 from pydantic import Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from sim.sections.base import Probability
+from sim.sections.base import (
+    MAX_DAYS,
+    MAX_MONEY,
+    MAX_POINTS,
+    CalendarDate,
+    LogOdds,
+    Points,
+    Probability,
+)
 from sim.sections.base import Section as _Model
 from sim.sections.base import describe as _describe
 from sim.sections.base import invalid as _invalid
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+MAX_MULTIPLIER = 10.0  # "10x points" is the top of real promotions
 Multiplier = Annotated[
-    float, Field(ge=0.0, description="points × this (2 = double points; 0 = no points)")
+    float,
+    Field(
+        ge=0.0, le=MAX_MULTIPLIER, description="points × this (2 = double points; 0 = no points)"
+    ),
 ]
+# The most points one unit of currency may earn with every rule firing at once, so that a
+# member's balance stays a whole number a table can hold.
+MAX_POINTS_PER_UNIT = 10_000.0
+MAX_RULES = 50
 
 
 class _Rule(_Model):
@@ -37,7 +53,7 @@ class _Conditional(_Rule):
     """A rule that, when its condition holds, multiplies base points and/or adds a bonus."""
 
     multiplier: Multiplier = 1.0
-    bonus: int = Field(0, ge=0, description="fixed points added when the rule fires")
+    bonus: Points = Field(0, description="fixed points added when the rule fires")
 
 
 class WeekdayRule(_Conditional):
@@ -73,8 +89,8 @@ class DateRangeRule(_Conditional):
     """Multiplier between two calendar dates, both included (a promotion)."""
 
     kind: Literal["date_range"] = "date_range"
-    start: dt.date
-    end: dt.date
+    start: CalendarDate
+    end: CalendarDate
 
     @model_validator(mode="after")
     def _ordered(self) -> DateRangeRule:
@@ -102,7 +118,7 @@ class CapRule(_Rule):
     """Caps the points of the rules before it: per order, or per calendar day/week/month/year."""
 
     kind: Literal["cap"] = "cap"
-    max_points: int = Field(ge=0, description="most points the rules above may give")
+    max_points: Points = Field(description="most points the rules above may give")
     per: Literal["order", "day", "week", "month", "year"] = "order"
 
 
@@ -124,7 +140,9 @@ class Tier(_Model):
     """A status level reached when the qualifying total reaches `threshold`."""
 
     name: str = Field(min_length=1)
-    threshold: float = Field(ge=0.0, description="points or spend in the window to qualify")
+    threshold: float = Field(
+        ge=0.0, le=MAX_POINTS, description="points or spend in the window to qualify"
+    )
     benefits: TierBenefits = Field(default_factory=TierBenefits)
 
 
@@ -133,26 +151,33 @@ class Qualification(_Model):
 
     basis: Literal["points", "spend"] = "points"
     window: Literal["rolling", "calendar_year"] = "rolling"
-    days: int = Field(365, gt=0, description="length of a rolling window, in days")
+    days: int = Field(365, gt=0, le=MAX_DAYS, description="length of a rolling window, in days")
 
 
 class Downgrade(_Model):
     """What happens at a review when the member no longer qualifies for the tier."""
 
     policy: Literal["requalify", "grace", "never"] = "requalify"
-    grace_days: int = Field(90, ge=0, description="extra days kept before dropping (grace)")
+    grace_days: int = Field(
+        90, ge=0, le=MAX_DAYS, description="extra days kept before dropping (grace)"
+    )
 
 
 class Expiry(_Model):
     """When awarded points expire, lot by lot (each award expires on its own)."""
 
     policy: Literal["days", "month_end", "year_end", "never"] = "never"
-    days: int = Field(365, gt=0, description="policy days: expire this many days after award")
+    days: int = Field(
+        365, gt=0, le=MAX_DAYS, description="policy days: expire this many days after award"
+    )
     months: int = Field(
-        12, ge=0, description="policy month_end: at the end of the month this many months on"
+        12,
+        ge=0,
+        le=120,
+        description="policy month_end: at the end of the month this many months on",
     )
     years: int = Field(
-        0, ge=0, description="policy year_end: at the end of the year this many years on"
+        0, ge=0, le=10, description="policy year_end: at the end of the year this many years on"
     )
 
 
@@ -160,8 +185,10 @@ class Reward(_Model):
     """A reward in the catalogue: what it costs in points and what it costs the business."""
 
     name: str = Field(min_length=1)
-    points: int = Field(description="points a member pays for it")
-    cost: float = Field(0.0, ge=0.0, description="real cost to the business, in currency")
+    points: int = Field(ge=1, le=MAX_POINTS, description="points a member pays for it")
+    cost: float = Field(
+        0.0, ge=0.0, le=MAX_MONEY, description="real cost to the business, in currency"
+    )
 
     @field_validator("points", mode="before")
     @classmethod
@@ -185,16 +212,14 @@ class Behaviour(_Model):
     enrolment: Probability = Field(
         0.6, description="share of customers who join the program at their first order"
     )
-    switching_cost: float = Field(
+    switching_cost: LogOdds = Field(
         0.4,
-        ge=0.0,
         description="lower log-odds of leaving per point balance worth one average order "
         "(up to two), × (0.25 + 1.5 × price sensitivity): the discount-sensitive value "
         "points more",
     )
-    tier_loyalty: float = Field(
+    tier_loyalty: LogOdds = Field(
         0.15,
-        ge=0.0,
         description="lower log-odds of leaving per tier above the base tier, weighted by "
         "price sensitivity as switching_cost is",
     )
@@ -202,7 +227,7 @@ class Behaviour(_Model):
         0.15, description="within this share below the next tier's threshold, customers..."
     )
     threshold_speedup: float = Field(
-        0.3, ge=0.0, description="...buy this much more often (0.3 = 30% faster)"
+        0.3, ge=0.0, le=10.0, description="...buy this much more often (0.3 = 30% faster)"
     )
     redemption: Probability = Field(
         0.35, description="mean chance that a member who can afford a reward redeems one"
@@ -215,13 +240,17 @@ class LoyaltyProgram(_Model):
     Points per order: whole currency units × base_points_per_unit, then `rules` in order.
     """
 
-    currency_unit: float = Field(1.0, gt=0.0, description="points are earned per this much spend")
-    base_points_per_unit: float = Field(1.0, ge=0.0)
+    currency_unit: float = Field(
+        1.0, ge=0.01, le=MAX_MONEY, description="points are earned per this much spend"
+    )
+    base_points_per_unit: float = Field(1.0, ge=0.0, le=1000.0)
     stacking: Literal["add", "multiply"] = Field(
         "add",
         description="add: each multiplier adds (m-1)×base; multiply: multipliers compound",
     )
-    rules: list[Rule] = Field(default_factory=list, description="evaluated top to bottom")
+    rules: list[Rule] = Field(
+        default_factory=list, max_length=MAX_RULES, description="evaluated top to bottom"
+    )
     base_tier: str = Field("member", min_length=1, description="the tier below every threshold")
     tiers: list[Tier] = Field(default_factory=list, description="lowest threshold first")
     qualification: Qualification = Field(default_factory=Qualification)
@@ -231,11 +260,12 @@ class LoyaltyProgram(_Model):
     point_value: float | None = Field(
         None,
         ge=0.0,
+        le=MAX_MONEY,
         description="money per outstanding point for the liability; "
         "null = the rewards' average cost per point",
     )
-    signup_bonus: int = Field(0, ge=0)
-    referral_bonus: int = Field(0, ge=0)
+    signup_bonus: Points = 0
+    referral_bonus: Points = 0
     behaviour: Behaviour = Field(default_factory=Behaviour)
 
     @field_validator("rules")
@@ -264,6 +294,24 @@ class LoyaltyProgram(_Model):
     def _unique_rewards(cls, rewards: list[Reward]) -> list[Reward]:
         _unique([r.name for r in rewards], "reward")
         return rewards
+
+    @model_validator(mode="after")
+    def _bounded_earning(self) -> LoyaltyProgram:
+        mults = [r.multiplier for r in self.rules if not isinstance(r, CapRule)]
+        if self.stacking == "multiply":
+            most = float(np.prod([max(m, 1.0) for m in mults]))
+        else:
+            most = 1.0 + sum(max(m - 1.0, 0.0) for m in mults)
+        per_unit = self.base_points_per_unit / self.currency_unit * most
+        if per_unit > MAX_POINTS_PER_UNIT:
+            raise _invalid(
+                f"at most {MAX_POINTS_PER_UNIT:,.0f} points per unit of currency "
+                "with every rule firing",
+                f"{per_unit:,.4g} (base_points_per_unit / currency_unit × the multipliers)",
+                "lower base_points_per_unit or the multipliers, or raise currency_unit",
+                at=("base_points_per_unit",),
+            )
+        return self
 
     @model_validator(mode="after")
     def _references(self) -> LoyaltyProgram:

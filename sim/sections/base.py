@@ -1,4 +1,10 @@
-"""What every scenario model shares: unknown keys are errors; common number types."""
+"""What every scenario model shares: unknown keys are errors; common number types.
+
+Every number a scenario holds has a finite range chosen from what it means, so that
+`validate` accepts only worlds `run` can run: floats are finite (no .inf, no .nan) in
+every Section, and each field states its upper bound (`python -m sim schema` shows them
+as maximum). The bounds shared by many fields are named here, once.
+"""
 
 from __future__ import annotations
 
@@ -8,15 +14,40 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
+# The shared bounds. A new field picks one of the types below or states its own `le=`;
+# tests/test_bounds.py fails for a number without an upper bound.
+MAX_CUSTOMERS = 5_000_000  # the initial base (as --customers); the run-size check does the rest
+MAX_DAYS = 3650  # a horizon, window, term or delay: ten years, the longest horizon
+MAX_HOURS = 24 * 365  # a promise, delay or handling time: a year
+MAX_MONEY = 1e6  # a cost, coupon or compensation, in the catalogue's currency
+MAX_POINTS = 10**9  # a points bonus, cap, threshold or reward price
+MAX_AGENTS = 1000  # agents at one level of a service desk
+MAX_SHAPE = 1e4  # a parameter of a gamma or beta prior
+MAX_FACTOR = 100.0  # a multiplier or boost (open rate x this, ...)
+MAX_LOG_ODDS = 100.0  # an effect on the log-odds of leaving or answering (e^100 is certain)
+EARLIEST_DATE = dt.date(1900, 1, 1)  # calendar dates (start dates, promotions)
+LATEST_DATE = dt.date(2200, 12, 31)
+
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
+# Unbounded above: a field of these types must add its own `le=` (or use a type below).
 PositiveFloat = Annotated[float, Field(gt=0.0)]
 NonNegativeFloat = Annotated[float, Field(ge=0.0)]
+Money = Annotated[float, Field(ge=0.0, le=MAX_MONEY)]
+Days = Annotated[float, Field(gt=0.0, le=MAX_DAYS)]
+Hours = Annotated[float, Field(gt=0.0, le=MAX_HOURS)]
+Shape = Annotated[float, Field(gt=0.0, le=MAX_SHAPE)]
+Factor = Annotated[float, Field(ge=0.0, le=MAX_FACTOR)]
+LogOdds = Annotated[float, Field(ge=0.0, le=MAX_LOG_ODDS)]
+Points = Annotated[int, Field(ge=0, le=MAX_POINTS)]
+CalendarDate = Annotated[dt.date, Field(ge=EARLIEST_DATE, le=LATEST_DATE)]
 
 
 class Section(BaseModel):
     """Base for every scenario section: unknown keys are errors, values are checked."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=False)
+    model_config = ConfigDict(
+        extra="forbid", validate_assignment=True, frozen=False, allow_inf_nan=False
+    )
 
 
 def invalid(expected: str, found: str, hint: str = "", at: tuple = ()) -> PydanticCustomError:

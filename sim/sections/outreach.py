@@ -13,7 +13,16 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from sim.sections.base import NonNegativeFloat, PositiveFloat, Probability, Section, invalid
+from sim.sections.base import (
+    MAX_DAYS,
+    MAX_FACTOR,
+    Days,
+    Factor,
+    Money,
+    Probability,
+    Section,
+    invalid,
+)
 
 TRIGGERS = ("welcome", "birthday", "inactivity", "winback", "campaign", "vip_at_risk")
 
@@ -21,9 +30,14 @@ TRIGGERS = ("welcome", "birthday", "inactivity", "winback", "campaign", "vip_at_
 class Channel(Section):
     """An outbound channel: what one message costs and how often it is opened."""
 
-    cost: NonNegativeFloat = Field(description="cost of one message, in the currency")
+    cost: Money = Field(description="cost of one message, in the currency")
     open_rate: Probability = Field(description="chance a message on this channel is opened")
     human: bool = Field(False, description="a person calls (the human touch), not automation")
+
+
+# A trigger's days: a campaign every quarter of a day at most often (each one may touch
+# every customer, so a smaller step would flood the run).
+MIN_TRIGGER_DAYS = 0.25
 
 
 class Trigger(Section):
@@ -32,12 +46,14 @@ class Trigger(Section):
     kind: Literal["welcome", "birthday", "inactivity", "winback", "campaign", "vip_at_risk"]
     name: str = Field("", description="a label; defaults to the kind")
     channel: str = Field(description="one of the section's channels")
-    days: PositiveFloat | None = Field(
+    days: float | None = Field(
         None,
+        ge=MIN_TRIGGER_DAYS,
+        le=MAX_DAYS,
         description="inactivity/winback/vip_at_risk: days since the last order; "
         "campaign: every this many days; welcome: days after the first order",
     )
-    coupon: NonNegativeFloat = Field(0.0, description="value of the coupon it carries")
+    coupon: Money = Field(0.0, description="value of the coupon it carries")
     conversion: Probability = Field(
         0.1, description="chance an opened message leads to an order (or a return, for winback)"
     )
@@ -71,17 +87,25 @@ class Trigger(Section):
         return data
 
 
+MAX_MESSAGES = 10_000  # messages tolerated in a fatigue window
+
+
 class Fatigue(Section):
     """When contact becomes too much."""
 
-    window_days: PositiveFloat = Field(30.0, description="the window messages are counted in")
-    max_messages: int = Field(4, ge=0, description="messages tolerated in the window")
+    window_days: Days = Field(30.0, description="the window messages are counted in")
+    max_messages: int = Field(
+        4, ge=0, le=MAX_MESSAGES, description="messages tolerated in the window"
+    )
     satisfaction_drop: Probability = Field(
         0.03, description="satisfaction lost per message beyond the tolerated number"
     )
     opt_out_prob: Probability = Field(
         0.08, description="chance of opting out of all contact per message beyond it"
     )
+
+
+MAX_TRIGGERS = 100  # message rules in one outreach section
 
 
 class Outreach(Section):
@@ -95,15 +119,18 @@ class Outreach(Section):
             "phone": Channel(cost=4.0, open_rate=0.7, human=True),
         }
     )
-    preferred_channel_boost: PositiveFloat = Field(
-        1.5, description="open rate × this on the channel the customer prefers"
+    preferred_channel_boost: float = Field(
+        1.5,
+        gt=0.0,
+        le=MAX_FACTOR,
+        description="open rate × this on the channel the customer prefers",
     )
-    coupon_sensitivity: NonNegativeFloat = Field(
+    coupon_sensitivity: Factor = Field(
         0.05,
         description="conversion × (1 + this × coupon × price sensitivity): coupons work on "
         "the price-sensitive",
     )
-    triggers: list[Trigger] = Field(default_factory=list)
+    triggers: list[Trigger] = Field(default_factory=list, max_length=MAX_TRIGGERS)
     fatigue: Fatigue = Field(default_factory=Fatigue)
     send_hour: float = Field(10.0, ge=0, lt=24, description="when the day's messages go out")
 

@@ -13,7 +13,15 @@ from typing import Literal
 
 from pydantic import ConfigDict, Field, field_validator
 
-from sim.sections.base import NonNegativeFloat, PositiveFloat, Probability, Section, invalid
+from sim.sections.base import (
+    MAX_AGENTS,
+    Hours,
+    LogOdds,
+    Money,
+    Probability,
+    Section,
+    invalid,
+)
 
 SEVERITIES = ("minor", "major", "severe")
 
@@ -29,17 +37,23 @@ def _check_severities(value: dict[str, float], what: str) -> dict[str, float]:
     return value
 
 
+# A case waits at most this long on purpose, or for its follow-up call: a month.
+MAX_DELAY_HOURS = 24 * 31
+
+
 class DeskPolicy(Section):
     """How the desk handles a complaint. A role-play transcript maps to one of these
     (`sim.roleplay.policy_from_transcript`), so one person's style can run a whole desk."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    response_hours: PositiveFloat = Field(
+    response_hours: Hours = Field(
         48.0, description="the response promise: first answer within this many hours"
     )
-    response_delay_hours: NonNegativeFloat = Field(
+    response_delay_hours: float = Field(
         0.0,
+        ge=0.0,
+        le=MAX_DELAY_HOURS,
         description="hours a new case waits on purpose before it joins the queue "
         "(0 = as soon as an agent is free; a role-play style of 'I'll call back tomorrow')",
     )
@@ -50,8 +64,11 @@ class DeskPolicy(Section):
     escalation: Literal["never", "when_severe", "always"] = Field(
         "when_severe", description="when a case goes to a level-2 agent"
     )
-    follow_up_hours: NonNegativeFloat | None = Field(
-        72.0, description="call back this many hours after resolution; null = no follow-up"
+    follow_up_hours: float | None = Field(
+        72.0,
+        ge=0.0,
+        le=MAX_DELAY_HOURS,
+        description="call back this many hours after resolution; null = no follow-up",
     )
 
 
@@ -74,10 +91,10 @@ class Service(Section):
         default_factory=lambda: {"phone": 0.45, "app": 0.35, "store": 0.2},
         description="how complaints arrive",
     )
-    l1_agents: int = Field(2, ge=1, description="level-1 agents (first line)")
-    l2_agents: int = Field(1, ge=1, description="level-2 agents (escalations)")
-    l1_hours: PositiveFloat = Field(0.5, description="mean handling time of a level-1 case")
-    l2_hours: PositiveFloat = Field(2.0, description="mean handling time of a level-2 case")
+    l1_agents: int = Field(2, ge=1, le=MAX_AGENTS, description="level-1 agents (first line)")
+    l2_agents: int = Field(1, ge=1, le=MAX_AGENTS, description="level-2 agents (escalations)")
+    l1_hours: Hours = Field(0.5, description="mean handling time of a level-1 case")
+    l2_hours: Hours = Field(2.0, description="mean handling time of a level-2 case")
     opens_at_hour: float = Field(9.0, ge=0, lt=24, description="when the desk opens each day")
     hours_open: float = Field(
         24.0, gt=0, le=24, description="hours the desk is staffed each day (24 = round the clock)"
@@ -90,21 +107,21 @@ class Service(Section):
         default_factory=lambda: {"minor": 0.05, "major": 0.15, "severe": 0.3},
         description="satisfaction lost at a failure of each severity",
     )
-    recovery_paradox: dict[str, NonNegativeFloat] = Field(
+    recovery_paradox: dict[str, Probability] = Field(
         default_factory=lambda: {"minor": 0.04, "major": 0.02, "severe": 0.0},
         description="how far above its pre-failure level a perfect recovery lifts satisfaction "
         "(it shows in surveys and CSAT, not in the odds of leaving: the meta-analysis of de "
         "Matos, Henrique and Rossi 2007 found no effect on repurchase)",
     )
-    severity_scar: dict[str, NonNegativeFloat] = Field(
+    severity_scar: dict[str, LogOdds] = Field(
         default_factory=lambda: {"minor": 0.0, "major": 0.1, "severe": 0.4},
         description="lasting rise in the log-odds of leaving after a failure, recovered or not",
     )
-    compensation_cost: dict[str, NonNegativeFloat] = Field(
+    compensation_cost: dict[str, Money] = Field(
         default_factory=lambda: {"none": 0.0, "small": 10.0, "full": 40.0},
         description="cost of each compensation level, in the catalogue's currency",
     )
-    agent_cost_per_hour: NonNegativeFloat = Field(25.0, description="cost of an agent hour")
+    agent_cost_per_hour: Money = Field(25.0, description="cost of an agent hour")
     policy: DeskPolicy = Field(default_factory=DeskPolicy)
 
     @field_validator(

@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from sim.sections.base import Probability, Section, invalid
+from sim.sections.base import MAX_DAYS, Days, Probability, Section, invalid
 
 
 class Shock(Section):
@@ -19,8 +19,8 @@ class Shock(Section):
 
     kind: Literal["competitor_price_cut", "product_recall", "service_outage"]
     name: str = Field("", description="a label for charts; defaults to the kind")
-    day: float = Field(ge=0, description="the day it starts (days from start_date)")
-    duration_days: float = Field(30.0, gt=0, description="how long it lasts")
+    day: float = Field(ge=0, le=MAX_DAYS, description="the day it starts (days from start_date)")
+    duration_days: Days = Field(30.0, description="how long it lasts")
     strength: Probability = Field(
         0.5, description="how hard it hits, from 0 (not at all) to 1 (as hard as it can)"
     )

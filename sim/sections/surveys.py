@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from sim.sections.base import NonNegativeFloat, PositiveFloat, Probability, Section
+from sim.sections.base import MAX_FACTOR, LogOdds, Probability, Section
 
 
 class Surveys(Section):
@@ -28,10 +28,12 @@ class Surveys(Section):
     response_rate: Probability = Field(
         0.12, description="chance of answering for a customer of middling satisfaction"
     )
-    extremity_bias: NonNegativeFloat = Field(
+    extremity_bias: LogOdds = Field(
         2.5,
         description="how much more the very satisfied and very dissatisfied answer: "
         "log-odds of answering + this × (2·|satisfaction − 0.5|)²",
     )
-    score_noise: PositiveFloat = Field(1.0, description="spread of an NPS answer around 10 × s")
+    score_noise: float = Field(
+        1.0, gt=0.0, le=MAX_FACTOR, description="spread of an NPS answer around 10 × s"
+    )
     comment_rate: Probability = Field(0.5, description="chance that an answer has a comment")

@@ -8,14 +8,24 @@ does not give away the day of the scored rounds.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 import numpy as np
 from pydantic import Field, field_validator, model_validator
 
 from sim.problems import FileKind, Problem, validated
 from sim.scenario import problems_from
-from sim.sections.base import NonNegativeFloat, Probability, Section, describe, invalid
+from sim.sections.base import (
+    MAX_DAYS,
+    MAX_FACTOR,
+    Days,
+    Factor,
+    Money,
+    Probability,
+    Section,
+    describe,
+    invalid,
+)
 from sim.sections.shocks import Shock
 from sim.yamlfile import read_text, read_yaml
 
@@ -30,13 +40,16 @@ SCORED: dict[str, bool] = {
 }
 
 
+DayOfRun = Annotated[int, Field(ge=0, le=MAX_DAYS)]
+
+
 class UndatedShock(Section):
     """A sudden variable announced to the teams, whose day is drawn from `window`."""
 
     kind: Literal["competitor_price_cut", "product_recall", "service_outage"]
     name: str = ""
-    window: tuple[int, int] = Field(description="first and last day it may start on")
-    duration_days: float = Field(30.0, gt=0)
+    window: tuple[DayOfRun, DayOfRun] = Field(description="first and last day it may start on")
+    duration_days: Days = 30.0
     strength: Probability = 0.5
     needs: Literal["price", "quality", "service"] | None = None
     categories: list[str] = Field(default_factory=list)
@@ -44,8 +57,11 @@ class UndatedShock(Section):
     @field_validator("window")
     @classmethod
     def _ordered(cls, window: tuple[int, int]) -> tuple[int, int]:
-        if window[0] < 0 or window[1] < window[0]:
-            raise invalid("[first day, last day] with 0 <= first <= last", repr(list(window)))
+        if window[0] < 0 or window[1] < window[0] or window[1] > MAX_DAYS:
+            raise invalid(
+                f"[first day, last day] with 0 <= first <= last <= {MAX_DAYS}",
+                repr(list(window)),
+            )
         return window
 
 
@@ -59,16 +75,16 @@ class Round(Section):
 class Costs(Section):
     """Costs the simulator does not book itself, charged in the margin metric."""
 
-    agent_day: NonNegativeFloat = Field(
-        20.0, description="cost of one staffed agent (L1 or L2) per open day"
-    )
+    agent_day: Money = Field(20.0, description="cost of one staffed agent (L1 or L2) per open day")
 
 
 class Trainer(Section):
     """Everything the trainer decides and the teams do not see."""
 
     name: str = "Customer-management tournament"
-    seed: int = Field(2026, ge=0, description="draws the shock days and the round seeds")
+    seed: int = Field(
+        2026, ge=0, le=2**63 - 1, description="draws the shock days and the round seeds"
+    )
     replications: int = Field(10, ge=1, le=1000)
     round: Literal["practice", "scored"] = "practice"
     rounds: list[Round] = Field(
@@ -91,7 +107,7 @@ class Trainer(Section):
         ],
         description="replace the scenario's own shocks; null keeps the scenario's",
     )
-    weights: dict[str, NonNegativeFloat] = Field(
+    weights: dict[str, Factor] = Field(
         default_factory=lambda: {
             "retention": 0.30,
             "margin": 0.30,
@@ -100,7 +116,7 @@ class Trainer(Section):
             "complaints": 0.15,
         }
     )
-    min_spread: dict[str, NonNegativeFloat] = Field(
+    min_spread: dict[str, Annotated[float, Field(ge=0.0, le=1e6)]] = Field(
         default_factory=lambda: {
             "retention": 0.005,
             "margin": 0.005,
@@ -111,7 +127,9 @@ class Trainer(Section):
         description="differences between teams smaller than this are noise (margin and "
         "liability: a share of the field's mean; others: in the metric's unit)",
     )
-    z_cap: float = Field(2.0, gt=0, description="a metric's z-score counts at most this much")
+    z_cap: float = Field(
+        2.0, gt=0, le=MAX_FACTOR, description="a metric's z-score counts at most this much"
+    )
     costs: Costs = Field(default_factory=Costs)
     shock_impact: bool = Field(
         True, description="also run each team without the shocks to show what they did"
