@@ -13,6 +13,7 @@ from typing import Literal
 import numpy as np
 from pydantic import Field, ValidationError, field_validator, model_validator
 
+from sim.figures import FIGURES
 from sim.problems import FileKind, Problem, nearest_line, render_path, validated
 from sim.sections.base import NonNegativeFloat, Probability, Section, describe, invalid
 from sim.sections.shocks import Shock
@@ -21,11 +22,8 @@ from sim.yamlfile import read_text, read_yaml
 TRAINER = FileKind("trainer file", "scenarios/tournament/trainer.yaml")
 # Scorecard metrics and whether more is better; weights in the trainer file name these.
 SCORED: dict[str, bool] = {
-    "retention": True,
-    "margin": True,
-    "nps": True,
-    "points_liability": False,
-    "complaints": False,
+    name: bool(FIGURES[name].higher_is_better)
+    for name in ("retention", "margin_after_costs", "nps", "points_liability", "complaints")
 }
 
 
@@ -53,14 +51,6 @@ class Round(Section):
 
     name: str = Field(min_length=1)
     kind: Literal["practice", "scored"] = "scored"
-
-
-class Costs(Section):
-    """Costs the simulator does not book itself, charged in the margin metric."""
-
-    agent_day: NonNegativeFloat = Field(
-        20.0, description="cost of one staffed agent (L1 or L2) per open day"
-    )
 
 
 class Trainer(Section):
@@ -93,7 +83,7 @@ class Trainer(Section):
     weights: dict[str, NonNegativeFloat] = Field(
         default_factory=lambda: {
             "retention": 0.30,
-            "margin": 0.30,
+            "margin_after_costs": 0.30,
             "nps": 0.15,
             "points_liability": 0.10,
             "complaints": 0.15,
@@ -102,7 +92,7 @@ class Trainer(Section):
     min_spread: dict[str, NonNegativeFloat] = Field(
         default_factory=lambda: {
             "retention": 0.005,
-            "margin": 0.005,
+            "margin_after_costs": 0.005,
             "nps": 1.0,
             "points_liability": 0.01,
             "complaints": 1.0,
@@ -111,17 +101,30 @@ class Trainer(Section):
         "liability: a share of the field's mean; others: in the metric's unit)",
     )
     z_cap: float = Field(2.0, gt=0, description="a metric's z-score counts at most this much")
-    costs: Costs = Field(default_factory=Costs)
     shock_impact: bool = Field(
         True, description="also run each team without the shocks to show what they did"
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_costs(cls, data: object) -> object:
+        if isinstance(data, dict) and "costs" in data:
+            raise invalid(
+                "no costs section",
+                "costs",
+                "staff cost is the scenario's service.agent_cost_per_hour, the same in the "
+                "lab and the tournament: delete costs from the trainer file",
+                at=("costs",),
+            )
+        return data
 
     @field_validator("weights", "min_spread")
     @classmethod
     def _known(cls, value: dict[str, float]) -> dict[str, float]:
         unknown = [k for k in value if k not in SCORED]
         if unknown:
-            raise invalid("scorecard metrics: " + ", ".join(SCORED), ", ".join(unknown))
+            hint = "margin is now named margin_after_costs" if "margin" in unknown else ""
+            raise invalid("scorecard metrics: " + ", ".join(SCORED), ", ".join(unknown), hint)
         return value
 
     @model_validator(mode="after")
