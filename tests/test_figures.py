@@ -101,3 +101,33 @@ def test_a_trainer_file_with_costs_is_refused_with_a_pointer_to_the_scenario(tmp
     f.write_text("weights: {margin: 1}\n", encoding="utf-8")
     with pytest.raises(sim.ScenarioError, match="margin_after_costs"):
         load_trainer(f)
+
+
+def _coffee_with(tmp_path, old: str, new: str) -> Path:
+    text = (ROOT / "scenarios" / "coffee_chain.yaml").read_text(encoding="utf-8")
+    assert old in text
+    f = tmp_path / "coffee.yaml"
+    f.write_text(text.replace(old, new), encoding="utf-8")
+    return f
+
+
+def test_tier_gifts_are_refused_naming_the_field_and_the_line(tmp_path):
+    old = "{name: silver, threshold: 500, benefits: {discount: 0.0}}"
+    f = _coffee_with(tmp_path, old, old.replace("0.0}", "0.0, gifts: [mug]}"))
+    with pytest.raises(sim.ScenarioError) as err:
+        sim.load_scenario(f)
+    text = str(err.value)
+    assert "loyalty.tiers[0].benefits.gifts" in text and "not simulated" in text
+    assert f"{f}:" in text  # file and line
+
+
+@pytest.mark.parametrize("value", ["-1", ".nan", ".inf", "20000"])
+def test_agent_cost_per_hour_must_be_finite_and_in_range(tmp_path, value):
+    f = _coffee_with(tmp_path, "agent_cost_per_hour: 43.0", f"agent_cost_per_hour: {value}")
+    with pytest.raises(sim.ScenarioError, match="service.agent_cost_per_hour"):
+        sim.load_scenario(f)
+
+
+def test_the_shipped_loyalty_variant_sets_no_referral_bonus():
+    text = (ROOT / "scenarios" / "variants" / "coffee_loyalty.yaml").read_text(encoding="utf-8")
+    assert "referral_bonus" not in text and "gifts" not in text
