@@ -77,7 +77,7 @@ def main() -> int:
     with pd.option_context("display.float_format", "{:,.4g}".format, "display.width", 120):
         print(
             t.loc[
-                ["retention", "revenue", "margin_after_program"],
+                ["retention", "revenue", "margin_after_costs"],
                 ["difference", "ci_low", "ci_high"],
             ]
         )

@@ -8,6 +8,7 @@ import pytest
 from scipy import stats
 
 import sim
+from sim import figures
 from sim.experiments.design import (
     Variant,
     build_variant,
@@ -17,9 +18,9 @@ from sim.experiments.design import (
     set_path,
     with_values,
 )
-from sim.experiments.metrics import loyalty_metrics, nps, reward_rates, tier_moves
 from sim.experiments.stats import mean_ci, paired_table
 from sim.experiments.sweep import grid_points
+from sim.figures import nps, reward_rates
 from sim.paths import value_at
 
 COFFEE = "scenarios/coffee_chain.yaml"
@@ -258,27 +259,23 @@ def _loyalty_tables() -> dict[str, pd.DataFrame]:
     }
 
 
-def test_loyalty_metrics_from_hand_made_tables():
-    order = ["member", "silver", "gold", "platinum"]
-    m = loyalty_metrics(_loyalty_tables(), {}, order, horizon=365)
-    assert m["points_issued"] == 370  # the history row on day -5 is outside the horizon
-    assert m["points_redeemed"] == 80
-    assert m["points_expired"] == 60
-    assert m["points_outstanding"] == 230
-    assert m["breakage"] == pytest.approx(60 / 370)
-    assert m["points_liability"] == 12.5
-    assert m["program_cost"] == 8.0
-    assert m["redemption_rate[free coffee]"] == 0.25
-    assert m["redemption_rate[tumbler]"] == 0.1
-    assert (m["tier_moves_up"], m["tier_moves_down"]) == (3, 1)
+def _hand_run(**tables) -> figures.Run:
+    """The coffee chain's scenario (its tier ladder, a 365-day horizon) over hand tables."""
+    scenario = sim.load_scenario("scenarios/coffee_chain.yaml")
+    return figures.Run({**_loyalty_tables(), **tables}, scenario)
 
 
-def test_loyalty_metrics_prefer_the_summary():
-    summary = {"points_issued": 1000, "breakage": 0.2, "tier_mix": {"gold": 3, "silver": 7}}
-    m = loyalty_metrics(_loyalty_tables(), summary)
-    assert m["points_issued"] == 1000 and m["breakage"] == 0.2
-    assert m["tier_mix[gold]"] == 3 and m["tier_mix[silver]"] == 7
-    assert "tier_moves_up" not in m  # no tier order given
+def test_loyalty_figures_from_hand_made_tables():
+    run = _hand_run()
+    assert run["points_issued"] == 370  # the history row on day -5 is outside the horizon
+    assert run["points_redeemed"] == 80
+    assert run["points_expired"] == 60
+    assert run["breakage"] == round(60 / 140, 4)  # of the points that left, expired
+    assert run["points_liability"] == 12.5
+    assert run["reward_cost"] == 8.0
+    assert (run["tier_moves_up"], run["tier_moves_down"]) == (3, 1)
+    rates = reward_rates(run.tables["rewards"])
+    assert rates == {"redemption_rate[free coffee]": 0.25, "redemption_rate[tumbler]": 0.1}
 
 
 def test_reward_rates_use_the_column_when_present_and_skip_unaffordable():
@@ -292,14 +289,18 @@ def test_reward_rates_use_the_column_when_present_and_skip_unaffordable():
 
 
 def test_tier_moves_and_nps_on_hand_data():
-    t = pd.DataFrame({"tier_from": ["a", "b", "c", "x"], "tier_to": ["b", "c", "a", "a"]})
-    assert tier_moves(t, ["a", "b", "c"]) == (2, 1)
+    t = pd.DataFrame(
+        {"day": [1.0, 2, 3, 4], "tier_from": ["member", "silver", "gold", "x"],
+         "tier_to": ["silver", "gold", "member", "member"], "customer_id": [1, 1, 1, 2]}
+    )  # fmt: skip
+    run = _hand_run(tiers=t)
+    assert (run["tier_moves_up"], run["tier_moves_down"]) == (2, 1)
     assert nps(pd.Series([10, 9, 8, 7, 6, 0, 10, 10])) == pytest.approx(100 * (4 / 8 - 2 / 8))
     assert nps(pd.Series([], dtype=float)) is None
 
 
-def test_tier_mix_falls_back_to_the_tiers_table():
-    order = ["member", "silver", "gold", "platinum"]
-    m = loyalty_metrics(_loyalty_tables(), {}, order)
+def test_tier_mix_counts_every_tier_from_the_tiers_table():
+    run = _hand_run()
     # customer 1 ends silver, 2 went gold then back to silver, 3 ends platinum
-    assert (m["tier_mix[silver]"], m["tier_mix[gold]"], m["tier_mix[platinum]"]) == (2, 0, 1)
+    mix = figures.tier_mix(run)
+    assert (mix["silver"], mix["gold"], mix["platinum"]) == (2, 0, 1)

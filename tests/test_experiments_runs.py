@@ -60,7 +60,7 @@ def test_table_shape_and_runs_use_the_shared_seeds(serial):
     assert serial.replications == 4 and serial.names == ["baseline", "same", "more"]
     seeds = serial.runs.groupby("variant")["seed"].apply(lambda s: sorted(set(s)))
     assert seeds["baseline"] == seeds["more"] == sorted(serial.seeds)
-    assert {"retention", "revenue", "margin_after_program"} <= set(t["metric"])
+    assert {"retention", "revenue", "margin_after_costs"} <= set(t["metric"])
     # the baseline's revenue in a run equals a plain sim.run with that replication's seed
     one = sim.run(sim.load_scenario(COFFEE), seed=serial.seeds[2], customers=300, days=120)
     runs = serial.runs

@@ -18,9 +18,9 @@ from sim.views.lab import (  # noqa: E402
     RunCache,
     StrategyLab,
     css_name,
+    lab_figures,
     lab_levers,
     numbers_html,
-    scorecard,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -145,14 +145,17 @@ def test_an_impossible_lever_combination_shows_a_message_not_a_traceback(lab):
     assert lab.result is before and not lab.button.disabled
 
 
-def test_scorecard_and_table_show_the_headline_figures():
+def test_lab_figures_and_table_show_the_headline_figures():
     result = sim.run(COFFEE, seed=1, **SMALL)
-    card = scorecard(result)
+    card = lab_figures(result)
     s = result.summary()
     assert card["revenue"] == s["revenue"] and card["nps"] == s["nps"]
-    assert card["total_cost"] == pytest.approx(
-        card["cost_rewards"] + card["cost_discounts"] + card["cost_messages"] + card["cost_service"]
-    )
     assert card["margin_after_costs"] < card["gross_margin"]
+    # three agents (2 L1 + 1 L2) staffed 12 hours a day on every day of the horizon
+    svc = result.scenario.service
+    hours = 3 * 12 * result.scenario.horizon_days
+    assert card["staff_cost"] == pytest.approx(hours * svc.agent_cost_per_hour)
+    assert card["first_response_hours"] >= 0 and 0 <= card["promise_kept"] <= 1
     text = numbers_html(card, card)
     assert "retention" in text and "NPS" in text and "+0.0 pts" in text
+    assert "first-response wait" in text and "response promise kept" in text

@@ -10,7 +10,7 @@ import pytest
 
 import sim
 from sim.experiments import compare
-from sim.experiments.metrics import metric_info
+from sim.figures import info as metric_info
 from sim.views.report import fmt, plot_heatmap, render_report
 
 

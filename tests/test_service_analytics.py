@@ -37,7 +37,12 @@ def _tickets():
 def test_desk_kpis_of_a_hand_made_table():
     k = sv.desk_kpis(_tickets(), horizon=365)
     assert k["tickets"] == 4  # the case opened before day 0 is not this period's
-    assert k["promise_kept"] == pytest.approx(2 / 3)  # of the three answered
+    # two of the three answered in 48 h; the unanswered case opened on day 4 has waited
+    # far beyond the promise by day 365, so it counts as broken: 2 of 4
+    assert k["promise_kept"] == pytest.approx(2 / 4)
+    assert sv.desk_kpis(_tickets())["promise_kept"] == pytest.approx(2 / 3)  # no horizon
+    # mean first response: 0.5, 10 and 60 h, and the waiting case's 361 days so far
+    assert k["mean_response_h"] == pytest.approx((0.5 + 10 + 60 + 361 * 24) / 4)
     assert k["median_response_h"] == pytest.approx(10.0)
     assert k["resolved"] == pytest.approx(3 / 4)
     # follow-ups 24 h (kept) and 96 h (late) after resolution; one resolved case had none
@@ -135,4 +140,5 @@ def test_policy_table_shows_neglect_breaks_promises_and_csat(runs):
     assert table.loc["csat", "neglect vs baseline"] == pytest.approx(n["csat"] - b["csat"])
     # the desk's figures equal those of the summary
     assert b["retention"] == results["baseline"].summary()["retention"]
-    assert b["desk_cost"] == pytest.approx(results["baseline"].summary()["service_cost"])
+    assert b["desk_cost"] == pytest.approx(results["baseline"].summary()["desk_cost"])
+    assert b["promise_kept"] == results["baseline"].summary()["promise_kept"]

@@ -61,7 +61,7 @@ def _means(**cols) -> pd.DataFrame:
 def test_normalise_is_a_signed_z_score_with_a_floor_and_a_cap():
     means = _means(
         retention=[0.5, 0.6, 0.7],
-        margin=[100.0, 100.0, 100.0],
+        margin_after_costs=[100.0, 100.0, 100.0],
         nps=[10.0, 10.2, 10.4],
         points_liability=[0.0, 50.0, 100.0],
         complaints=[10.0, 20.0, 30.0],
@@ -71,7 +71,7 @@ def test_normalise_is_a_signed_z_score_with_a_floor_and_a_cap():
     uncapped = normalise(means, {"nps": 1.0}, z_cap=10.0)
     assert uncapped.loc["A", "retention"] == pytest.approx(-0.1 / sd)  # -1.22
     assert z["retention"].tolist() == pytest.approx([-1.0, 0.0, 1.0])  # capped at ±1
-    assert (z["margin"] == 0).all()  # all equal: nobody gains
+    assert (z["margin_after_costs"] == 0).all()  # all equal: nobody gains
     # NPS differs by 0.2 points, below the 1-point floor: z = ±0.2, not ±1.22
     assert z["nps"].tolist() == pytest.approx([-0.2, 0.0, 0.2])
     # less liability and fewer complaints are better: signs flip
@@ -81,11 +81,11 @@ def test_normalise_is_a_signed_z_score_with_a_floor_and_a_cap():
 
 def test_weighted_score_is_the_weighted_mean_of_the_z_scores():
     z = pd.DataFrame(
-        {"retention": [1.0, -1.0], "margin": [0.0, 2.0], "nps": [0.5, 0.5],
+        {"retention": [1.0, -1.0], "margin_after_costs": [0.0, 2.0], "nps": [0.5, 0.5],
          "points_liability": [0.0, 0.0], "complaints": [-1.0, 1.0]},
         index=["A", "B"],
     )  # fmt: skip
-    w = {"retention": 2, "margin": 1, "nps": 1, "points_liability": 0, "complaints": 0}
+    w = {"retention": 2, "margin_after_costs": 1, "nps": 1, "points_liability": 0, "complaints": 0}
     score = weighted_score(z, w)
     assert score["A"] == pytest.approx((2 * 1 + 0 + 0.5) / 4)
     assert score["B"] == pytest.approx((2 * -1 + 2 + 0.5) / 4)
@@ -95,14 +95,19 @@ def test_a_team_that_games_one_metric_does_not_win_a_hand_made_table():
     means = pd.DataFrame(
         {
             "retention": [0.70, 0.66, 0.64, 0.65],
-            "margin": [150_000, 110_000, 105_000, 100_000],  # the gamer: a huge margin...
+            "margin_after_costs": [
+                150_000,
+                110_000,
+                105_000,
+                100_000,
+            ],  # the gamer: a huge margin...
             "nps": [-30.0, 5.0, 2.0, 0.0],  # ...bought with everything else
             "points_liability": [9000.0, 3000.0, 3500.0, 4000.0],
             "complaints": [40.0, 15.0, 16.0, 18.0],
         },
         index=pd.Index(["retention gamer", "balanced", "ok", "meh"], name="team"),
     )
-    means.loc["retention gamer", "margin"] = 60_000  # retention first, margin crushed
+    means.loc["retention gamer", "margin_after_costs"] = 60_000  # retention first, margin crushed
     card = scorecard(means, Trainer().weights, Trainer().min_spread)
     assert card.index[0] == "balanced"
     assert card.loc["retention gamer", "retention"] == means["retention"].max()

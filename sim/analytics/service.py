@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from sim.analytics.feedback import failure_groups, silent_defections, silent_share
+from sim.figures import first_response_hours, promise_kept_share, resolution_hours
 
 if TYPE_CHECKING:
     from sim.result import Result
@@ -42,17 +43,25 @@ def response_distribution(tickets: pd.DataFrame) -> pd.Series:
     return counts.astype(int)
 
 
-def desk_kpis(tickets: pd.DataFrame, horizon: float | None = None) -> dict:
-    """Headline desk figures: cases, promise kept, response times, follow-up, cost, CSAT."""
+def desk_kpis(
+    tickets: pd.DataFrame, horizon: float | None = None, promise_hours: float = 48.0
+) -> dict:
+    """Headline desk figures: cases, promise kept, response times, follow-up, cost, CSAT.
+
+    Promise kept and the mean waits are those of sim.figures (a case still unanswered at
+    the end counts with its wait so far); without a horizon only answered cases count.
+    """
     t = opened_in(tickets, horizon)
     hours = response_hours(t)
-    answered = t[hours.notna()]
+    end = horizon if horizon is not None else np.nan
     resolved = t["resolved_day"].notna()
     follow = (t["follow_up_day"] - t["resolved_day"]) * 24.0
     n = len(t)
     return {
         "tickets": n,
-        "promise_kept": float(answered["promise_kept"].mean()) if len(answered) else np.nan,
+        "promise_kept": _or_nan(promise_kept_share(t, promise_hours, end)),
+        "mean_response_h": _or_nan(first_response_hours(t, end)),
+        "mean_resolution_h": _or_nan(resolution_hours(t, end)),
         "median_response_h": float(hours.median()) if hours.notna().any() else np.nan,
         "p90_response_h": float(hours.quantile(0.9)) if hours.notna().any() else np.nan,
         "resolved": float(resolved.mean()) if n else np.nan,
@@ -64,6 +73,10 @@ def desk_kpis(tickets: pd.DataFrame, horizon: float | None = None) -> dict:
         "cost": round(float(t["cost"].sum()), 2),
         "cost_per_ticket": round(float(t["cost"].mean()), 2) if n else np.nan,
     }
+
+
+def _or_nan(value: float | None) -> float:
+    return np.nan if value is None else value
 
 
 def complainer_outcomes(tables: dict[str, pd.DataFrame], horizon: float | None = None) -> dict:
@@ -86,7 +99,8 @@ def policy_row(result: Result) -> dict:
     horizon = result.scenario.horizon_days
     s = result.summary()
     t = result.tables
-    kpi = desk_kpis(t["tickets"], horizon)
+    svc = result.scenario.service
+    kpi = desk_kpis(t["tickets"], horizon, svc.policy.response_hours if svc else 48.0)
     return {
         "retention": s["retention"],
         "active_at_end": s["active_at_end"],
@@ -94,9 +108,12 @@ def policy_row(result: Result) -> dict:
         "tickets": kpi["tickets"],
         "promise_kept": kpi["promise_kept"],
         "median_response_h": kpi["median_response_h"],
+        "mean_response_h": kpi["mean_response_h"],
+        "mean_resolution_h": kpi["mean_resolution_h"],
         "followed_up_72h": kpi["followed_up_72h"],
         "csat": kpi["csat"],
-        "desk_cost": kpi["cost"],
+        "staff_cost": s["staff_cost"],
+        "desk_cost": s["desk_cost"],
         **complainer_outcomes(t, horizon),
         "silent_share": silent_share(t["orders"][t["orders"]["day"] >= 0]),
         "silent_defections": int(len(silent_defections(t["customers"], t["orders"], horizon))),

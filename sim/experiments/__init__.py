@@ -15,14 +15,13 @@ from sim.experiments.design import (
     set_path,
     with_values,
 )
-from sim.experiments.metrics import LOW_REDEMPTION, METRICS, run_metrics
+from sim.experiments.metrics import LOW_REDEMPTION, run_metrics
 from sim.experiments.stats import mean_ci, paired_table
 from sim.experiments.sweep import Sweep, grid_points, sweep
 
 __all__ = [
     "BASELINE",
     "LOW_REDEMPTION",
-    "METRICS",
     "Comparison",
     "Sweep",
     "Variant",

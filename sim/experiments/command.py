@@ -17,7 +17,7 @@ HEADLINE = [
     "retention",
     "active_at_end",
     "revenue",
-    "margin_after_program",
+    "margin_after_costs",
     "points_issued",
     "points_liability",
     "breakage",

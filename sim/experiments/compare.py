@@ -138,7 +138,7 @@ WHAT_IF = [
     "retention",
     "active_at_end",
     "revenue",
-    "margin_after_program",
+    "margin_after_costs",
     "program_cost",
     "points_issued",
     "points_liability",

@@ -3,7 +3,7 @@
 >>> sw = sim.experiments.sweep(scenario, {"loyalty.tiers[1].threshold": [1000, 1500, 2000],
 ...                                       "loyalty.rules[0].multiplier": [1.5, 2, 3]},
 ...                            replications=3, seed=7, customers=1000, days=180)
->>> sw.pivot("margin_after_program")   # rows: first parameter, columns: second
+>>> sw.pivot("margin_after_costs")   # rows: first parameter, columns: second
 
 Grid parameters are dotted paths into the scenario (list indices allowed), as in Mesa's
 `batch_run(model, parameters=...)`. Every point uses the same replication seeds, and the

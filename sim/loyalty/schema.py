@@ -129,11 +129,24 @@ Rule = Annotated[
 
 
 class TierBenefits(_Model):
-    """What a tier gives: a discount on orders, priority service, gifts."""
+    """What a tier gives: a discount on orders and priority service. (Gifts are not
+    simulated: they would have no effect and no cost, so the field is refused.)"""
 
     discount: float = Field(0.0, ge=0.0, lt=1.0, description="fraction off (0.05 = 5%)")
     priority: bool = Field(False, description="served first at the service desk")
-    gifts: list[str] = Field(default_factory=list, description="e.g. a welcome gift on reaching")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_gifts(cls, data: object) -> object:
+        if isinstance(data, dict) and "gifts" in data:
+            raise _invalid(
+                "discount and priority",
+                "gifts",
+                "tier gifts are not simulated (no effect on customers, no cost): delete "
+                "gifts, or model a gift as a reward in loyalty.rewards",
+                at=("gifts",),
+            )
+        return data
 
 
 class Tier(_Model):

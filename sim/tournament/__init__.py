@@ -6,8 +6,9 @@ Modules: trainer (the trainer's file), teams (team files and their levers), scor
 command (`python -m sim tournament`).
 """
 
+from sim.experiments.metrics import run_metrics
 from sim.tournament.run import Tournament, run_tournament
-from sim.tournament.scorecard import normalise, run_metrics, scorecard, weighted_score
+from sim.tournament.scorecard import normalise, scorecard, weighted_score
 from sim.tournament.teams import LEVERS, SubmissionError, Team, read_team, read_teams
 from sim.tournament.trainer import SCORED, Trainer, load_trainer, round_shocks
 

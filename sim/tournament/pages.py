@@ -16,9 +16,9 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from sim import figures
 from sim.filenames import unique_stems
 from sim.tournament.run import Tournament
-from sim.tournament.scorecard import LABELS
 from sim.tournament.trainer import SCORED
 from sim.views.fonts import use_cjk_fonts
 from sim.views.report import PAGE_CSS, fmt
@@ -30,7 +30,8 @@ td.good{background:#d9f2dd} td.bad{background:#f9d9d6}
 """
 )
 SHOWN = [*SCORED, "revenue", "active_at_end", "reward_cost", "discounts", "outreach_cost",
-         "service_cost", "messages", "opted_out", "promise_kept", "won_back"]  # fmt: skip
+         "compensation_cost", "staff_cost", "messages", "opted_out", "promise_kept",
+         "first_response_hours", "won_back"]  # fmt: skip
 
 
 def _e(x: object) -> str:
@@ -52,11 +53,11 @@ def _png(fig: Figure) -> str:
 
 
 def _unit(metric: str) -> str:
-    return LABELS.get(metric, (metric, "count"))[1]
+    return figures.info(metric).unit
 
 
 def _label(metric: str) -> str:
-    return LABELS.get(metric, (metric.replace("_", " "), ""))[0]
+    return figures.info(metric).label
 
 
 def _rounds_note(t: Tournament) -> str:
@@ -129,7 +130,7 @@ def coaching(t: Tournament, team: str) -> list[str]:
         f"field's {fmt(avg[best], _unit(best))}); your weakest was {_label(worst)} "
         f"({fmt(mine[worst], _unit(worst))} against {fmt(avg[worst], _unit(worst))})."
     )
-    if zs["retention"] > 0.5 and zs["margin"] < -0.5:
+    if zs["retention"] > 0.5 and zs["margin_after_costs"] < -0.5:
         out.append(
             "You bought retention with margin: check what each extra retained customer cost "
             "you (discounts, rewards and messages over the customers kept)."
@@ -237,7 +238,7 @@ def debrief_html(t: Tournament, team: str) -> str:
         f"<td>{fmt(fx.loc[m, 'ci_low'], _unit(m), signed=True)} to "
         f"{fmt(fx.loc[m, 'ci_high'], _unit(m), signed=True)}</td>"
         f"<td>{fmt(ffx.loc[m, 'mean'], _unit(m), signed=True)}</td></tr>"
-        for m in ["retention", "margin", "revenue", "active_at_end", "nps"]
+        for m in ["retention", "margin_after_costs", "revenue", "active_at_end", "nps"]
         if m in fx.index and m in ffx.index
     )
     shock = (

@@ -16,13 +16,14 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from sim.experiments.design import replication_seeds
+from sim.experiments.metrics import run_metrics
 from sim.experiments.runner import default_workers, dispatch
 from sim.experiments.stats import mean_ci
 from sim.scenario import Scenario, load_scenario
 from sim.sections.shocks import Shock
-from sim.tournament.scorecard import run_metrics, scorecard
+from sim.tournament.scorecard import scorecard
 from sim.tournament.teams import Team, read_teams
-from sim.tournament.trainer import SCORED, Costs, Round, Trainer, round_seed, round_shocks
+from sim.tournament.trainer import SCORED, Round, Trainer, round_seed, round_shocks
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,6 @@ class Job:
     seed: int
     scenario: Scenario
     shocked: bool
-    costs: Costs
 
 
 def run_job(job: Job) -> dict:
@@ -44,7 +44,7 @@ def run_job(job: Job) -> dict:
 
     result = run(job.scenario, seed=job.seed, progress=False)
     active = result.tables["daily"]["active"].to_numpy(dtype=float).tolist()
-    return {"metrics": run_metrics(result, job.costs), "active": active}
+    return {"metrics": run_metrics(result), "active": active}
 
 
 @dataclass
@@ -153,7 +153,7 @@ def plan(
             for shocked, shock_list in variants:
                 world = scenario.model_copy(update={"shocks": shock_list})
                 for k, seed in enumerate(seeds):
-                    jobs.append(Job(rnd.name, team.name, k, seed, world, shocked, trainer.costs))
+                    jobs.append(Job(rnd.name, team.name, k, seed, world, shocked))
     return played, jobs
 
 

@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 import numpy as np
 from pydantic import Field, field_validator, model_validator
 
+from sim.figures import FIGURES
 from sim.problems import FileKind, Problem, validated
 from sim.scenario import problems_from
 from sim.sections.base import (
@@ -20,7 +21,6 @@ from sim.sections.base import (
     MAX_FACTOR,
     Days,
     Factor,
-    Money,
     Probability,
     Section,
     describe,
@@ -32,11 +32,8 @@ from sim.yamlfile import read_text, read_yaml
 TRAINER = FileKind("trainer file", "scenarios/tournament/trainer.yaml")
 # Scorecard metrics and whether more is better; weights in the trainer file name these.
 SCORED: dict[str, bool] = {
-    "retention": True,
-    "margin": True,
-    "nps": True,
-    "points_liability": False,
-    "complaints": False,
+    name: bool(FIGURES[name].higher_is_better)
+    for name in ("retention", "margin_after_costs", "nps", "points_liability", "complaints")
 }
 
 
@@ -72,12 +69,6 @@ class Round(Section):
     kind: Literal["practice", "scored"] = "scored"
 
 
-class Costs(Section):
-    """Costs the simulator does not book itself, charged in the margin metric."""
-
-    agent_day: Money = Field(20.0, description="cost of one staffed agent (L1 or L2) per open day")
-
-
 class Trainer(Section):
     """Everything the trainer decides and the teams do not see."""
 
@@ -110,7 +101,7 @@ class Trainer(Section):
     weights: dict[str, Factor] = Field(
         default_factory=lambda: {
             "retention": 0.30,
-            "margin": 0.30,
+            "margin_after_costs": 0.30,
             "nps": 0.15,
             "points_liability": 0.10,
             "complaints": 0.15,
@@ -119,7 +110,7 @@ class Trainer(Section):
     min_spread: dict[str, Annotated[float, Field(ge=0.0, le=1e6)]] = Field(
         default_factory=lambda: {
             "retention": 0.005,
-            "margin": 0.005,
+            "margin_after_costs": 0.005,
             "nps": 1.0,
             "points_liability": 0.01,
             "complaints": 1.0,
@@ -130,17 +121,30 @@ class Trainer(Section):
     z_cap: float = Field(
         2.0, gt=0, le=MAX_FACTOR, description="a metric's z-score counts at most this much"
     )
-    costs: Costs = Field(default_factory=Costs)
     shock_impact: bool = Field(
         True, description="also run each team without the shocks to show what they did"
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_costs(cls, data: object) -> object:
+        if isinstance(data, dict) and "costs" in data:
+            raise invalid(
+                "no costs section",
+                "costs",
+                "staff cost is the scenario's service.agent_cost_per_hour, the same in the "
+                "lab and the tournament: delete costs from the trainer file",
+                at=("costs",),
+            )
+        return data
 
     @field_validator("weights", "min_spread")
     @classmethod
     def _known(cls, value: dict[str, float]) -> dict[str, float]:
         unknown = [k for k in value if k not in SCORED]
         if unknown:
-            raise invalid("scorecard metrics: " + ", ".join(SCORED), ", ".join(unknown))
+            hint = "margin is now named margin_after_costs" if "margin" in unknown else ""
+            raise invalid("scorecard metrics: " + ", ".join(SCORED), ", ".join(unknown), hint)
         return value
 
     @model_validator(mode="after")

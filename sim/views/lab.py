@@ -20,8 +20,9 @@ import ipywidgets as w
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
-from sim import paths
+from sim import figures, paths
 from sim.experiments.design import with_values
+from sim.figures import fmt
 from sim.result import Result
 from sim.runner import run
 from sim.scenario import Scenario
@@ -121,63 +122,54 @@ class RunCache:
 # --------------------------------------------------------------------------- numbers
 
 
-def scorecard(result: Result) -> dict[str, float | None]:
-    """The lab's headline figures of one run (costs in the scenario's currency)."""
-    s = result.summary()
-    rewards = s.get("reward_cost") or 0.0
-    discounts = (s.get("tier_discounts") or 0.0) + (s.get("coupon_cost") or 0.0)
-    messages = s.get("outreach_cost") or 0.0
-    desk = s.get("service_cost") or 0.0
-    return {
-        "retention": s.get("retention"),
-        "active_at_end": s.get("active_at_end"),
-        "revenue": s.get("revenue"),
-        "gross_margin": s.get("gross_margin"),
-        # discounts and coupons are already out of the gross margin
-        "margin_after_costs": round((s.get("gross_margin") or 0.0) - rewards - messages - desk, 2),
-        "nps": s.get("nps"),
-        "cost_rewards": rewards,
-        "cost_discounts": round(discounts, 2),
-        "cost_messages": messages,
-        "cost_service": desk,
-        "total_cost": round(rewards + discounts + messages + desk, 2),
-        "points_liability": s.get("points_liability"),
-        "complaints": s.get("complaints"),
-    }
-
-
-_ROWS = (
-    ("retention", "retention of the starting base", "{:.1%}"),
-    ("active_at_end", "active customers at the end", "{:,.0f}"),
-    ("revenue", "revenue", "{:,.0f}"),
-    ("gross_margin", "gross margin", "{:,.0f}"),
-    ("margin_after_costs", "margin after rewards, messages, desk", "{:,.0f}"),
-    ("nps", "NPS", "{:+.1f}"),
-    ("total_cost", "cost of the strategy", "{:,.0f}"),
-    ("points_liability", "points liability at the end", "{:,.0f}"),
-    ("complaints", "complaints", "{:,.0f}"),
+# The lab's table, top to bottom; labels, units and formulas are those of sim.figures.
+LAB_FIGURES = (
+    "retention",
+    "active_at_end",
+    "revenue",
+    "gross_margin",
+    "margin_after_costs",
+    "nps",
+    "strategy_cost",
+    "staff_cost",
+    "points_liability",
+    "complaints",
+    "first_response_hours",
+    "resolution_hours",
+    "promise_kept",
+)
+# The parts of the cost chart: figure and legend.
+COST_PARTS = (
+    ("reward_cost", "rewards"),
+    ("discounts", "discounts + coupons"),
+    ("outreach_cost", "messages"),
+    ("desk_cost", "service desk"),
 )
 
 
-def _fmt(fmt: str, value: float | None) -> str:
-    return "–" if value is None else fmt.format(value)
+def lab_figures(result: Result) -> dict[str, float | None]:
+    """The lab's figures of one run (the table's and the charts'), from its summary."""
+    s = result.summary()
+    names = dict.fromkeys([*LAB_FIGURES, *(k for k, _ in COST_PARTS)])
+    return {name: s.get(name) for name in names}
+
+
+def _change(unit: str, d: float) -> str:
+    if unit == "share":
+        return f"{100 * d:+.1f} pts"
+    return fmt(d, unit, signed=True)
 
 
 def numbers_html(now: dict, base: dict | None) -> str:
     """A table of the lab's figures: baseline, this run, and the change."""
     rows = []
-    for key, label, fmt in _ROWS:
+    for key in LAB_FIGURES:
+        f = figures.info(key)
         a, b = (base or {}).get(key), now.get(key)
-        change = ""
-        if a is not None and b is not None:
-            d = b - a
-            if key == "retention":
-                change = f"{100 * d:+.1f} pts"
-            else:
-                change = f"{d:+.1f}" if key == "nps" else f"{d:+,.0f}"
+        change = "" if a is None or b is None else _change(f.unit, b - a)
         rows.append(
-            f"<tr><td>{html.escape(label)}</td><td>{_fmt(fmt, a)}</td>"
-            f"<td><b>{_fmt(fmt, b)}</b></td><td>{change}</td></tr>"
+            f"<tr><td>{html.escape(f.label)}</td><td>{fmt(a, f.unit)}</td>"
+            f"<td><b>{fmt(b, f.unit)}</b></td><td>{change}</td></tr>"
         )
     head = "<tr><th></th><th>baseline</th><th>this run</th><th>change</th></tr>"
     return f"<table class='sim-lab-table'>{head}{''.join(rows)}</table>"
@@ -209,7 +201,7 @@ def plot_lab(result: Result, baseline: Result | None = None) -> Figure:
     a_money.set_title(f"Cumulative revenue and margin (thousand {currency}; grey: baseline)")
     a_money.legend(loc="upper left", frameon=False, fontsize=8)
     runs = [("baseline", baseline), ("this run", result)] if baseline else [("this run", result)]
-    cards = [(name, scorecard(r)) for name, r in runs]
+    cards = [(name, lab_figures(r)) for name, r in runs]
     _bars_nps(a_nps, cards)
     _bars_cost(a_cost, cards, currency)
     for ax in axes.flat:
@@ -238,14 +230,8 @@ def _bars_nps(ax: Any, cards: list[tuple[str, dict]]) -> None:
 def _bars_cost(ax: Any, cards: list[tuple[str, dict]], currency: str) -> None:
     names = [n for n, _ in cards]
     bottom = [0.0] * len(cards)
-    parts = (
-        ("cost_rewards", "rewards"),
-        ("cost_discounts", "discounts + coupons"),
-        ("cost_messages", "messages"),
-        ("cost_service", "service desk"),
-    )
-    for i, (key, label) in enumerate(parts):
-        values = [c[key] / 1000 for _, c in cards]
+    for i, (key, label) in enumerate(COST_PARTS):
+        values = [(c[key] or 0.0) / 1000 for _, c in cards]
         ax.bar(names, values, bottom=bottom, width=0.5, color=f"C{i + 5}", label=label)
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
     ax.set_title(f"Cost of the strategy (thousand {currency})")
@@ -356,7 +342,7 @@ class StrategyLab:
             self.button.disabled = False
         took = time.perf_counter() - start
         served = "from the cache (same world as before)" if self.cache.hits > hits else "simulated"
-        self.table.value = numbers_html(scorecard(result), scorecard(self.baseline))
+        self.table.value = numbers_html(lab_figures(result), lab_figures(self.baseline))
         fig = plot_lab(result, self.baseline)
         self.chart.value = figure_png(fig)
         self.figure = fig

@@ -21,7 +21,9 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, StrMethodFormatter
 
-from sim.experiments.metrics import LOW_REDEMPTION, metric_info
+from sim import figures
+from sim.experiments.metrics import LOW_REDEMPTION
+from sim.figures import fmt
 from sim.views.fonts import use_cjk_fonts
 
 if TYPE_CHECKING:
@@ -34,7 +36,7 @@ HEADLINE = [
     "revenue",
     "gross_margin",
     "program_cost",
-    "margin_after_program",
+    "margin_after_costs",
     "points_issued",
     "points_redeemed",
     "points_expired",
@@ -44,22 +46,11 @@ HEADLINE = [
     "tier_moves_down",
     "nps",
     "complaints",
+    "first_response_hours",
+    "promise_kept",
+    "staff_cost",
 ]
-CHARTED = ["retention", "active_at_end", "revenue", "margin_after_program", "points_liability"]
-
-
-def fmt(value: float, unit: str = "count", signed: bool = False) -> str:
-    """A number as the report shows it: shares as %, money and counts with separators."""
-    if value is None or (isinstance(value, float) and not np.isfinite(value)):
-        return "–"
-    sign = "+" if signed else ""
-    if unit == "share":
-        return f"{value * 100:{sign},.1f}%" if not signed else f"{value * 100:+,.1f} pp"
-    if unit == "score":
-        return f"{value:{sign},.1f}"
-    if abs(value) >= 100 or unit == "money":
-        return f"{value:{sign},.0f}"
-    return f"{value:{sign},.2f}"
+CHARTED = ["retention", "active_at_end", "revenue", "margin_after_costs", "points_liability"]
 
 
 def _png(fig: Figure) -> str:
@@ -79,7 +70,7 @@ def plot_metric_cis(means: pd.DataFrame, metric: str, order: list[str] | None = 
     m = means[means["metric"] == metric].set_index("variant")
     if order is not None:
         m = m.reindex([v for v in order if v in m.index])
-    info = metric_info(metric)
+    info = figures.info(metric)
     scale = 100.0 if info.unit == "share" else 1.0
     mean = m["mean"].to_numpy() * scale
     low = np.nan_to_num(mean - m["ci_low"].to_numpy() * scale)
@@ -274,7 +265,7 @@ def _legend() -> str:
 def _cell_class(row: pd.Series) -> str:
     if not row["significant"]:
         return ""
-    good = metric_info(row["metric"]).higher_is_better
+    good = figures.info(row["metric"]).higher_is_better
     if good is None:
         return "moved"
     return "better" if (row["difference"] > 0) == good else "worse"
@@ -283,7 +274,7 @@ def _cell_class(row: pd.Series) -> str:
 def _rows(t: pd.DataFrame) -> str:
     out = []
     for _, r in t.iterrows():
-        info = metric_info(r["metric"])
+        info = figures.info(r["metric"])
         cls = _cell_class(r)
         ci = f"[{fmt(r['ci_low'], info.unit, True)}, {fmt(r['ci_high'], info.unit, True)}]"
         out.append(

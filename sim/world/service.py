@@ -167,7 +167,8 @@ def complaint(
     )
     nan = math.nan
     # c, opened, severity, channel, first response, resolved, follow-up, escalated,
-    # handling, csat, promise kept, recovery quality, cost
+    # handling, csat, promise kept, recovery quality, cost (the compensation; agents are
+    # paid for their staffed hours, sim.figures' staff_cost)
     row = [
         c,
         opened,
@@ -192,13 +193,11 @@ def complaint(
         first_response = row[4] = env.now
         row[10] = (first_response - opened) * 24.0 <= policy.response_hours
         l1_time = rng.exponential(svc.l1_hours / 24.0)
-        row[12] += l1_time * 24.0 * svc.agent_cost_per_hour
         yield env.timeout(l1_time)
     if escalated:
         with desk.l2.request(priority=priority) as req:
             yield req
             l2_time = rng.exponential(svc.l2_hours / 24.0)
-            row[12] += l2_time * 24.0 * svc.agent_cost_per_hour
             yield env.timeout(l2_time)
     resolved = row[5] = env.now
     follow_hours = policy.follow_up_hours

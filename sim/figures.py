@@ -1,0 +1,389 @@
+"""Every headline figure of a run, declared once: name, label, unit, which way is better, formula.
+
+The run summary, the experiments' metrics, the strategy lab, the compare report and the
+tournament scorecard all read figures from here, so a team meets the same margin and the
+same costs wherever it looks. A formula is a plain function of a `Run` (the tables and the
+resolved scenario); figures within the horizon only (day 0 to horizon_days).
+
+    margin_after_costs = gross_margin − reward_cost − outreach_cost − compensation_cost
+                         − staff_cost
+
+Gross margin is on net amounts, so tier discounts and coupons are already out of it.
+Staff cost = desk agents (L1 + L2) × hours open a day × open days × cost per agent-hour.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.scenario import Scenario
+
+UNITS = ("share", "count", "money", "score", "hours")
+DIGITS = {"share": 4, "money": 2, "score": 1, "hours": 2}
+
+
+@dataclass
+class Run:
+    """A run's tables and its resolved scenario, with each figure computed at most once."""
+
+    tables: dict[str, pd.DataFrame]
+    scenario: Scenario
+    _values: dict[str, float | None] = field(default_factory=dict, repr=False)
+
+    @property
+    def horizon(self) -> int:
+        return self.scenario.horizon_days
+
+    def within(self, table: str, column: str = "day") -> pd.DataFrame:
+        """Rows of `table` from day 0 to the horizon (an absent table is empty)."""
+        df = self.tables.get(table)
+        if df is None or column not in df:
+            return pd.DataFrame(columns=[column])
+        return df[(df[column] >= 0) & (df[column] < self.horizon)]
+
+    def __getitem__(self, name: str) -> float | None:
+        """The value of figure `name` in this run (None where the run cannot have it)."""
+        if name not in self._values:
+            f = FIGURES[name]
+            value = f.formula(self)
+            if value is not None:
+                value = float(value)
+                if not np.isfinite(value):
+                    value = None
+                elif f.unit == "count":
+                    value = int(round(value)) if float(value).is_integer() else value
+                else:
+                    value = round(value, DIGITS[f.unit])
+            self._values[name] = value
+        return self._values[name]
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure: its label, unit (share, count, money, score, hours), whether higher is
+    better (None: neither), the section a run needs to have it, and its formula."""
+
+    name: str
+    label: str
+    unit: str
+    higher_is_better: bool | None
+    formula: Callable[[Run], float | None]
+    needs: str | None = None
+
+
+def _waits(tickets: pd.DataFrame, until: str, horizon: float) -> pd.Series:
+    """Hours from opening to `until` per case; a case still waiting at the end of the
+    horizon counts with its wait so far (a lower bound, so an overloaded desk shows).
+    With a NaN horizon, waiting cases are left out."""
+    end = tickets[until].where(tickets[until].notna(), float(horizon))
+    return ((end - tickets["opened_day"]) * 24.0).dropna()
+
+
+def first_response_hours(tickets: pd.DataFrame, horizon: float) -> float | None:
+    """Mean hours from complaint to first answer, of the cases opened in the horizon."""
+    waits = _waits(tickets, "first_response_day", horizon)
+    return float(waits.mean()) if len(waits) else None
+
+
+def resolution_hours(tickets: pd.DataFrame, horizon: float) -> float | None:
+    """Mean hours from complaint to resolution, of the cases opened in the horizon."""
+    waits = _waits(tickets, "resolved_day", horizon)
+    return float(waits.mean()) if len(waits) else None
+
+
+def promise_kept_share(tickets: pd.DataFrame, promise_hours: float, horizon: float) -> float | None:
+    """Share of cases answered within the promise (48 小时响应承诺). A case still unanswered
+    at the end counts as broken once it has waited longer than the promise, and is left
+    out while it may still be kept."""
+    if not len(tickets):
+        return None
+    answered = tickets["first_response_day"].notna()
+    waited = (float(horizon) - tickets["opened_day"]) * 24.0  # NaN horizon: none decided
+    decided = answered | (waited > promise_hours)
+    if not decided.any():
+        return None
+    kept = answered & tickets["promise_kept"].astype(bool)
+    return float(kept[decided].mean())
+
+
+def _sum(df: pd.DataFrame, column: str) -> float:
+    return float(df[column].sum()) if column in df and len(df) else 0.0
+
+
+def _last(run: Run, column: str) -> float:
+    daily = run.tables.get("daily")
+    return float(daily[column].iloc[-1]) if daily is not None and len(daily) else 0.0
+
+
+def _customers(run: Run) -> tuple[np.ndarray, np.ndarray]:
+    c = run.tables["customers"]
+    return c["signup_day"].to_numpy(dtype=float), c["churn_day"].to_numpy(dtype=float)
+
+
+def _retention(run: Run) -> float | None:
+    signup, churn = _customers(run)
+    at_start = (signup < 0) & ~(churn < 0)
+    still = at_start & ~(churn < run.horizon)
+    return still.sum() / at_start.sum() if at_start.any() else None
+
+
+def _points(run: Run, reason: str) -> float:
+    ledger = run.within("points_ledger")
+    return _sum(ledger[ledger["reason"] == reason], "delta") if len(ledger) else 0.0
+
+
+def _breakage(run: Run) -> float | None:
+    spent = run["points_expired"] + run["points_redeemed"]
+    return run["points_expired"] / spent if spent else None
+
+
+def _tier_moves(run: Run, up: bool) -> int:
+    tiers = run.tables.get("tiers")
+    order = tier_order(run.scenario)
+    if tiers is None or not len(tiers) or not order:
+        return 0
+    rank = {name: i for i, name in enumerate(order)}
+    a, b = tiers["tier_from"].map(rank), tiers["tier_to"].map(rank)
+    return int((b > a).sum() if up else (b < a).sum())
+
+
+def _nps(run: Run) -> float | None:
+    surveys = run.within("surveys")
+    if not len(surveys):
+        return None
+    return nps(surveys.loc[surveys["kind"] == "nps", "score"])
+
+
+def _staff_cost(run: Run) -> float:
+    """Agents (L1 + L2) × hours open a day × open days in the horizon × cost per hour."""
+    svc = run.scenario.service
+    if svc is None:
+        return 0.0
+    days = pd.date_range(run.scenario.start_date, periods=run.horizon, freq="D")
+    open_days = run.horizon if svc.open_weekends else int((days.day_of_week < 5).sum())
+    agents = svc.l1_agents + svc.l2_agents
+    return agents * svc.hours_open * open_days * svc.agent_cost_per_hour
+
+
+def _promise_hours(run: Run) -> float:
+    svc = run.scenario.service
+    return svc.policy.response_hours if svc is not None else np.nan
+
+
+def _tickets(run: Run) -> pd.DataFrame:
+    return run.within("tickets", "opened_day")
+
+
+def _failures(run: Run) -> int:
+    orders = run.within("orders")
+    return int((orders["service_failure"].astype(str) != "none").sum()) if len(orders) else 0
+
+
+def _survey_response(run: Run) -> float | None:
+    invited = run.within("survey_invitations")
+    return float(invited["responded"].mean()) if len(invited) else None
+
+
+def _customer_count(column: str, test: Callable[[pd.Series], pd.Series]) -> Callable:
+    def count(run: Run) -> int:
+        c = run.tables["customers"]
+        return int(test(c[column]).sum()) if column in c else 0
+
+    return count
+
+
+FIGURES: dict[str, Figure] = {
+    f.name: f
+    for f in [
+        Figure("retention", "retention of the starting base", "share", True, _retention),
+        Figure("active_at_end", "active customers at the end", "count", True,
+               lambda r: _last(r, "active")),
+        Figure("acquired", "customers acquired", "count", True, lambda r: (
+            lambda s, _c: ((s >= 0) & (s < r.horizon)).sum())(*_customers(r))),
+        Figure("churned", "customers lost", "count", False, lambda r: (
+            lambda _s, c: ((c >= 0) & (c < r.horizon)).sum())(*_customers(r))),
+        Figure("orders", "orders", "count", True, lambda r: len(r.within("orders"))),
+        Figure("revenue", "revenue", "money", True,
+               lambda r: _sum(r.within("orders"), "net_amount")),
+        Figure("gross_margin", "gross margin (after discounts)", "money", True,
+               lambda r: _sum(r.within("orders"), "gross_margin")),
+        Figure("mean_order_value", "mean order value", "money", None,
+               lambda r: r["revenue"] / r["orders"] if r["orders"] else None),
+        Figure("discounts", "discounts (tiers and coupons)", "money", None,
+               lambda r: _sum(r.within("orders"), "discount")),
+        Figure("orders_with_problems", "orders with a fulfilment problem", "count", False,
+               lambda r: _sum(r.within("orders"), "fulfilment_problem")),
+        # the desk
+        Figure("service_failures", "service failures", "count", False, _failures, "service"),
+        Figure("complaints", "complaints", "count", False,
+               lambda r: _sum(r.within("orders"), "complained"), "service"),
+        Figure("silent_failures", "failures nobody complained about", "count", False,
+               lambda r: r["service_failures"] - r["complaints"], "service"),
+        Figure("first_response_hours", "first-response wait (mean, hours)", "hours", False,
+               lambda r: first_response_hours(_tickets(r), r.horizon), "service"),
+        Figure("resolution_hours", "time to resolution (mean, hours)", "hours", False,
+               lambda r: resolution_hours(_tickets(r), r.horizon), "service"),
+        Figure("promise_kept", "response promise kept", "share", True,
+               lambda r: promise_kept_share(_tickets(r), _promise_hours(r), r.horizon),
+               "service"),
+        Figure("mean_ticket_csat", "ticket CSAT (1-5)", "score", True,
+               lambda r: _tickets(r)["csat"].mean() if len(_tickets(r)) else None, "service"),
+        Figure("compensation_cost", "compensation paid on cases", "money", False,
+               lambda r: _sum(_tickets(r), "cost")),
+        Figure("staff_cost", "desk staff (agent-hours × cost per hour)", "money", False,
+               _staff_cost),
+        Figure("desk_cost", "desk cost (staff and compensation)", "money", False,
+               lambda r: r["staff_cost"] + r["compensation_cost"]),
+        # the loyalty program
+        Figure("members", "program members", "count", None,
+               lambda r: r.within("points_ledger")["customer_id"].nunique()
+               if len(r.within("points_ledger")) else 0, "loyalty"),
+        Figure("points_issued", "points issued", "count", None,
+               lambda r: _points(r, "earn") + _points(r, "bonus"), "loyalty"),
+        Figure("points_redeemed", "points redeemed", "count", None,
+               lambda r: -_points(r, "redeem"), "loyalty"),
+        Figure("points_expired", "points expired", "count", None,
+               lambda r: -_points(r, "expire"), "loyalty"),
+        Figure("points_outstanding", "points outstanding at the end", "count", None,
+               lambda r: _last(r, "points_outstanding"), "loyalty"),
+        Figure("points_liability", "points liability at the end", "money", False,
+               lambda r: _last(r, "points_liability"), "loyalty"),
+        Figure("breakage", "breakage (share of spent points that expired)", "share", None,
+               _breakage, "loyalty"),
+        Figure("reward_cost", "reward cost", "money", False,
+               lambda r: _sum(r.within("redemptions"), "cost")),
+        Figure("tier_discounts", "tier discounts", "money", False,
+               lambda r: max(0.0, r["discounts"] - r["coupon_cost"])),
+        Figure("program_cost", "program cost (rewards and tier discounts)", "money", False,
+               lambda r: r["reward_cost"] + r["tier_discounts"]),
+        Figure("tier_moves_up", "tier moves up", "count", None,
+               lambda r: _tier_moves(r, up=True), "loyalty"),
+        Figure("tier_moves_down", "tier moves down", "count", None,
+               lambda r: _tier_moves(r, up=False), "loyalty"),
+        # outreach and surveys
+        Figure("messages", "messages sent", "count", None,
+               lambda r: len(r.within("touches")), "outreach"),
+        Figure("outreach_cost", "message cost", "money", False,
+               lambda r: _sum(r.within("touches"), "cost")),
+        Figure("coupon_cost", "coupons redeemed", "money", False,
+               lambda r: _sum(r.within("touches"), "coupon")),
+        Figure("triggered_orders", "orders a message triggered", "count", True,
+               lambda r: (r.within("orders")["triggered_by"].astype(str) != "").sum()
+               if "triggered_by" in r.within("orders") else 0, "outreach"),
+        Figure("opted_out", "customers who opted out", "count", False,
+               _customer_count("opted_out", lambda s: s.astype(bool)), "outreach"),
+        Figure("won_back", "customers won back", "count", True,
+               _customer_count("times_won_back", lambda s: s > 0), "outreach"),
+        Figure("survey_response_rate", "survey response rate", "share", None,
+               _survey_response, "surveys"),
+        Figure("nps", "NPS 净推荐值", "score", True, _nps, "surveys"),
+        # the bottom line
+        Figure("margin_after_costs", "margin after rewards, messages and desk", "money", True,
+               lambda r: r["gross_margin"] - r["reward_cost"] - r["outreach_cost"]
+               - r["compensation_cost"] - r["staff_cost"]),
+        Figure("strategy_cost", "cost of the strategy (rewards, discounts, messages, desk)",
+               "money", False,
+               lambda r: r["reward_cost"] + r["discounts"] + r["outreach_cost"] + r["desk_cost"]),
+        Figure("mean_satisfaction_end", "mean satisfaction at the end (truth)", "share", True,
+               lambda r: r.tables["customers"]["true_satisfaction_end"].mean()
+               if len(r.tables["customers"]) else None),
+    ]
+}  # fmt: skip
+
+
+def info(name: str) -> Figure:
+    """The Figure for a name, including the bracketed per-reward and per-tier ones."""
+    if name in FIGURES:
+        return FIGURES[name]
+    base, _, item = name.partition("[")
+    item = item.rstrip("]")
+    if base == "redemption_rate":
+        return Figure(name, f"redemption rate: {item}", "share", True, lambda r: None)
+    if base == "tier_mix":
+        return Figure(name, f"customers in tier {item} at the end", "count", None, lambda r: None)
+    return Figure(name, name.replace("_", " "), "count", None, lambda r: None)
+
+
+def values(run: Run, names: Sequence[str] | None = None) -> dict[str, float | None]:
+    """The figures `names` (all by default) of one run, in FIGURES order."""
+    return {name: run[name] for name in (names if names is not None else FIGURES)}
+
+
+def available(found: dict[str, Any], scenario: Any) -> dict[str, float]:
+    """The figures in `found` (a summary, or `values`) that a run of `scenario` can have
+    (its world has the section each needs), as floats; one it cannot have (no program,
+    no answers) is missing rather than zero."""
+    return {
+        name: float(found[name])
+        for name, f in FIGURES.items()
+        if found.get(name) is not None
+        and (f.needs is None or getattr(scenario, f.needs, None) is not None)
+    }
+
+
+def tier_order(scenario: Any) -> list[str]:
+    """Tier names from lowest to highest: the base tier, then the program's tiers."""
+    program = getattr(scenario, "loyalty", None)
+    if program is None:
+        return []
+    names = [t.name for t in getattr(program, "tiers", None) or []]
+    base = getattr(program, "base_tier", None)
+    return ([base] if base and base not in names else []) + names
+
+
+def tier_mix(run: Run) -> dict[str, int]:
+    """Members in each tier at the end (every tier of the ladder, empty ones too)."""
+    program = run.scenario.loyalty
+    if program is None:
+        return {}
+    tiers = run.tables.get("tiers")
+    held: dict[str, int] = {}
+    if tiers is not None and len(tiers):
+        last = tiers.sort_values("day", kind="stable").groupby("customer_id")["tier_to"].last()
+        held = {str(k): int(v) for k, v in last.value_counts().items()}
+    above = {t.name: held.get(t.name, 0) for t in program.tiers}
+    return {program.base_tier: int(run["members"] or 0) - sum(above.values()), **above}
+
+
+def reward_rates(rewards: pd.DataFrame | None) -> dict[str, float]:
+    """Redemption rate per reward: times redeemed / times a customer could afford it."""
+    if rewards is None or not len(rewards):
+        return {}
+    if "redemption_rate" in rewards:
+        rate = rewards["redemption_rate"].astype(float)
+    else:
+        affordable = rewards["times_affordable"].astype(float)
+        rate = rewards["times_redeemed"].astype(float) / affordable.where(affordable > 0)
+    return {
+        f"redemption_rate[{name}]": float(r)
+        for name, r in zip(rewards["reward"], rate, strict=True)
+        if pd.notna(r)
+    }
+
+
+def nps(scores: pd.Series) -> float | None:
+    """Net promoter score: % promoters (9-10) minus % detractors (0-6), from -100 to 100."""
+    s = pd.to_numeric(scores, errors="coerce").dropna()
+    if not len(s):
+        return None
+    return float(100.0 * ((s >= 9).mean() - (s <= 6).mean()))
+
+
+def fmt(value: float | None, unit: str = "count", signed: bool = False) -> str:
+    """A figure as pages show it: shares as %, hours with one decimal, money and counts with
+    thousands separators; '–' when the run has no value."""
+    if value is None or (isinstance(value, float) and not np.isfinite(value)):
+        return "–"
+    sign = "+" if signed else ""
+    if unit == "share":
+        return f"{value * 100:{sign},.1f}%" if not signed else f"{value * 100:+,.1f} pp"
+    if unit in ("score", "hours"):
+        return f"{value:{sign},.1f}" + (" h" if unit == "hours" else "")
+    if abs(value) >= 100 or unit == "money":
+        return f"{value:{sign},.0f}"
+    return f"{value:{sign},.2f}"
