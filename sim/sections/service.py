@@ -121,8 +121,10 @@ class Service(Section):
         default_factory=lambda: {"none": 0.0, "small": 10.0, "full": 40.0},
         description="cost of each compensation level, in the catalogue's currency",
     )
-    agent_cost_per_hour: Money = Field(
+    agent_cost_per_hour: float = Field(
         25.0,
+        ge=0.0,
+        le=10_000,
         description="cost of one staffed agent-hour (wage plus employer on-costs), paid for "
         "every hour the desk is open, busy or not",
     )
