@@ -21,11 +21,11 @@ import json
 import os
 import re
 import secrets
+import select
 import shutil
 import signal
 import socket
 import stat
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -407,31 +407,24 @@ def interrupted_code(exc: KeyboardInterrupt) -> int:
 
 
 def die_with_parent(parent: int) -> None:
-    """Worker-process initializer: end this worker when the process that started it dies,
-    even by SIGKILL. On Linux the kernel sends the parent-death signal (a forkserver's
-    workers get it when the forkserver ends, which it does when its owner dies); on other
-    POSIX systems a thread notices the parent change; on Windows nothing is done."""
-    if sys.platform.startswith("linux") and _pdeathsig():
-        if not _alive(parent):
-            os._exit(1)
+    """Worker-process initializer: end this worker as soon as process `parent` (the one that
+    started the pool) ends, even by SIGKILL, so no orphan keeps computing. A thread waits on
+    the parent (Linux: a pidfd, woken the moment it exits; other POSIX systems: asked twice
+    a second). The kernel's parent-death signal would not do: a forkserver's workers are the
+    forkserver's children, and it lives as long as they do. On Windows nothing is done."""
+    if os.name != "posix":
         return
-    if os.name == "posix":
-        first = os.getppid()
-        threading.Thread(target=_watch_parent, args=(first,), daemon=True).start()
+    if not _alive(parent):
+        os._exit(1)
+    threading.Thread(target=_watch, args=(parent,), name="die-with-parent", daemon=True).start()
 
 
-def _pdeathsig() -> bool:
+def _watch(parent: int) -> None:
     try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        pr_set_pdeathsig = 1
-        return libc.prctl(pr_set_pdeathsig, int(signal.SIGKILL), 0, 0, 0) == 0
-    except (OSError, AttributeError):
-        return False
-
-
-def _watch_parent(first: int) -> None:
-    while os.getppid() == first:
-        time.sleep(1.0)
+        fd = os.pidfd_open(parent)
+    except (AttributeError, OSError):  # not Linux 5.3+ or Python 3.9+: ask
+        while _alive(parent):
+            time.sleep(0.5)
+    else:
+        select.select([fd], [], [])  # readable once the process has ended
     os._exit(1)
