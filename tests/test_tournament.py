@@ -299,3 +299,18 @@ def test_cli_bad_input_exits_2_without_a_traceback(tmp_path, capsys):
     assert main(["tournament", str(SCENARIO), str(tmp_path / "nope")]) == 2
     assert "folder of team files" in capsys.readouterr().err
     assert main(["tournament", str(SCENARIO), str(tmp_path), "--replications", "0"]) == 2
+
+
+def test_cli_force_never_replaces_the_team_files(tmp_path, capsys):
+    shutil.copy(SUBMISSIONS / "steady_brew.yaml", tmp_path / "steady_brew.yaml")
+    args = ["tournament", str(SCENARIO), str(tmp_path), "--replications", "1", "--customers",
+            "100", "--days", "90", "--workers", "1", "--quiet", "--force"]  # fmt: skip
+    assert main([*args, "--out", str(tmp_path)]) == 2
+    assert "an input" in capsys.readouterr().err
+    assert sorted(f.name for f in tmp_path.iterdir()) == ["steady_brew.yaml"]
+    out = tmp_path / "pages"
+    assert main([*args, "--out", str(out)]) == 0
+    assert main([*args, "--out", str(out)]) == 0  # ours: replaced
+    (out / "notes.txt").write_text("notes")
+    assert main([*args, "--out", str(out)]) == 2
+    assert "notes.txt" in capsys.readouterr().err and (out / "notes.txt").exists()
