@@ -5,7 +5,15 @@ credit and coaching feedback), timer (an injectable clock and a widget).
 Trainer: `python -m sim.golden30 --seed 7 --out keys/golden30.json` writes the answer key.
 """
 
-from sim.golden30.case import CLV, Case, answer_key, make_case, pick_customer, write_answer_key
+from sim.golden30.case import (
+    CLV,
+    Case,
+    CaseError,
+    answer_key,
+    make_case,
+    pick_customer,
+    write_answer_key,
+)
 from sim.golden30.checks import (
     Item,
     Report,
@@ -20,6 +28,7 @@ from sim.golden30.timer import Timer, timer_widget
 __all__ = [
     "CLV",
     "Case",
+    "CaseError",
     "Item",
     "Report",
     "Timer",
