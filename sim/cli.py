@@ -1,6 +1,7 @@
 """Command line: `python -m sim run|validate|schema ...`.
 
-Exit codes: 0 done, 2 bad input (a scenario problem, a bad argument), 130 interrupted.
+Exit codes: 0 done, 2 bad input (a scenario problem, a bad argument), 130 interrupted
+(Ctrl-C), 143 stopped by SIGTERM (handled like Ctrl-C: nothing half-written is left).
 Bad input prints a one-screen message, never a Python traceback.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from sim.outputs import interrupted_code, sigterm_as_interrupt
 from sim.scenario import ScenarioError, json_schema, load_scenario
 
 ALLOW_LARGE = "run even if its estimated peak memory is more than this machine has free"
@@ -28,7 +30,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--customers", type=int, help="initial customers (scales acquisitions)")
     run.add_argument("--days", type=int, help="horizon in days")
     run.add_argument("--csv-only", action="store_true", help="skip the Parquet copies")
-    run.add_argument("--force", action="store_true", help="replace DIR if it exists")
+    run.add_argument(
+        "--force", action="store_true", help="replace DIR if this tool wrote it (and only then)"
+    )
     run.add_argument("--quiet", action="store_true", help="no progress bar")
     run.add_argument("--allow-large", action="store_true", help=ALLOW_LARGE)
 
@@ -63,6 +67,7 @@ def _parser() -> argparse.ArgumentParser:
     cmp.add_argument("--seed", type=int, help="root seed (default: the scenario's)")
     cmp.add_argument("--customers", type=int, help="initial customers (scales acquisitions)")
     cmp.add_argument("--days", type=int, help="horizon in days")
+    cmp.add_argument("--force", action="store_true", help="replace an existing --report file")
     cmp.add_argument("--quiet", action="store_true", help="no progress bar")
     cmp.add_argument("--allow-large", action="store_true", help=ALLOW_LARGE)
 
@@ -80,35 +85,41 @@ def _fail(message: str) -> int:
 LIMITS = {"--customers": (0, 5_000_000), "--days": (1, 3650), "--seed": (0, 2**63 - 1)}
 
 
+def out_of_range(args: argparse.Namespace, limits: dict[str, tuple[int, int]]) -> str | None:
+    """The message for the first option outside its limits ({'--days': (1, 3650)}), if any."""
+    for flag, (low, high) in limits.items():
+        value = getattr(args, flag[2:].replace("-", "_"))
+        if value is not None and not low <= value <= high:
+            return f"{flag}: expected a whole number from {low:,} to {high:,}, found {value:,}"
+    return None
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     from sim.result import OutputError, check_output_dir
     from sim.runner import run
     from sim.runsize import check_run_size
 
-    for flag, value in (
-        ("--customers", args.customers),
-        ("--days", args.days),
-        ("--seed", args.seed),
-    ):
-        low, high = LIMITS[flag]
-        if value is not None and not low <= value <= high:
-            return _fail(
-                f"{flag}: expected a whole number from {low:,} to {high:,}, found {value:,}"
-            )
+    bad = out_of_range(args, LIMITS)
+    if bad:
+        return _fail(bad)
     scenario = load_scenario(args.scenario)
     if args.customers is not None or args.days is not None:
         scenario = scenario.with_overrides(customers=args.customers, days=args.days)
     if not args.allow_large:
         check_run_size(scenario, args.scenario)  # before it fills the machine
-    try:
-        check_output_dir(args.out, overwrite=args.force)  # before minutes of simulating
+    try:  # before minutes of simulating
+        check_output_dir(args.out, overwrite=args.force, inputs=(args.scenario,))
     except OutputError as exc:
         return _fail(str(exc))
     result = run(scenario, seed=args.seed, progress=not args.quiet)
     try:
-        written = result.save(args.out, parquet=not args.csv_only, overwrite=args.force)
+        written = result.save(
+            args.out, parquet=not args.csv_only, overwrite=args.force, inputs=(args.scenario,)
+        )
     except OutputError as exc:
         return _fail(str(exc))
+    except OSError as exc:
+        return _fail(f"--out {args.out}: could not write ({exc}); nothing was written")
     summary = result.summary()
     print(
         f"{scenario.name}: seed {result.seed}, {summary['customers']} customers, "
@@ -140,6 +151,11 @@ def main(argv: list[str] | None = None) -> int:
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
     args = _parser().parse_args(argv)
+    with sigterm_as_interrupt():
+        return _dispatch(args)
+
+
+def _dispatch(args: argparse.Namespace) -> int:
     try:
         if args.command == "run":
             return _cmd_run(args)
@@ -164,9 +180,9 @@ def main(argv: list[str] | None = None) -> int:
             return tournament_command(args)
     except ScenarioError as exc:
         return _fail(exc.report())
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         print("interrupted; nothing was written", file=sys.stderr)
-        return 130
+        return interrupted_code(exc)
     return 2
 
 

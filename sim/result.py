@@ -1,16 +1,14 @@
 """A run's outcome: the data-contract tables, the resolved scenario, the seed, a summary.
 
 `Result.save(dir)` writes CSV (and Parquet when pyarrow is present), summary.json and the
-resolved scenario, atomically: everything goes to a temporary folder beside `dir`, which
-is renamed into place only when complete, so a failed run never leaves half a folder.
+resolved scenario, atomically (sim.outputs.write_folder): everything goes to a temporary
+folder beside `dir`, renamed into place only when complete, so a failed run never leaves
+half a folder, and `overwrite` replaces only a folder this tool wrote.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,24 +16,17 @@ import pandas as pd
 import yaml
 
 from sim import figures
+from sim.outputs import OutputError, check_folder, write_folder
 from sim.scenario import Scenario
 
-
-class OutputError(Exception):
-    """The output folder cannot be written as asked (it exists, or is not writable)."""
+__all__ = ["OutputError", "Result", "check_output_dir"]
 
 
-def check_output_dir(directory: str | Path, overwrite: bool = False) -> Path:
-    """Raise OutputError unless `directory` can be (re)written as asked."""
-    target = Path(directory)
-    if target.exists() and not target.is_dir():
-        raise OutputError(f"{target}: exists and is not a directory; choose another --out")
-    if target.is_dir() and any(target.iterdir()) and not overwrite:
-        raise OutputError(
-            f"{target}: directory exists and is not empty; nothing was written. "
-            "Use --force to replace it, or choose another --out"
-        )
-    return target
+def check_output_dir(
+    directory: str | Path, overwrite: bool = False, inputs: tuple[str | Path, ...] = ()
+) -> Path:
+    """Raise OutputError unless `directory` can be (re)written as asked (see sim.outputs)."""
+    return check_folder(directory, force=overwrite, inputs=inputs)
 
 
 @dataclass
@@ -56,29 +47,23 @@ class Result:
             self._summary = _summarise(self)
         return dict(self._summary)
 
-    def save(self, directory: str | Path, parquet: bool = True, overwrite: bool = False) -> Path:
-        """Write every table, summary.json and scenario.yaml into `directory`, atomically."""
-        target = check_output_dir(directory, overwrite)
-        parent = target.resolve().parent
-        try:
-            parent.mkdir(parents=True, exist_ok=True)
-            tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent))
-        except OSError as exc:
-            raise OutputError(f"{target}: cannot write here ({exc.strerror})") from None
-        try:
-            self._write(tmp, parquet)
-            if target.exists():
-                old = parent / f".{target.name}.old"
-                shutil.rmtree(old, ignore_errors=True)
-                os.replace(target, old)
-                os.replace(tmp, target)
-                shutil.rmtree(old, ignore_errors=True)
-            else:
-                os.replace(tmp, target)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
-        return target
+    def save(
+        self,
+        directory: str | Path,
+        parquet: bool = True,
+        overwrite: bool = False,
+        inputs: tuple[str | Path, ...] = (),
+    ) -> Path:
+        """Write every table, summary.json and scenario.yaml into `directory`, atomically.
+        `overwrite` replaces only a folder this tool wrote (sim.outputs.write_folder);
+        `inputs` are files the folder must not hold (the scenario read)."""
+        return write_folder(
+            directory,
+            lambda tmp: self._write(tmp, parquet),
+            force=overwrite,
+            inputs=inputs,
+            by="python -m sim run",
+        )
 
     def _write(self, folder: Path, parquet: bool) -> None:
         try:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -93,3 +97,114 @@ def test_invalid_variant_names_file_and_line_through_the_real_command(tmp_path):
     assert proc.returncode == 2
     assert f"{bad}:3" in proc.stderr and "population.acquisitions_per_day" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+# ------------------------------------------------------ outputs checked first
+
+
+def _must_not_run(task):
+    raise AssertionError("a run started although the output was refused")
+
+
+def _unwritable_folder(tmp_path: Path) -> Path:
+    """A folder this process cannot create files in."""
+    if os.name == "posix" and os.geteuid() != 0:
+        folder = tmp_path / "locked"
+        folder.mkdir()
+        folder.chmod(0o555)
+        return folder
+    if Path("/sys").is_dir():  # not even root may create files there
+        return Path("/sys")
+    pytest.skip("no folder here that this user cannot write")
+
+
+def test_outputs_that_cannot_be_written_fail_before_any_run(tmp_path, more, capsys, monkeypatch):
+    import sim.experiments.runner as runner_mod
+
+    monkeypatch.setattr(runner_mod, "run_task", _must_not_run)
+    existing = tmp_path / "old.html"
+    existing.write_text("last week's report", encoding="utf-8")
+    foreign = tmp_path / "mine"
+    foreign.mkdir()
+    (foreign / "notes.txt").write_text("notes", encoding="utf-8")
+    cases = [
+        (["--report", str(_unwritable_folder(tmp_path) / "r.html")], "cannot write in"),
+        (["--report", str(existing)], "already there"),
+        (["--report", str(tmp_path)], "is a folder"),
+        (["--out", str(foreign)], "notes.txt"),
+    ]
+    for args, message in cases:
+        code = main(["compare", COFFEE, "--variant", f"more={more}", *args, *SMALL])
+        err = capsys.readouterr().err
+        assert code == 2, args
+        assert message in err and "Traceback" not in err
+    assert existing.read_text(encoding="utf-8") == "last week's report"
+    assert sorted(f.name for f in foreign.iterdir()) == ["notes.txt"]
+
+
+def test_an_existing_report_is_replaced_only_with_force(tmp_path, more, capsys):
+    report = tmp_path / "r.html"
+    report.write_text("old", encoding="utf-8")
+    report.chmod(0o640)
+    args = ["compare", COFFEE, "--variant", f"more={more}", "--report", str(report), *SMALL]
+    assert main([*args, "--force"]) == 0
+    assert "more" in report.read_text(encoding="utf-8")
+    assert stat.S_IMODE(report.stat().st_mode) == 0o640
+    assert sorted(f.name for f in tmp_path.iterdir()) == ["more.yaml", "r.html"]
+
+
+# ------------------------------------------------------ workers die with compare
+
+
+def _children() -> dict[int, int]:
+    """pid -> parent pid of every process (Linux /proc)."""
+    out = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat_line = (entry / "stat").read_text()
+            except OSError:
+                continue
+            fields = stat_line.rsplit(")", 1)[1].split()
+            if fields[0] != "Z":  # a zombie has finished already
+                out[int(entry.name)] = int(fields[1])
+    return out
+
+
+def _descendants(pid: int) -> set[int]:
+    parents = _children()
+    found, todo = set(), [pid]
+    while todo:
+        p = todo.pop()
+        for child, parent in parents.items():
+            if parent == p and child not in found:
+                found.add(child)
+                todo.append(child)
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM])
+def test_killing_compare_ends_its_worker_processes(more, how):
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sim", "compare", COFFEE, "--variant", f"more={more}",
+         "--customers", "30000", "--days", "365", "--replications", "4", "--workers", "2"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        workers: set[int] = set()
+        deadline = time.monotonic() + 120
+        while len(workers) < 3 and time.monotonic() < deadline:  # forkserver + 2 workers
+            time.sleep(0.2)
+            workers = _descendants(proc.pid)
+        assert len(workers) >= 3, "the pool never started"
+        proc.send_signal(how)
+        proc.wait(timeout=60)
+        deadline = time.monotonic() + 30
+        while (workers & set(_children())) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not workers & set(_children()), "workers outlived the compare that ran them"
+    finally:
+        proc.kill()
+        for pid in _descendants(proc.pid):
+            os.kill(pid, signal.SIGKILL)

@@ -19,6 +19,7 @@ from sim.golden30 import (
     grade,
     hand_in_widget,
     make_case,
+    offer_cost,
     timer_widget,
     write_answer_key,
 )
@@ -275,3 +276,72 @@ def test_the_grade_reports_the_time_used(case):
     value, service, opportunity = _right(case)
     report = grade(value, service, opportunity, case, timer)
     assert "handed in after 12:00" in str(report)
+
+
+# ------------------------------------------------------------ the command line
+
+
+def _must_not_run(*args, **kwargs):
+    raise AssertionError("simulated although the input was refused")
+
+
+@pytest.mark.parametrize(
+    "args, option",
+    [
+        (["--seed", "-1"], "--seed"),
+        (["--customers", "0"], "--customers"),
+        (["--days", "0"], "--days"),
+        (["--pick", "-1"], "--pick"),
+        (["--out", "{tmp}"], "--out"),
+        (["--scenario", "scenarios/b2b_contracts.yaml"], "contractual"),
+    ],
+)
+def test_bad_arguments_exit_2_naming_the_option_before_simulating(
+    tmp_path, monkeypatch, capsys, args, option
+):
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setattr("sim.runner.run", _must_not_run)
+    args = [a.format(tmp=tmp_path) for a in args]
+    assert key_main(["--out", str(tmp_path / "key.json"), *args]) == 2
+    err = capsys.readouterr().err
+    assert option in err and "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_world_too_small_to_value_says_so(tmp_path, capsys):
+    code = key_main(["--scenario", str(SCENARIO), "--customers", "1", "--days", "30",
+                     "--out", str(tmp_path / "key.json")])  # fmt: skip
+    err = capsys.readouterr().err
+    assert code == 2 and "too small" in err and "--customers" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_existing_key_is_replaced_only_with_force(tmp_path, capsys, monkeypatch):
+    key = tmp_path / "key.json"
+    key.write_text("last week's key", encoding="utf-8")
+    monkeypatch.setattr("sim.runner.run", _must_not_run)
+    args = ["--scenario", str(SCENARIO), "--customers", "400", "--days", "200", "--out", str(key)]
+    assert key_main(args) == 2
+    assert "--force" in capsys.readouterr().err
+    assert key.read_text(encoding="utf-8") == "last week's key"
+    monkeypatch.undo()
+    assert key_main([*args, "--force"]) == 0
+    assert json.loads(key.read_text(encoding="utf-8"))["case"]["seed"] == 7
+    assert sorted(f.name for f in tmp_path.iterdir()) == ["key.json"]
+
+
+def test_a_huge_answer_is_priced_and_checked(case):
+    """Every check reads a 40 KB answer (the offer regex once backtracked over it for
+    well over 20 s); the numbers found are the ones written."""
+    point_value = case._key["opportunity"]["point_value"]
+    assert point_value > 0
+    digits = "1" * 40_000
+    assert offer_cost(digits + " points", case) is None  # too long to be a number
+    assert offer_cost("x" * 40_000 + " 12 points", case) == pytest.approx(12 * point_value)
+    assert offer_cost("1 " * 20_000 + "points", case) == pytest.approx(point_value)
+    assert offer_cost("7," * 20_000, case) is None
+    answer = {"channel": "phone", "offer": digits, "action": "fix " * 10_000, "why": digits}
+    report = check_opportunity(answer, case)
+    by_name = {i.name: i for i in report.items}
+    assert "cannot price" in by_name["offer"].message
+    assert by_name["why: value"].points == 0 and by_name["channel"].points == 1

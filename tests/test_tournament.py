@@ -352,3 +352,18 @@ def test_clashing_and_long_team_names_each_get_their_page(tmp_path, capsys):
         page = (out / "teams" / f"{t.page}.html").read_text(encoding="utf-8")
         assert f"{t.name}: debrief" in page
         assert f'href="teams/{quote(t.page)}.html"' in board
+
+
+def test_cli_force_never_replaces_the_team_files(tmp_path, capsys):
+    shutil.copy(SUBMISSIONS / "steady_brew.yaml", tmp_path / "steady_brew.yaml")
+    args = ["tournament", str(SCENARIO), str(tmp_path), "--replications", "1", "--customers",
+            "100", "--days", "90", "--workers", "1", "--quiet", "--force"]  # fmt: skip
+    assert main([*args, "--out", str(tmp_path)]) == 2
+    assert "an input" in capsys.readouterr().err
+    assert sorted(f.name for f in tmp_path.iterdir()) == ["steady_brew.yaml"]
+    out = tmp_path / "pages"
+    assert main([*args, "--out", str(out)]) == 0
+    assert main([*args, "--out", str(out)]) == 0  # ours: replaced
+    (out / "notes.txt").write_text("notes")
+    assert main([*args, "--out", str(out)]) == 2
+    assert "notes.txt" in capsys.readouterr().err and (out / "notes.txt").exists()

@@ -1,7 +1,8 @@
 """`python -m sim compare`: parse NAME=FILE variants, run the comparison, print, report.
 
 Bad input (a NAME=FILE without '=', a missing file, an invalid merged variant, a report
-folder that does not exist) exits 2 with a short message and no traceback.
+that cannot be written or is already there without --force, an --out folder holding other
+files) exits 2 with a short message and no traceback, before anything runs.
 """
 
 from __future__ import annotations
@@ -10,7 +11,10 @@ import argparse
 import sys
 from pathlib import Path
 
+from sim.cli import LIMITS, out_of_range
 from sim.experiments.design import read_variant
+from sim.experiments.store import RunStore
+from sim.outputs import OutputError, check_file, interrupted_code
 
 # Metrics printed on the terminal; the report and --out hold them all.
 HEADLINE = [
@@ -57,21 +61,16 @@ def _check(args: argparse.Namespace) -> None:
         raise UsageError(f"--workers: expected at least 1, found {args.workers}")
     if args.workers is not None and args.scheduler:
         raise UsageError("--workers and --scheduler: give one (Dask sets its own workers)")
-    for flag, value, low, high in (
-        ("--customers", args.customers, 0, 5_000_000),
-        ("--days", args.days, 1, 3650),
-        ("--seed", args.seed, 0, 2**63 - 1),
-    ):
-        if value is not None and not low <= value <= high:
-            raise UsageError(
-                f"{flag}: expected a whole number from {low:,} to {high:,}, found {value:,}"
-            )
-    if args.report:
-        folder = Path(args.report).resolve().parent
-        if not folder.is_dir():
-            raise UsageError(f"--report {args.report}: there is no folder {folder}")
-    if args.out and Path(args.out).exists() and not Path(args.out).is_dir():
-        raise UsageError(f"--out {args.out}: exists and is not a folder")
+    bad = out_of_range(args, LIMITS)
+    if bad:
+        raise UsageError(bad)
+    try:
+        if args.report:
+            check_file(args.report, force=args.force, option="--report")
+        if args.out:
+            RunStore(args.out).check()
+    except OutputError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def compare_command(args: argparse.Namespace) -> int:
@@ -107,13 +106,17 @@ def compare_command(args: argparse.Namespace) -> int:
             print(f"--scheduler {args.scheduler}: cannot reach it ({exc})", file=sys.stderr)
             return 2
         raise
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         kept = f"; finished runs are kept in {args.out}: run the same command to resume"
         print("interrupted" + (kept if args.out else ""), file=sys.stderr)
-        return 130
+        return interrupted_code(exc)
     print(headline_text(cmp))
     if args.report:
-        path = cmp.to_html(args.report)
+        try:
+            path = cmp.to_html(args.report, overwrite=args.force)
+        except OutputError as exc:  # the file appeared, or the folder went, while running
+            print(exc, file=sys.stderr)
+            return 2
         print(f"report: {path}")
     return 0
 

@@ -83,11 +83,12 @@ class Comparison:
         tiers = list(dict.fromkeys(m["tier"]))  # as the runs list them: lowest tier first
         return wide.reindex(index=[v for v in self.names if v in wide.index], columns=tiers)
 
-    def to_html(self, path: str | Path, title: str | None = None) -> Path:
-        """Write the self-contained HTML report (charts embedded) and return its path."""
+    def to_html(self, path: str | Path, title: str | None = None, overwrite: bool = True) -> Path:
+        """Write the self-contained HTML report (charts embedded) and return its path;
+        `overwrite=False` refuses to replace an existing file."""
         from sim.views.report import write_report
 
-        return write_report(self, path, title=title)
+        return write_report(self, path, title=title, overwrite=overwrite)
 
 
 def compare(

@@ -21,6 +21,7 @@ from tqdm.auto import tqdm
 
 from sim.experiments.metrics import run_metrics
 from sim.experiments.store import RunStore
+from sim.outputs import die_with_parent
 from sim.scenario import Scenario
 
 # What `executor=` accepts: None/"processes" (local processes, all cores), "serial"
@@ -92,6 +93,8 @@ def replicate(
         for k, s in enumerate(seeds)
     ]
     store = RunStore(out) if out is not None else None
+    if store is not None:
+        store.check()
     outcome = execute(tasks, executor, store, progress, desc=desc)
     rows = [
         (t.label, t.replication, t.seed, metric, value)
@@ -168,8 +171,7 @@ def dispatch(
             yield from dispatch(tasks, ids, "serial", fn)
             return
         try:
-            with cf.ProcessPoolExecutor(workers, mp_context=_context()) as pool:
-                yield from _futures(pool, tasks, ids, fn)
+            yield from _pool(tasks, ids, fn, workers)
         except cf.process.BrokenProcessPool as exc:
             raise RuntimeError(
                 f"a worker process stopped abruptly. In a script, put the code that runs "
@@ -181,6 +183,35 @@ def dispatch(
         f"executor: expected None, 'processes', 'serial', a number of workers, a Dask "
         f"scheduler address or client, or a concurrent.futures executor; found {executor!r}"
     )
+
+
+def _pool(
+    tasks: Sequence[Any], ids: Sequence[int], fn: Callable[[Any], Any], workers: int
+) -> Iterator[tuple[int, Any]]:
+    """Local worker processes that die with this process (even killed by SIGKILL, on Linux)
+    and are stopped at once, not after their running tasks, when this one is interrupted."""
+    pool = cf.ProcessPoolExecutor(
+        workers, mp_context=_context(), initializer=die_with_parent, initargs=(os.getpid(),)
+    )
+    try:
+        yield from _futures(pool, tasks, ids, fn)
+    except BaseException:  # Ctrl-C, SIGTERM, an error, or the caller stopped reading
+        _stop_workers(pool)
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _stop_workers(pool: cf.ProcessPoolExecutor) -> None:
+    if hasattr(pool, "terminate_workers"):  # Python 3.14+
+        pool.terminate_workers()
+        return
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # shutdown drops it
+    for process in processes:
+        process.terminate()
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.join(5)
 
 
 def default_workers() -> int:

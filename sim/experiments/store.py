@@ -2,19 +2,23 @@
 
 Layout: DIR/<label>/rep-0003.json holding the run's label, replication, seed, a
 fingerprint of what was run (resolved scenario, seed, size) and its metrics. Each file is
-written to a temporary name and renamed, so an interruption never leaves half a file; a
-rerun reuses a file only when its fingerprint matches the run asked for.
+written to a temporary name and renamed (sim.outputs.write_file), so an interruption never
+leaves half a file; a rerun reuses a file only when its fingerprint matches the run asked
+for. The folder carries this tool's marker; `check` refuses a folder holding other files.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
+
+from sim.outputs import check_collection, mark_folder, write_file
+
+# what a runs folder written before markers existed may hold
+_RUN_FILE = re.compile(r"[^/]+/(rep-\d{4,}\.json|\.rep-[^/]*\.tmp)")
 
 
 def slug(label: str) -> str:
@@ -28,6 +32,11 @@ class RunStore:
 
     def __init__(self, directory: str | Path):
         self.directory = Path(directory)
+
+    def check(self) -> None:
+        """OutputError unless the folder can keep runs (new, empty, or a runs folder of
+        ours); call it before running anything. Sweeps temporary files a killed run left."""
+        check_collection(self.directory, _RUN_FILE)
 
     def path(self, label: str, replication: int) -> Path:
         return self.directory / slug(label) / f"rep-{replication:04d}.json"
@@ -45,16 +54,10 @@ class RunStore:
 
     def save(self, label: str, replication: int, record: dict[str, Any]) -> Path:
         """Write one run's record atomically (temporary file, then rename)."""
+        mark_folder(self.directory, by="sim.experiments runs")
         target = self.path(label, replication)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(record, fh, ensure_ascii=False, indent=1)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        text = json.dumps(record, ensure_ascii=False, indent=1)
+        write_file(target, text, force=True, create_folder=True)
         return target
 
     def files(self) -> list[Path]:

@@ -6,7 +6,15 @@ trainee starts, the Hand-in button).
 Trainer: `python -m sim.golden30 --seed 7 --out keys/golden30.json` writes the answer key.
 """
 
-from sim.golden30.case import CLV, Case, answer_key, make_case, pick_customer, write_answer_key
+from sim.golden30.case import (
+    CLV,
+    Case,
+    CaseError,
+    answer_key,
+    make_case,
+    pick_customer,
+    write_answer_key,
+)
 from sim.golden30.checks import (
     Item,
     Report,
@@ -22,6 +30,7 @@ from sim.golden30.widgets import hand_in_widget, timer_widget
 __all__ = [
     "CLV",
     "Case",
+    "CaseError",
     "Item",
     "Report",
     "Timer",

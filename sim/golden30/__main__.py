@@ -1,12 +1,21 @@
-"""`python -m sim.golden30 --out FILE`: write a case's answer key for the trainer."""
+"""`python -m sim.golden30 --out FILE`: write a case's answer key for the trainer.
+
+Bad input (a number out of range, an --out that is a folder or already there without
+--force, a world that cannot make a case) exits 2 with a message naming the option, before
+anything is simulated where it can be known then.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
-from sim.golden30.case import make_case, write_answer_key
+from sim.cli import LIMITS, out_of_range
+from sim.golden30.case import CaseError, check_world, make_case, write_answer_key
+from sim.outputs import OutputError, check_file, interrupted_code, sigterm_as_interrupt
 from sim.scenario import ScenarioError, load_scenario
+
+LIMITS_HERE = {**LIMITS, "--customers": (1, 5_000_000), "--pick": (0, 1_000_000)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -17,16 +26,35 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--customers", type=int, default=2000, help="initial customers (2000)")
     p.add_argument("--days", type=int, default=365, help="horizon in days (365)")
     p.add_argument("--out", required=True, help="JSON file to write the key into")
+    p.add_argument("--force", action="store_true", help="replace the --out file if it exists")
     args = p.parse_args(argv)
-    try:
-        scenario = load_scenario(args.scenario)
-    except ScenarioError as exc:
-        print(exc.report(), file=sys.stderr)
-        return 2
-    case = make_case(scenario, args.seed, args.pick, args.customers, args.days)
-    path = write_answer_key(case, args.out)
+    bad = out_of_range(args, LIMITS_HERE)
+    if bad:
+        return _fail(bad)
+    with sigterm_as_interrupt():
+        try:
+            check_file(args.out, force=args.force, create_folder=True)
+            scenario = load_scenario(args.scenario)
+            try:
+                check_world(scenario)
+            except CaseError as exc:
+                return _fail(f"--scenario {args.scenario}: {exc}")
+            case = make_case(scenario, args.seed, args.pick, args.customers, args.days)
+            path = write_answer_key(case, args.out, overwrite=args.force)
+        except ScenarioError as exc:
+            return _fail(exc.report())
+        except (OutputError, CaseError) as exc:
+            return _fail(str(exc))
+        except KeyboardInterrupt as exc:
+            print("interrupted; nothing was written", file=sys.stderr)
+            return interrupted_code(exc)
     print(f"customer {case.customer_id} ({case.profile['name']}): answer key -> {path}")
     return 0
+
+
+def _fail(message: str) -> int:
+    print(message, file=sys.stderr)
+    return 2
 
 
 if __name__ == "__main__":

@@ -17,8 +17,14 @@ import numpy as np
 import pandas as pd
 
 from sim import analytics as an
+from sim.outputs import write_file
 from sim.result import Result
 from sim.scenario import Scenario
+
+
+class CaseError(ValueError):
+    """This world cannot make a golden-30 case; the message says why and what to use."""
+
 
 CLV = {"horizon": 180, "step": 30, "discount_rate": 0.01, "margin": 0.7}
 RECENT_DAYS = 90  # "recent" complaint; orders in the last 90 days vs the 90 before
@@ -64,14 +70,22 @@ def make_case(
     """Simulate `scenario` with `seed` (or use `result`) and pick the case customer.
 
     `pick` draws another customer from the same world (one per participant pair).
+    CaseError when the world cannot make a case (a contractual one, or too few buyers).
     """
+    check_world(scenario)
     if result is None:
         from sim.runner import run
 
         result = run(scenario, seed=seed, customers=customers, days=days, progress=False)
     t = result.tables
     today = float(result.scenario.horizon_days - 1)
-    value = value_table(t["orders"], today)
+    try:
+        value = value_table(t["orders"], today)
+    except an.FitError as exc:
+        raise CaseError(
+            f"this world is too small to value its customers ({exc}); simulate more "
+            "customers or days (--customers, --days; the notebook's case: 2,000 and 365)"
+        ) from None
     cid = pick_customer(value, t["orders"], t["tickets"], today, seed, pick)
     profile = t["customers"].set_index("customer_id").loc[cid]
     profile = profile[[c for c in profile.index if not c.startswith("true_")]]
@@ -84,6 +98,21 @@ def make_case(
     case = Case(int(cid), today, profile, record, orders, result.scenario, result.seed, pick)
     case._key = answer_key(case, value)
     return case
+
+
+def check_world(scenario: Scenario) -> None:
+    """CaseError unless the world is one a case can be made from: the value task rests on
+    BG/NBD and Gamma-Gamma, models of customers who buy when they like and leave without
+    notice; accounts on contracts (which renew or lapse at a known date) break them."""
+    if scenario.setting.kind == "contractual":
+        raise CaseError(
+            f"{scenario.name!r} is a contractual world (setting.kind: contractual), and a "
+            "golden-30 case cannot be made from one: its value task fits BG/NBD and "
+            "Gamma-Gamma, which model customers who buy when they like and leave "
+            "unannounced, not accounts that renew or lapse at a contract's end. Use a "
+            "non-contractual world, e.g. scenarios/coffee_chain.yaml or "
+            "scenarios/online_store.yaml"
+        )
 
 
 def value_table(orders: pd.DataFrame, today: float) -> pd.DataFrame:
@@ -225,10 +254,8 @@ def _point_value(sc: Scenario) -> float:
     return float(min(rates)) if rates else 0.0
 
 
-def write_answer_key(case: Case, path: str | Path) -> Path:
-    """Write the case's answer key as JSON for the trainer (never shown in the notebook)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+def write_answer_key(case: Case, path: str | Path, overwrite: bool = True) -> Path:
+    """Write the case's answer key as JSON for the trainer (never shown in the notebook),
+    atomically, creating its folder; `overwrite=False` refuses to replace a file."""
     text = json.dumps(case._key, indent=2, ensure_ascii=False, default=str)
-    path.write_text(text + "\n", encoding="utf-8")
-    return path
+    return write_file(path, text + "\n", force=overwrite, create_folder=True)

@@ -280,6 +280,13 @@ def _has(text: str, kind: str) -> bool:
     return re.search(_WORDS[kind], text.lower()) is not None
 
 
+# A number, then (matched where the number ends) the word for points. Searched as one
+# pattern, `[\d.,]+\s*points` backtracks over every start in a long run of digits: a 40 KB
+# answer took minutes. Each run matched once, then a look at what follows, is linear.
+_NUMBER = re.compile(r"[\d.,]+")
+_POINTS = re.compile(r"\s*(?:points|pts|积分)")
+
+
 def offer_cost(offer: Any, case: Case) -> float | None:
     """What an offer costs the business: a reward's cost, 'N points', or a coupon value."""
     k = case._key["opportunity"]
@@ -287,12 +294,12 @@ def offer_cost(offer: Any, case: Case) -> float | None:
     for name, cost in k["rewards"].items():
         if name.lower() in text:
             return float(cost)
-    m = re.search(r"([\d.,]+)\s*(points|pts|积分)", text)
-    if m and _number(m.group(1)) is not None:
-        return _number(m.group(1)) * k["point_value"]
-    m = re.search(r"[\d.,]+", text)
-    if m and _number(m.group(0)) is not None and not re.search(r"%|percent", text):
-        return _number(m.group(0))
+    numbers = list(_NUMBER.finditer(text))
+    points = next((m for m in numbers if _POINTS.match(text, m.end())), None)
+    if points and _number(points.group()) is not None:
+        return _number(points.group()) * k["point_value"]
+    if numbers and _number(numbers[0].group()) is not None and not re.search(r"%|percent", text):
+        return _number(numbers[0].group())
     return None
 
 

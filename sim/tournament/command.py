@@ -7,13 +7,10 @@ number) exits 2 with a one-screen message and no traceback.
 from __future__ import annotations
 
 import argparse
-import os
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 
-from sim.result import OutputError, check_output_dir
+from sim.outputs import OutputError, check_folder, write_folder
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -28,7 +25,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--customers", type=int, help="initial customers (scales acquisitions)")
     p.add_argument("--days", type=int, help="horizon in days")
     p.add_argument("--workers", type=int, help="local processes (default: one per core)")
-    p.add_argument("--force", action="store_true", help="replace DIR if it exists")
+    p.add_argument(
+        "--force", action="store_true", help="replace DIR if this tool wrote it (and only then)"
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
@@ -47,17 +46,15 @@ LIMITS = {
 
 def tournament_command(args: argparse.Namespace) -> int:
     """Run the tournament the arguments describe; 0 done, 2 bad input."""
+    from sim.cli import out_of_range
     from sim.scenario import load_scenario
     from sim.tournament.pages import write_pages
     from sim.tournament.run import run_tournament
     from sim.tournament.trainer import load_trainer
 
-    for flag, (low, high) in LIMITS.items():
-        value = getattr(args, flag[2:])
-        if value is not None and not low <= value <= high:
-            return _fail(
-                f"{flag}: expected a whole number from {low:,} to {high:,}, found {value:,}"
-            )
+    bad = out_of_range(args, LIMITS)
+    if bad:
+        return _fail(bad)
     if not Path(args.submissions).is_dir():
         return _fail(
             f"{args.submissions}: expected a folder of team files (one .yaml per team), "
@@ -68,8 +65,9 @@ def tournament_command(args: argparse.Namespace) -> int:
     if not trainer.rounds_of(kind):
         return _fail(f"{args.trainer or 'trainer'}: rounds: no {kind} round; add one")
     out = Path(args.out or f"out/tournament-{kind}")
+    inputs = [args.scenario, args.submissions, *([args.trainer] if args.trainer else [])]
     try:
-        check_output_dir(out, overwrite=args.force)
+        check_folder(out, force=args.force, inputs=inputs)
     except OutputError as exc:
         return _fail(str(exc))
     scenario = load_scenario(args.scenario)
@@ -84,25 +82,19 @@ def tournament_command(args: argparse.Namespace) -> int:
         workers=args.workers,
         progress=not args.quiet,
     )
-    written = _write_atomically(t, out, write_pages)
+    try:
+        written = write_folder(
+            out,
+            lambda tmp: write_pages(t, tmp),
+            force=args.force,
+            inputs=inputs,
+            by="python -m sim tournament",
+        )
+    except OutputError as exc:
+        return _fail(str(exc))
     board = t.leaderboard()
     print(f"{trainer.name}: {kind} ({', '.join(r.round.name for r in t.rounds)})")
     for _, r in board.iterrows():
         print(f"  {r['rank']:>2}. {r['team']:<24} score {r['score']:+.2f}")
     print(f"leaderboard and debrief pages -> {written / 'leaderboard.html'}")
     return 0
-
-
-def _write_atomically(t, out: Path, write) -> Path:
-    parent = out.resolve().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=parent))
-    try:
-        write(t, tmp)
-        if out.exists():
-            shutil.rmtree(out)
-        os.replace(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return out

@@ -10,8 +10,6 @@ import base64
 import datetime as dt
 import html
 import io
-import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,6 +22,7 @@ from matplotlib.ticker import MaxNLocator, StrMethodFormatter
 from sim import figures
 from sim.experiments.metrics import LOW_REDEMPTION
 from sim.figures import fmt
+from sim.outputs import write_file
 from sim.views.fonts import use_cjk_fonts
 
 if TYPE_CHECKING:
@@ -196,20 +195,12 @@ def render_report(cmp: Comparison, title: str | None = None) -> str:
     return "\n".join(p for p in parts if p)
 
 
-def write_report(cmp: Comparison, path: str | Path, title: str | None = None) -> Path:
-    """Write the report atomically (temporary file beside it, then rename)."""
-    target = Path(path)
-    text = render_report(cmp, title)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o644)  # a report is for sharing (mkstemp makes it private)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
+def write_report(
+    cmp: Comparison, path: str | Path, title: str | None = None, overwrite: bool = True
+) -> Path:
+    """Write the report atomically (sim.outputs.write_file); `overwrite=False` refuses to
+    replace an existing file (the command line without --force)."""
+    return write_file(path, render_report(cmp, title), force=overwrite, option="--report")
 
 
 def _e(text: object) -> str:
