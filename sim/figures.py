@@ -376,7 +376,8 @@ def nps(scores: pd.Series) -> float | None:
 
 def fmt(value: float | None, unit: str = "count", signed: bool = False) -> str:
     """A figure as pages show it: shares as %, hours with one decimal, money and counts with
-    thousands separators; '–' when the run has no value."""
+    thousands separators (a whole count without decimals);
+    '–' when the run has no value."""
     if value is None or (isinstance(value, float) and not np.isfinite(value)):
         return "–"
     sign = "+" if signed else ""
@@ -384,6 +385,27 @@ def fmt(value: float | None, unit: str = "count", signed: bool = False) -> str:
         return f"{value * 100:{sign},.1f}%" if not signed else f"{value * 100:+,.1f} pp"
     if unit in ("score", "hours"):
         return f"{value:{sign},.1f}" + (" h" if unit == "hours" else "")
-    if abs(value) >= 100 or unit == "money":
-        return f"{value:{sign},.0f}"
+    if abs(value) >= 100 or unit == "money" or (unit == "count" and float(value).is_integer()):
+        return f"{value:{sign},.0f}"  # a count of customers is a whole number
     return f"{value:{sign},.2f}"
+
+
+RUN_DETAILS = {
+    "scenario": "scenario",
+    "seed": "seed",
+    "start_date": "start date",
+    "horizon_days": "days simulated",
+}
+
+
+def table(summary: dict[str, Any]) -> pd.DataFrame:
+    """A run's summary as a business reader sees it: one labelled row per figure the run
+    has, in FIGURES order, formatted by `fmt` (money with its currency); the run's details
+    first."""
+    currency = summary.get("currency", "")
+    rows = [(label, str(summary[key])) for key, label in RUN_DETAILS.items() if key in summary]
+    for name, f in FIGURES.items():
+        if summary.get(name) is not None:
+            shown = fmt(summary[name], f.unit)
+            rows.append((f.label, f"{shown} {currency}".strip() if f.unit == "money" else shown))
+    return pd.DataFrame(rows, columns=["figure", "value"]).set_index("figure")

@@ -47,6 +47,10 @@ class Result:
             self._summary = _summarise(self)
         return dict(self._summary)
 
+    def summary_table(self) -> pd.DataFrame:
+        """The summary as a labelled, formatted table (sim.figures.table) for people."""
+        return figures.table(self.summary())
+
     def save(
         self,
         directory: str | Path,

@@ -147,3 +147,18 @@ def test_heatmap_figure():
     texts = [t.get_text() for t in fig.axes[0].texts]
     assert texts == ["1", "2", "3", "4"]
     assert fig.axes[0].get_xlabel() == "weekend multiplier"
+
+
+def test_whole_counts_read_as_whole_numbers():
+    assert fmt(35.0) == "35" and fmt(352.0) == "352" and fmt(-71.0, "count", True) == "-71"
+    assert fmt(12_345.0) == "12,345"
+
+
+def test_the_summary_table_reads_like_a_business_report():
+    r = sim.run(sim.load_scenario("scenarios/coffee_chain.yaml"), seed=7, customers=300, days=60)
+    t = r.summary_table()["value"]
+    s = r.summary()
+    assert t["revenue"] == f"{s['revenue']:,.0f} CNY"
+    assert t["retention of the starting base"] == f"{100 * s['retention']:.1f}%"
+    assert t["customers acquired"] == f"{s['acquired']:,}"  # a count, no decimals
+    assert not any("e+" in v for v in t)  # no scientific notation anywhere
