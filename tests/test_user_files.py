@@ -17,7 +17,7 @@ from sim.problems import ScenarioError
 from sim.roleplay.script import ScriptError, load_script
 from sim.scenario import load_scenario
 from sim.tournament.teams import SubmissionError, read_team, read_teams
-from sim.tournament.trainer import TRAINER, load_trainer
+from sim.tournament.trainer import NO_COSTS, TRAINER, load_trainer
 from sim.yamlfile import MAX_BYTES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -214,6 +214,6 @@ def test_trainer_errors_read_like_the_rest_of_the_layer(tmp_path: Path) -> None:
         ("seeed", 2, "a known key", "did you mean 'seed'?"),
         ("rounds[0].kind", 4, "one of practice, scored", "did you mean 'scored'?"),
         ("weights.retention", 5, "a number >= 0", ""),
-        ("costs", 6, "a mapping of keys to values", ""),
+        ("costs", 6, "no costs section", NO_COSTS[2]),  # gone: staff cost is the scenario's
     ]
     assert "Input should" not in info.value.report()

@@ -69,6 +69,15 @@ class Round(Section):
     kind: Literal["practice", "scored"] = "scored"
 
 
+# (expected, found, hint) for a trainer file that still has the costs section of old
+NO_COSTS = (
+    "no costs section",
+    "costs",
+    "staff cost is the scenario's service.agent_cost_per_hour, the same in the lab and the "
+    "tournament: delete costs from the trainer file",
+)
+
+
 class Trainer(Section):
     """Everything the trainer decides and the teams do not see."""
 
@@ -129,13 +138,7 @@ class Trainer(Section):
     @classmethod
     def _no_costs(cls, data: object) -> object:
         if isinstance(data, dict) and "costs" in data:
-            raise invalid(
-                "no costs section",
-                "costs",
-                "staff cost is the scenario's service.agent_cost_per_hour, the same in the "
-                "lab and the tournament: delete costs from the trainer file",
-                at=("costs",),
-            )
+            raise invalid(*NO_COSTS, at=("costs",))
         return data
 
     @field_validator("weights", "min_spread")
@@ -210,6 +213,9 @@ def load_trainer(path: str | Path | None) -> Trainer:
     if not isinstance(data, dict):
         found = describe(data)
         raise TRAINER.fail([Problem("", 1, "a mapping of trainer settings", found)], source)
+    if "costs" in data:  # reported with every other problem, not instead of them
+        problems = [*problems, Problem("costs", lines.get(("costs",)), *NO_COSTS)]
+        data = {k: v for k, v in data.items() if k != "costs"}
     return validated(
         Trainer, data, source, lambda err: problems_from(err, lines, Trainer), problems, TRAINER
     )
