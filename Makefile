@@ -19,12 +19,16 @@ ROOT_FLAG = $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab notebooks/ $(ROOT_FLAG)
 
-# The strategy lab as a web app, code hidden (Voila, configured by app/voila.py).
-# Serve participants on the network with: make app APP_IP=0.0.0.0
+# The strategy lab as a web app, code hidden (Voila run by app/room.py, configured by
+# app/voila.py). Serve participants on the network with: make app APP_IP=0.0.0.0
+# (prints the link, with its token, and a QR code); APP_SEATS caps the pages served at once
+# (20 by default), APP_TOKEN reuses a token across restarts.
 APP_IP ?= 127.0.0.1
 APP_PORT ?= 8866
 app: $(STAMP)
-	JUPYTER_CONFIG_PATH=$(CURDIR)/app $(VENV)/bin/voila notebooks/09_strategy_lab.ipynb --Voila.ip=$(APP_IP) --port=$(APP_PORT)
+	JUPYTER_CONFIG_PATH=$(CURDIR)/app $(PY) -m app.room notebooks/09_strategy_lab.ipynb \
+		--Voila.ip=$(APP_IP) --port=$(APP_PORT) $(if $(APP_SEATS),--RoomKernelManager.max_kernels=$(APP_SEATS)) \
+		$(if $(APP_TOKEN),--Voila.token=$(APP_TOKEN))
 
 # Debian's chromium for tests/test_browser.py (Playwright cannot download its own browser).
 # The browser test needs chromium, and a CJK font so that Chinese text in its screenshots

@@ -145,15 +145,19 @@ def jupyterlab(tmp: Path) -> Iterator[Server]:
 
 
 @contextmanager
-def voila(tmp: Path) -> Iterator[Server]:
-    """The `make app` command (Voila with app/voila.py) on a free port."""
+def voila(tmp: Path, *options: str) -> Iterator[Server]:
+    """The `make app` command (app/room.py with app/voila.py) on a free port; `options` are
+    more command-line settings (a token, the cap, shorter culling)."""
     port = free_port()
     cmd = [
-        str(BIN / "voila"),
+        sys.executable,
+        "-m",
+        "app.room",
         LAB_NOTEBOOK,
         "--Voila.ip=127.0.0.1",
         f"--port={port}",
         "--no-browser",
+        *options,
     ]
     env = isolated_env(tmp)
     env["JUPYTER_CONFIG_PATH"] = str(ROOT / "app")
