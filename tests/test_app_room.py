@@ -12,7 +12,8 @@ from browser.room import Participant, kernel_pids, wait_until
 from browser.servers import voila
 
 PAGES = 12
-POOL = 2  # app/voila.py: default_pool_size
+BATCH = 4
+POOL = 1  # the tests run a pool of one (the app has 2): each page taken is run again
 
 
 def kernels(server) -> int:
@@ -26,16 +27,19 @@ def settle(server, expected: int, timeout: float = 30) -> int:
 
 
 def test_twelve_pages_opened_then_closed_free_their_kernels(tmp_path):
-    with voila(tmp_path) as server:
+    with voila(tmp_path, "--VoilaConfiguration.default_pool_size=1") as server:
         assert settle(server, POOL) == POOL, "the pool did not start"
-        people = [Participant(server.url) for _ in range(PAGES)]
-        opened = [person.open() for person in people]
-        assert len(set(opened)) == PAGES, "two pages share a kernel"
-        assert settle(server, PAGES + POOL) == PAGES + POOL, server.log_tail()
-        statuses = [person.close(kid) for person, kid in zip(people, opened, strict=True)]
-        assert statuses == [204] * PAGES, f"shutdown on close refused: {server.log_tail()}"
-        assert settle(server, POOL) == POOL, f"kernels not freed: {server.log_tail()}"
-        for kid in opened:  # gone from the server too, not only as processes
+        closed = []
+        for _ in range(PAGES // BATCH):  # a few participants at a time come and go
+            people = [Participant(server.url) for _ in range(BATCH)]
+            opened = [person.open() for person in people]
+            assert settle(server, BATCH + POOL) == BATCH + POOL, server.log_tail()
+            statuses = [person.close(kid) for person, kid in zip(people, opened, strict=True)]
+            assert statuses == [204] * BATCH, f"shutdown on close refused: {server.log_tail()}"
+            assert settle(server, POOL) == POOL, f"kernels not freed: {server.log_tail()}"
+            closed += opened
+        assert len(set(closed)) == PAGES, "two pages shared a kernel"
+        for kid in closed:  # gone from the server too, not only as processes
             assert people[0].request(f"api/kernels/{kid}").status == 404
         assert "'_xsrf' argument missing" not in server.log.read_text(errors="replace")
 
@@ -43,18 +47,17 @@ def test_twelve_pages_opened_then_closed_free_their_kernels(tmp_path):
 def test_a_page_left_without_closing_is_culled_once_idle(tmp_path):
     options = (
         "--VoilaConfiguration.default_pool_size=1",
-        "--RoomKernelManager.cull_idle_timeout=3",
+        "--RoomKernelManager.cull_idle_timeout=2",
         "--RoomKernelManager.cull_interval=1",
     )
     with voila(tmp_path, *options) as server:
         assert settle(server, 1) == 1
-        page = Participant(server.url).request("")  # a plain GET: the page never connects
-        assert page.status == 200 and b"sim-lab" in page.body or b"Strategy lab" in page.body
+        Participant(server.url).open()  # the GET alone: no page ever connects or closes
         assert settle(server, 2) == 2  # its kernel, and the pool refilled
-        assert settle(server, 1, timeout=40) == 1, f"not culled: {server.log_tail()}"
+        assert settle(server, 1, timeout=50) == 1, f"not culled: {server.log_tail()}"
         assert "Culling 'idle' kernel" in server.log.read_text(errors="replace")
         # the pool's kernel is never culled: it waits for the next participant
-        assert wait_until(lambda: kernels(server) != 1, timeout=5) is None
+        assert wait_until(lambda: kernels(server) != 1, timeout=4) is None
 
 
 @pytest.fixture
