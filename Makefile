@@ -32,9 +32,11 @@ app: $(STAMP)
 
 # Debian's chromium for tests/test_browser.py (Playwright cannot download its own browser).
 # The browser test needs chromium, and a CJK font so that Chinese text in its screenshots
-# is not drawn as boxes; whichever is missing is installed (as root with apt-get).
+# is not drawn as boxes; tests/test_app_qr.py reads `make app`'s QR code with zbarimg.
+# Whichever is missing is installed (as root with apt-get).
 BROWSER_PACKAGES = $(shell [ -x /usr/bin/chromium ] || echo chromium) \
-	$(shell fc-list :lang=zh 2>/dev/null | grep -q . || echo fonts-noto-cjk)
+	$(shell fc-list :lang=zh 2>/dev/null | grep -q . || echo fonts-noto-cjk) \
+	$(shell command -v zbarimg >/dev/null || echo zbar-tools)
 
 browser-deps:
 	@if [ -z "$(strip $(BROWSER_PACKAGES))" ]; then :; \
@@ -61,6 +63,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/run.py
 	$(PY) benchmarks/analytics.py
 	$(PY) benchmarks/experiments.py
+	$(PY) benchmarks/app.py
 
 datasets: $(STAMP)
 	$(PY) -m sim run scenarios/coffee_chain.yaml --out datasets/coffee_chain --seed 7 --customers 2000 --days 365 --csv-only --force

@@ -32,6 +32,8 @@ from traitlets import Int
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 
+from app import qr
+
 TEMPLATE_DIR = Path(__file__).resolve().parent / "template"
 FULL_RETRY_S = 30  # the room-is-full page reloads itself this often
 
@@ -194,7 +196,11 @@ class RoomApp(Voila):
         seats = self.kernel_manager.max_kernels or "no cap on"
         lines = ["", f"The strategy lab for the room ({seats} places): {link}"]
         if not is_loopback(self.ip):
-            lines += ["Participants open this link in their browser."]
+            try:
+                picture = qr.text(link)
+            except ValueError:  # a very long host name: the link alone will do
+                picture = ""
+            lines += ["Participants open this link, or scan it with a phone:", "", picture]
         print("\n".join(lines), flush=True)
 
 

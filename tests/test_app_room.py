@@ -11,6 +11,8 @@ import pytest
 from browser.room import Participant, kernel_pids, wait_until
 from browser.servers import voila
 
+from app.room import is_loopback
+
 PAGES = 12
 BATCH = 4
 POOL = 1  # the tests run a pool of one (the app has 2): each page taken is run again
@@ -20,7 +22,7 @@ def kernels(server) -> int:
     return len(kernel_pids(server.process.pid))
 
 
-def settle(server, expected: int, timeout: float = 30) -> int:
+def settle(server, expected: int, timeout: float = 60) -> int:
     """Wait until the server runs `expected` kernels; the count seen last."""
     wait_until(lambda: kernels(server) == expected, timeout)
     return kernels(server)
@@ -70,6 +72,15 @@ def token_room(tmp_path):
     with voila(tmp_path, *options) as server:
         assert settle(server, 1) == 1
         yield server
+
+
+def test_the_link_is_printed_with_its_token(token_room):
+    assert f"{token_room.url}?token=room-token" in token_room.log.read_text(errors="replace")
+
+
+def test_off_loopback_a_token_is_required():
+    assert is_loopback("127.0.0.1") and is_loopback("localhost") and is_loopback("::1")
+    assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.23")
 
 
 def test_a_token_room_refuses_a_get_without_the_token(token_room):

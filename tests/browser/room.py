@@ -79,16 +79,20 @@ class Participant:
         except urllib.error.HTTPError as e:
             return Response(e.code, e.read(), dict(e.headers))
 
-    def open(self, query: str = "") -> str:
-        """GET the page until it names its kernel; the kernel's id (the page then renders on)."""
+    def open(self, query: str = "", whole: bool = False) -> str:
+        """GET the page until it names its kernel (`whole`: until every cell has run and the
+        page has ended); the kernel's id. Left early, the page's kernel goes on running it."""
         req = urllib.request.Request(self.base + query)
-        with self._opener.open(req, timeout=60) as r:
+        with self._opener.open(req, timeout=600) as r:
             assert r.status == 200, r.status
             head = b""
             while not (found := _CONFIG.search(head)):
                 chunk = r.read1(65536)
                 assert chunk, f"the page ended without a kernel: {head[-500:]!r}"
                 head += chunk
+            if whole:
+                page = head + r.read()
+                assert b"widget-view+json" in page, "the page ended without the lab's widgets"
         return json.loads(found.group(1))["kernelId"]
 
     def close(self, kernel_id: str) -> int:

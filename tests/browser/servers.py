@@ -107,7 +107,7 @@ def _serve(cmd: list[str], env: dict, cwd: Path, log: Path, url: str, ready: str
         proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
     server = Server(url, log, proc)
     try:
-        _wait_for(ready, server, timeout=40)
+        _wait_for(ready, server, timeout=90)  # a busy classroom laptop starts slowly
         yield server
     finally:
         proc.terminate()
