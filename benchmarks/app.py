@@ -4,11 +4,12 @@ For each room size a fresh `make app` server (app/room.py, app/voila.py: its poo
 starts on 127.0.0.1 and is left to fill its pool. Then the participants arrive at once: each
 loads the page (plain HTTP, the whole page: every cell run); "page" is how long that took
 (a page from the warm pool is instant; the others wait for a kernel to start and run the lab).
-Memory is the RSS of the server and all its children once every page has loaded. Then every
-participant presses Run at the same moment, twice, with a lever moved each time so nothing comes
-from the cache: the lab's own Run button is clicked in the page's kernel (`lab.button.click()`,
-through the kernel's connection file, which is what the button's click message does there).
-"Run" is from the request to the redrawn chart. Culling is off during the measurement.
+Memory is the RSS of the server and all its children once every page has loaded. Then the
+participants press Run: one alone while the others read, then all at the same moment, twice,
+with a lever moved each time so nothing comes from the cache. The lab's own Run button is
+clicked in the page's kernel (`lab.button.click()`, through the kernel's connection file:
+what the button's click message does there); "Run" lasts from the request to the redrawn
+chart. Culling is off during the measurement.
 
     python benchmarks/app.py               # 5, 10 and 20 participants
     python benchmarks/app.py --rooms 5     # one room size
@@ -88,6 +89,7 @@ def room(participants: int) -> dict:
         mb = rss_mb(pid)
         files = {p.name: p for p in Path(tmp).rglob("kernel-*.json")}
         conns = [files[f"kernel-{kid}.json"] for kid, _ in loads]
+        alone = run_in_page(conns[0], 3)  # one participant presses Run, the rest read
         runs = []
         for step in (1, 2):
             with ThreadPoolExecutor(participants) as ex:
@@ -99,6 +101,7 @@ def room(participants: int) -> dict:
             mb_each=(mb - idle_mb) / participants,
             page=[t for _, t in loads],
             run=runs,
+            alone=alone,
         )
 
 
@@ -111,12 +114,15 @@ def main() -> int:
     parser.add_argument("--rooms", type=int, nargs="+", default=[5, 10, 20])
     args = parser.parse_args()
     print(f"{os.cpu_count()} cores; load average before: {os.getloadavg()[0]:.1f}")
-    print("participants  kernels  RSS MB  MB each  page s (min / median / max)  Run s (same)")
+    print(
+        "participants  kernels  RSS MB  MB each  page s (min / median / max)  "
+        "Run s alone  Run s, all at once (min / median / max)"
+    )
     for n in args.rooms:
         r = room(n)
         print(
             f"{r['participants']:12d}  {r['kernels']:7d}  {r['mb']:6.0f}  {r['mb_each']:7.0f}  "
-            f"{spread(r['page']):>27}  {spread(r['run']):>18}",
+            f"{spread(r['page']):>27}  {r['alone']:11.1f}  {spread(r['run']):>38}",
             flush=True,
         )
     print(f"load average after: {os.getloadavg()[0]:.1f}")
