@@ -50,7 +50,9 @@ def browser(tmp_path_factory):
 
 
 def new_page(browser) -> Page:
-    page = browser.new_page(viewport={"width": 1400, "height": 1500})
+    """A page in a context of its own (a participant's browser). Its context stays open when
+    the page closes: a page that owns its context is closed before its beforeunload runs."""
+    page = browser.new_context(viewport={"width": 1400, "height": 1500}).new_page()
     page.set_default_timeout(30_000)
     return page
 

@@ -93,6 +93,7 @@ class Participant:
             if whole:
                 page = head + r.read()
                 assert b"widget-view+json" in page, "the page ended without the lab's widgets"
+                assert b"There was an error when executing" not in page, "a cell failed"
         return json.loads(found.group(1))["kernelId"]
 
     def close(self, kernel_id: str) -> int:

@@ -67,6 +67,8 @@ def isolated_env(tmp: Path) -> dict[str, str]:
         env[key] = str(tmp / name)
     env["MPLCONFIGDIR"] = matplotlib.get_configdir()
     env["PYTHONDONTWRITEBYTECODE"] = "1"
+    # kernels start in notebooks/: make them import this checkout's sim, whatever the venv has
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     _quiet_lab_settings(tmp / "lab-settings")
     return env
 
