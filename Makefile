@@ -22,13 +22,13 @@ lab: $(STAMP)
 # The strategy lab as a web app, code hidden (Voila run by app/room.py, configured by
 # app/voila.py). Serve participants on the network with: make app APP_IP=0.0.0.0
 # (prints the link, with its token, and a QR code); APP_SEATS caps the pages served at once
-# (20 by default), APP_TOKEN reuses a token across restarts.
+# (20 by default), APP_POOL sets how many kernels wait warm (2), APP_TOKEN reuses a token.
 APP_IP ?= 127.0.0.1
 APP_PORT ?= 8866
 app: $(STAMP)
 	JUPYTER_CONFIG_PATH=$(CURDIR)/app $(PY) -m app.room notebooks/09_strategy_lab.ipynb \
 		--Voila.ip=$(APP_IP) --port=$(APP_PORT) $(if $(APP_SEATS),--RoomKernelManager.max_kernels=$(APP_SEATS)) \
-		$(if $(APP_TOKEN),--Voila.token=$(APP_TOKEN))
+		$(if $(APP_POOL),--pool_size=$(APP_POOL)) $(if $(APP_TOKEN),--Voila.token=$(APP_TOKEN))
 
 # Debian's chromium for tests/test_browser.py (Playwright cannot download its own browser).
 # The browser test needs chromium, and a CJK font so that Chinese text in its screenshots
