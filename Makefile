@@ -19,18 +19,24 @@ ROOT_FLAG = $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab notebooks/ $(ROOT_FLAG)
 
-# The strategy lab as a web app, code hidden (Voila, configured by app/voila.py).
-# Serve participants on the network with: make app APP_IP=0.0.0.0
+# The strategy lab as a web app, code hidden (Voila run by app/room.py, configured by
+# app/voila.py). Serve participants on the network with: make app APP_IP=0.0.0.0
+# (prints the link, with its token, and a QR code); APP_SEATS caps the pages served at once
+# (20 by default), APP_POOL sets how many kernels wait warm (2), APP_TOKEN reuses a token.
 APP_IP ?= 127.0.0.1
 APP_PORT ?= 8866
 app: $(STAMP)
-	JUPYTER_CONFIG_PATH=$(CURDIR)/app $(VENV)/bin/voila notebooks/09_strategy_lab.ipynb --Voila.ip=$(APP_IP) --port=$(APP_PORT)
+	JUPYTER_CONFIG_PATH=$(CURDIR)/app $(PY) -m app.room notebooks/09_strategy_lab.ipynb \
+		--Voila.ip=$(APP_IP) --port=$(APP_PORT) $(if $(APP_SEATS),--RoomKernelManager.max_kernels=$(APP_SEATS)) \
+		$(if $(APP_POOL),--pool_size=$(APP_POOL)) $(if $(APP_TOKEN),--Voila.token=$(APP_TOKEN))
 
 # Debian's chromium for tests/test_browser.py (Playwright cannot download its own browser).
 # The browser test needs chromium, and a CJK font so that Chinese text in its screenshots
-# is not drawn as boxes; whichever is missing is installed (as root with apt-get).
+# is not drawn as boxes; tests/test_app_qr.py reads `make app`'s QR code with zbarimg.
+# Whichever is missing is installed (as root with apt-get).
 BROWSER_PACKAGES = $(shell [ -x /usr/bin/chromium ] || echo chromium) \
-	$(shell fc-list :lang=zh 2>/dev/null | grep -q . || echo fonts-noto-cjk)
+	$(shell fc-list :lang=zh 2>/dev/null | grep -q . || echo fonts-noto-cjk) \
+	$(shell command -v zbarimg >/dev/null || echo zbar-tools)
 
 browser-deps:
 	@if [ -z "$(strip $(BROWSER_PACKAGES))" ]; then :; \
@@ -57,6 +63,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/run.py
 	$(PY) benchmarks/analytics.py
 	$(PY) benchmarks/experiments.py
+	$(PY) benchmarks/app.py
 
 datasets: $(STAMP)
 	$(PY) -m sim run scenarios/coffee_chain.yaml --out datasets/coffee_chain --seed 7 --customers 2000 --days 365 --csv-only --force

@@ -22,6 +22,7 @@ from browser.page import (
     shot,
     wait_for_lab,
 )
+from browser.room import kernel_pids, wait_until
 from browser.servers import jupyterlab, voila
 from playwright.sync_api import Page, expect, sync_playwright
 
@@ -34,6 +35,7 @@ pytestmark = pytest.mark.skipif(
 LEVER = "sim-lever-outreach-triggers-winback-coupon"  # win-back coupon, 15 CNY by default
 PAGE_LOAD_S = 60  # a Voila page still on "Executing k of n" after this has stalled
 RELOADS = 5
+POOL = 2  # app/voila.py: kernels kept warm for the next participant
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +50,9 @@ def browser(tmp_path_factory):
 
 
 def new_page(browser) -> Page:
-    page = browser.new_page(viewport={"width": 1400, "height": 1500})
+    """A page in a context of its own (a participant's browser). Its context stays open when
+    the page closes: a page that owns its context is closed before its beforeunload runs."""
+    page = browser.new_context(viewport={"width": 1400, "height": 1500}).new_page()
     page.set_default_timeout(30_000)
     return page
 
@@ -102,10 +106,15 @@ def test_lab_in_jupyterlab_runs_all_and_reacts_to_a_lever(browser, tmp_path):
     print(f"JupyterLab check: {time.monotonic() - start:.1f} s")
 
 
-def load_voila(browser, url: str, errors: KernelErrors) -> Page:
-    """Start opening the app in a new page (without waiting for its cells to run)."""
+def load_voila(browser, url: str, errors: KernelErrors, elsewhere: list[str]) -> Page:
+    """Start opening the app in a new page (without waiting for its cells to run); what the
+    page fetches from anywhere but the app goes into `elsewhere`."""
     page = new_page(browser)
     errors.watch(page)
+    page.on(
+        "request",
+        lambda r: None if r.url.startswith((url, "data:", "blob:")) else elsewhere.append(r.url),
+    )
     page.goto(url, wait_until="commit")
     return page
 
@@ -126,23 +135,29 @@ def finish_loading(page: Page, name: str) -> None:
 def test_lab_as_a_voila_app_hides_code_and_reacts_to_a_lever(browser, tmp_path):
     start = time.monotonic()
     with voila(tmp_path) as server:
-        errors = KernelErrors()
-        page = load_voila(browser, server.url, errors)
+        errors, elsewhere = KernelErrors(), []
+        page = load_voila(browser, server.url, errors, elsewhere)
         finish_loading(page, "voila")
         body = page.locator("body").inner_text()
         assert "Strategy lab" in body and "Debrief" in body
         assert "StrategyLab(" not in body, "the app shows code"
         check_lever_run_changes(page, errors, "voila")
-        page.close()
+        page.close(run_before_unload=True)
         first = time.monotonic() - start
         # a class opening the app at once: every load must complete, none may hang
-        pages = [load_voila(browser, server.url, errors) for _ in range(RELOADS)]
+        pages = [load_voila(browser, server.url, errors, elsewhere) for _ in range(RELOADS)]
         for i, page in enumerate(pages):
             finish_loading(page, f"voila_load_{i + 1}")
         pages[-1].wait_for_timeout(300)
         assert errors.count == 0, f"kernel errors: {errors.samples}"
         for page in pages:
-            page.close()
-        assert "Error at server" not in server.log.read_text(errors="replace"), server.log_tail()
+            page.close(run_before_unload=True)  # as a closing tab: the page shuts its kernel
+        assert not elsewhere, f"the page fetched from outside the app: {elsewhere}"
+        # every closed page's kernel is freed; only the warm pool is left
+        wait_until(lambda: len(kernel_pids(server.process.pid)) == POOL, timeout=30)
+        assert len(kernel_pids(server.process.pid)) == POOL, server.log_tail()
+        log = server.log.read_text(errors="replace")
+        assert "Error at server" not in log, server.log_tail()
+        assert "'_xsrf' argument missing" not in log, server.log_tail()
     took = time.monotonic() - start
     print(f"Voila: first load and lever check {first:.1f} s; {RELOADS} more loads: {took:.1f} s")

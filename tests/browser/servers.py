@@ -67,6 +67,8 @@ def isolated_env(tmp: Path) -> dict[str, str]:
         env[key] = str(tmp / name)
     env["MPLCONFIGDIR"] = matplotlib.get_configdir()
     env["PYTHONDONTWRITEBYTECODE"] = "1"
+    # kernels start in notebooks/: make them import this checkout's sim, whatever the venv has
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     _quiet_lab_settings(tmp / "lab-settings")
     return env
 
@@ -107,7 +109,7 @@ def _serve(cmd: list[str], env: dict, cwd: Path, log: Path, url: str, ready: str
         proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
     server = Server(url, log, proc)
     try:
-        _wait_for(ready, server, timeout=40)
+        _wait_for(ready, server, timeout=90)  # a busy classroom laptop starts slowly
         yield server
     finally:
         proc.terminate()
@@ -145,15 +147,19 @@ def jupyterlab(tmp: Path) -> Iterator[Server]:
 
 
 @contextmanager
-def voila(tmp: Path) -> Iterator[Server]:
-    """The `make app` command (Voila with app/voila.py) on a free port."""
+def voila(tmp: Path, *options: str) -> Iterator[Server]:
+    """The `make app` command (app/room.py with app/voila.py) on a free port; `options` are
+    more command-line settings (a token, the cap, shorter culling)."""
     port = free_port()
     cmd = [
-        str(BIN / "voila"),
+        sys.executable,
+        "-m",
+        "app.room",
         LAB_NOTEBOOK,
         "--Voila.ip=127.0.0.1",
         f"--port={port}",
         "--no-browser",
+        *options,
     ]
     env = isolated_env(tmp)
     env["JUPYTER_CONFIG_PATH"] = str(ROOT / "app")
