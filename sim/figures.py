@@ -85,7 +85,8 @@ def _waits(tickets: pd.DataFrame, until: str, horizon: float) -> pd.Series:
 
 
 def first_response_hours(tickets: pd.DataFrame, horizon: float) -> float | None:
-    """Mean hours from complaint to first answer, of the cases opened in the horizon."""
+    """Mean hours from complaint (or inquiry) to first answer, of the cases opened in the
+    horizon."""
     waits = _waits(tickets, "first_response_day", horizon)
     return float(waits.mean()) if len(waits) else None
 
@@ -179,6 +180,10 @@ def _tickets(run: Run) -> pd.DataFrame:
     return run.within("tickets", "opened_day")
 
 
+def _inquiries(run: Run) -> pd.DataFrame:
+    return run.within("inquiries", "opened_day")
+
+
 def _failures(run: Run) -> int:
     orders = run.within("orders")
     return int((orders["service_failure"].astype(str) != "none").sum()) if len(orders) else 0
@@ -231,6 +236,11 @@ FIGURES: dict[str, Figure] = {
         Figure("promise_kept", "response promise kept", "share", True,
                lambda r: promise_kept_share(_tickets(r), _promise_hours(r), r.horizon),
                "service"),
+        Figure("inquiries", "inquiries (questions that are not complaints)", "count", None,
+               lambda r: len(_inquiries(r)), "service"),
+        Figure("inquiry_wait_hours", "inquiry wait for an answer (mean, hours)", "hours", False,
+               lambda r: first_response_hours(_inquiries(r), r.horizon)
+               if len(_inquiries(r)) else None, "service"),
         Figure("mean_ticket_csat", "ticket CSAT (1-5)", "score", True,
                lambda r: _tickets(r)["csat"].mean() if len(_tickets(r)) else None, "service"),
         Figure("compensation_cost", "compensation paid on cases", "money", False,

@@ -70,6 +70,17 @@ def with_changes(path: Path, **sections) -> Scenario:
             ),
             id="one_price_cut",
         ),
+        pytest.param(
+            with_changes(
+                COFFEE,
+                service={
+                    **sim.load_scenario(COFFEE).service.model_dump(),
+                    "inquiries_per_customer_year": 30.0,  # a queue every day, tiers first
+                    "hours_open": 8,
+                },
+            ),
+            id="busy_inquiry_desk",
+        ),
         pytest.param(with_changes(COFFEE, outreach=None, surveys=None), id="no_outreach"),
         pytest.param(with_changes(COFFEE, service=None, loyalty=None), id="no_desk_no_program"),
     ],

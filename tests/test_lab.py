@@ -151,9 +151,9 @@ def test_lab_figures_and_table_show_the_headline_figures():
     s = result.summary()
     assert card["revenue"] == s["revenue"] and card["nps"] == s["nps"]
     assert card["margin_after_costs"] < card["gross_margin"]
-    # three agents (2 L1 + 1 L2) staffed 12 hours a day on every day of the horizon
+    # two agents (1 L1 + 1 L2) staffed 4 hours a day on every day of the horizon
     svc = result.scenario.service
-    hours = 3 * 12 * result.scenario.horizon_days
+    hours = 2 * 4 * result.scenario.horizon_days
     assert card["staff_cost"] == pytest.approx(hours * svc.agent_cost_per_hour)
     assert card["first_response_hours"] >= 0 and 0 <= card["promise_kept"] <= 1
     text = numbers_html(card, card)

@@ -75,6 +75,70 @@ def test_desk_waits_match_erlang_c():
     assert abs(waits.mean() - expected) < 3 * se + 0.02 * expected, (waits.mean(), expected, se)
 
 
+def test_inquiry_waits_match_erlang_c():
+    """Inquiries alone (no failures): a Poisson stream at the per-customer rate times the
+    customers active, exponential handling, one level-1 agent round the clock: M/M/1,
+    whose mean wait in queue is Erlang C's with c = 1."""
+    sc = Scenario.model_validate(
+        {
+            "name": "erlang inquiries",
+            "horizon_days": 200,
+            "population": {
+                "initial_customers": 2000,
+                "history_days": 30,
+                "acquisitions_per_day": 0,
+                "purchase_rate": {"r": 2.0, "alpha": 100.0},
+                "dropout": {"a": 0.01, "b": 1000.0},
+            },
+            "service": {
+                "failure_rate": 0.0,
+                "l1_agents": 1,
+                "hours_open": 24,
+                "inquiries_per_customer_year": 6.0,
+                "inquiry_minutes": 30.0,
+            },
+        }
+    )
+    r = sim.run(sc, seed=11)
+    assert len(r["tickets"]) == 0
+    q = r["inquiries"]
+    q = q[(q["opened_day"] >= 10) & (q["opened_day"] < 199)]
+    span = 199 - 10
+    active = r["daily"]["active"].iloc[10:199].mean()
+    lam = len(q) / span
+    # the stream's rate is the per-customer rate times the customers active
+    expected_arrivals = 6.0 / 365.0 * active * span
+    assert abs(len(q) - expected_arrivals) < 3 * math.sqrt(expected_arrivals)
+    mu = 24 * 60 / 30.0
+    waits = (q["first_response_day"] - q["opened_day"]).to_numpy()
+    assert not np.isnan(waits).any()
+    handling = (q["resolved_day"] - q["first_response_day"]).to_numpy()
+    assert abs(handling.mean() - 1 / mu) < 4 * handling.std() / math.sqrt(len(handling))
+    expected = erlang_c_wait(lam, mu, 1)
+    batches = np.array_split(waits, 20)
+    se = np.std([b.mean() for b in batches], ddof=1) / math.sqrt(20)
+    assert 0.5 < lam / mu < 0.9, "load should be high enough to queue"
+    assert abs(waits.mean() - expected) < 3 * se + 0.02 * expected, (waits.mean(), expected, se)
+
+
+def test_inquiries_are_not_complaints_but_delay_them():
+    """Inquiries fill their own table; every complaint figure still counts complaints,
+    and a desk busy with questions answers its complaints later."""
+    base = coffee(service={"l1_agents": 1, "hours_open": 8})
+    busy = coffee(service={"l1_agents": 1, "hours_open": 8, "inquiries_per_customer_year": 40.0})
+    quiet, loaded = (sim.run(s, seed=4, customers=800, days=200) for s in (base, busy))
+    assert len(quiet["inquiries"]) == 0 and len(loaded["inquiries"]) > 5000
+    for r in (quiet, loaded):
+        t = r["tickets"]
+        assert len(t) == int(r["orders"]["complained"].sum())
+        in_horizon = t[(t["opened_day"] >= 0) & (t["opened_day"] < 200)]
+        assert r.summary()["complaints"] == len(in_horizon) > 20
+    s_quiet, s_loaded = quiet.summary(), loaded.summary()
+    assert s_quiet["inquiries"] == 0 and s_loaded["inquiries"] > 5000
+    assert s_loaded["inquiry_wait_hours"] > 1.0
+    assert s_loaded["first_response_hours"] > s_quiet["first_response_hours"] + 1.0
+
+
 def test_most_unhappy_customers_stay_silent():
     r = sim.run(coffee(service={}), seed=2, customers=2000)
     failed = r["orders"][r["orders"]["service_failure"] != "none"]

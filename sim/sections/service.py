@@ -121,10 +121,24 @@ class Service(Section):
         default_factory=lambda: {"none": 0.0, "small": 10.0, "full": 40.0},
         description="cost of each compensation level, in the catalogue's currency",
     )
+    inquiries_per_customer_year: float = Field(
+        0.0,
+        ge=0.0,
+        le=365.0,
+        description="questions and requests that are not complaints (order status, points, "
+        "opening hours, invoices) per active customer per year; they queue for the level-1 "
+        "agents with the complaints (0 = none)",
+    )
+    inquiry_minutes: float = Field(
+        6.0,
+        gt=0.0,
+        le=24 * 60,
+        description="mean minutes a level-1 agent spends on one inquiry (exponential)",
+    )
     agent_cost_per_hour: float = Field(
         25.0,
         ge=0.0,
-        le=10_000,
+        le=10_000.0,  # a wage per hour: far below MAX_MONEY
         description="cost of one staffed agent-hour (wage plus employer on-costs), paid for "
         "every hour the desk is open, busy or not",
     )

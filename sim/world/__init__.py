@@ -28,7 +28,7 @@ from sim.world.outreach import Outbox
 from sim.world.population import Population, draw_population
 from sim.world.profiles import make_profiles
 from sim.world.records import EventLog, OrderLog
-from sim.world.service import FailureDraw, ServiceDesk, complaint
+from sim.world.service import FailureDraw, ServiceDesk, complaint, inquiries
 from sim.world.shocks import ShockBook
 
 SHARED_SECTIONS = ("loyalty", "service", "outreach", "surveys", "shocks")
@@ -130,6 +130,7 @@ class World:
         if self.desk is not None:
             origin = sc.start_date.toordinal() - sc.population.history_days
             self.env.process(self.desk.shifts(first_weekday=(origin - 1) % 7))
+            self.env.process(inquiries(self.env, self))
         if self.desk is not None and self.shocks is not None:
             for shock, a, b in self.shocks.windows:
                 if shock.kind == "service_outage":
@@ -369,6 +370,11 @@ class World:
     def on_ticket_closed(self, c: int) -> None:
         if self.survey_desk is not None and self.survey_desk.surveys.after_ticket:
             self.survey_desk.ask(c, "csat", "ticket")
+
+    def active_customers(self, time: float) -> np.ndarray:
+        """Customers who have joined and not left at `time` (as times, not flags: a window
+        of sim.world.lives may have placed a join or a departure ahead of now)."""
+        return np.flatnonzero((self.signup_time <= time) & ~(self.churn_time <= time))
 
     def churned(self, c: int) -> bool:
         return not math.isnan(self.churn_time[c])

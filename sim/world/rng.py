@@ -20,6 +20,7 @@ OUTREACH = 4
 SURVEYS = 5
 SHOCKS = 6
 LOYALTY = 7
+INQUIRIES = 8  # the desk's questions that are not complaints: one stream per day
 
 
 def stream(seed: int, subsystem: int) -> np.random.Generator:

@@ -5,6 +5,13 @@ only some customers complain (most go quietly). A complaint queues for a level-1
 (SimPy PriorityResource, higher tiers first when the scenario says so), may be escalated
 to level 2, is resolved, and followed up; how well it was handled sets how much
 satisfaction comes back, possibly above where it was (the recovery paradox).
+
+Most of a desk's work is not complaints but questions (order status, points, opening
+hours, invoices): `inquiries` is one desk-level Poisson stream of them. They queue for the
+same level-1 agents under the same rules as complaints (higher tiers first where the
+scenario says so, otherwise first come, first served): a hotline or chat queue learns
+that a contact is a complaint only when an agent takes it. So a busy desk answers
+complaints late too, and staffing shows in the promise kept.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ import numpy as np
 import simpy
 
 from sim.sections.service import SEVERITIES, DeskPolicy, Service
+from sim.world import rng as streams
 
 if TYPE_CHECKING:
     from sim.world import World
@@ -82,6 +90,7 @@ class ServiceDesk:
         self.l1 = simpy.PriorityResource(env, capacity=service.l1_agents)
         self.l2 = simpy.PriorityResource(env, capacity=service.l2_agents)
         self.tickets: list[tuple] = []
+        self.inquiries: list[list] = []  # customer, opened, first response, resolved
 
     def shifts(self, first_weekday: int):
         """A process closing the desk outside its hours: at closing time it claims every
@@ -219,6 +228,65 @@ def complaint(
         if not world.churned(c):
             lift = WEIGHTS["follow_up"] * quality["follow_up"] * gain
             world.recover(c, lift, overshoot, env.now)
+
+
+def day_arrivals(stream: np.random.Generator, rate: float) -> list[tuple[float, float, float]]:
+    """One day of a Poisson stream of `rate` a day: (time into the day, a uniform to pick
+    the customer, a standard exponential for the handling time) per arrival. The k-th
+    arrival always uses the k-th triple of draws, so a slightly different rate moves the
+    times a little instead of reshuffling the day (common random numbers)."""
+    out: list[tuple[float, float, float]] = []
+    t = 0.0
+    while True:
+        u_gap, u_who, u_work = stream.random(3).tolist()
+        t += -math.log1p(-u_gap) / rate
+        if t >= 1.0:
+            return out
+        out.append((t, u_who, -math.log1p(-u_work)))
+
+
+def inquiries(env: simpy.Environment, world: World):
+    """The desk's inquiries: a Poisson stream at `inquiries_per_customer_year` × the
+    customers active, the rate recomputed each day, each from a customer active then.
+
+    Day d's arrivals are drawn at d − 1 from day d's own stream; their customers are held
+    from then on (`World.hold`: their orders are placed at their exact times, so the tier
+    an inquiry queues with is the same on every order path). A customer who has left by
+    the time of their question never asks it.
+    """
+    svc = world.desk.service
+    per_day = svc.inquiries_per_customer_year / 365.0
+    if per_day <= 0.0:
+        return
+    mean_days = svc.inquiry_minutes / (24.0 * 60.0)
+    day = 0
+    while day + 1 < world.end:
+        active = world.active_customers(env.now)
+        if len(active):
+            stream = streams.customer_stream(world.seed, streams.INQUIRIES, day + 1)
+            for offset, u_who, work in day_arrivals(stream, per_day * len(active)):
+                c = int(active[min(int(u_who * len(active)), len(active) - 1)])
+                world.hold(c)
+                env.process(inquiry(env, world, c, day + 1 + offset, work * mean_days))
+        day += 1
+        yield env.timeout(1.0)
+
+
+def inquiry(env: simpy.Environment, world: World, c: int, at: float, handling: float):
+    """One question from customer c at env time `at`: it queues for a level-1 agent (as a
+    complaint of theirs would), takes `handling` days of the agent's time, and is done."""
+    if at > env.now:
+        yield env.timeout(at - env.now)
+    if env.now < world.end and not world.churned(c):
+        desk = world.desk
+        row = [c, env.now, math.nan, math.nan]
+        desk.inquiries.append(row)
+        with desk.l1.request(priority=world.service_priority(c)) as req:
+            yield req
+            row[2] = env.now
+            yield env.timeout(handling)
+        row[3] = env.now
+    world.let_go(c)
 
 
 class FailureDraw:

@@ -38,6 +38,13 @@ EMPTY_TABLES: dict[str, dict[str, str]] = {
         "handling": "str",
         "csat": "float64",
     },
+    "inquiries": {
+        "inquiry_id": "int64",
+        "customer_id": "int64",
+        "opened_day": "float64",
+        "first_response_day": "float64",
+        "resolved_day": "float64",
+    },
     "touches": {
         "touch_id": "int64",
         "customer_id": "int64",
@@ -211,6 +218,7 @@ def build_tables(world: World) -> dict[str, pd.DataFrame]:
     tables.update({name: _empty(cols) for name, cols in EMPTY_TABLES.items()})
     if world.desk is not None:
         tables["tickets"] = _tickets(world.desk.tickets, origin)
+        tables["inquiries"] = _inquiries(world.desk.inquiries, origin)
     if world.members is not None:
         _loyalty_tables(tables, world.members, origin)
     tables.setdefault("rewards", _empty(LOYALTY_TABLES["rewards"]))
@@ -283,6 +291,22 @@ def _tickets(rows: list[tuple], origin: float) -> pd.DataFrame:
     df = df.sort_values(["opened_day", "customer_id"], kind="stable").reset_index(drop=True)
     df.insert(0, "ticket_id", np.arange(1, len(df) + 1, dtype=np.int64))
     return df
+
+
+def _inquiries(rows: list[list], origin: float) -> pd.DataFrame:
+    """The desk's questions that are not complaints, in the order they were asked."""
+    if not rows:
+        return _empty(EMPTY_TABLES["inquiries"])
+    cust, opened, first, resolved = (np.asarray(col) for col in zip(*rows, strict=True))
+    return pd.DataFrame(
+        {
+            "inquiry_id": np.arange(1, len(rows) + 1, dtype=np.int64),
+            "customer_id": cust.astype(np.int64) + 1,
+            "opened_day": opened.astype(float) - origin,
+            "first_response_day": first.astype(float) - origin,
+            "resolved_day": resolved.astype(float) - origin,
+        }
+    )
 
 
 def _service_days(
