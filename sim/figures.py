@@ -289,6 +289,8 @@ FIGURES: dict[str, Figure] = {
                _customer_count("opted_out", lambda s: s.astype(bool)), "outreach"),
         Figure("won_back", "customers won back", "count", True,
                _customer_count("times_won_back", lambda s: s > 0), "outreach"),
+        Figure("survey_answers", "survey answers", "count", None,
+               lambda r: len(r.within("surveys")), "surveys"),
         Figure("survey_response_rate", "survey response rate", "share", None,
                _survey_response, "surveys"),
         Figure("nps", "NPS 净推荐值", "score", True, _nps, "surveys"),

@@ -7,12 +7,14 @@ Runs go through a `RunCache`, so an unchanged world is served from memory.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import io
 import json
 import re
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,37 +34,67 @@ from sim.views.widgets import Lever, explain, lever, lever_slider, run_button
 
 @dataclass(frozen=True)
 class LeverSpec:
-    """Which scenario field to expose, under which heading, with optional slider bounds."""
+    """Which scenario field to expose, under which heading, with optional slider bounds,
+    and the figures (sim.figures names) it claims to move: tests/test_levers_act.py runs
+    the shipped world at both ends of the slider and checks that each of them moves.
+    `cap` may lower the maximum for the world at hand (see `run_months`), never below the
+    scenario's own value."""
 
     group: str
     path: str
     minimum: float | None = None
     maximum: float | None = None
     step: float | None = None
+    moves: tuple[str, ...] = ()
+    cap: Callable[[Scenario], float] | None = None
 
 
-# The lab's levers: only paths and slider ranges; labels, help and limits come from the schema.
+def run_months(scenario: Scenario) -> int:
+    """The longest month_end expiry under which some points still expire in this run:
+    points are earned from day 0, and a point earned in the first month expires at the
+    start of the month `months` + 1 after it, which must come before the horizon's end
+    (a one-year run: 10 months; longer is inert)."""
+    start = scenario.start_date
+    end = start + dt.timedelta(days=scenario.horizon_days)  # the first day after
+    between = (end.year - start.year) * 12 + end.month - start.month
+    return max(1, between - 1 - (end.day == 1))
+
+
+POINTS = ("points_issued", "points_liability")
+SENT = ("messages", "outreach_cost")
+STAFF = ("staff_cost", "margin_after_costs")
+# The lab's levers: only paths, slider ranges and what they move; labels, help and limits
+# come from the schema. The gold threshold stays between silver's (500) and platinum's (4000).
 LAB_LEVERS: tuple[LeverSpec, ...] = (
-    LeverSpec("Loyalty rules", "loyalty.rules[weekend_double].multiplier", 1, 4, 0.25),
-    LeverSpec("Loyalty rules", "loyalty.tiers[gold].threshold", 500, 5000, 100),
-    LeverSpec("Loyalty rules", "loyalty.expiry.months", 1, 36),
-    LeverSpec("Loyalty rules", "loyalty.rules[birthday].bonus", 0, 1000, 50),
-    LeverSpec("Outreach", "outreach.triggers[churn_warning].days", 7, 120, 1),
-    LeverSpec("Outreach", "outreach.triggers[monthly_offer].days", 7, 120, 1),
-    LeverSpec("Outreach", "outreach.fatigue.max_messages", 0, 12),
-    LeverSpec("Service", "service.l1_agents", 1, 10),
-    LeverSpec("Service", "service.hours_open", 4, 24, 1),
-    LeverSpec("Service", "service.policy.response_hours", 2, 96, 2),
-    LeverSpec("Win-back offer", "outreach.triggers[winback].days", 30, 240, 5),
-    LeverSpec("Win-back offer", "outreach.triggers[winback].coupon", 0, 60, 1),
-)
+    LeverSpec("Loyalty rules", "loyalty.rules[weekend_double].multiplier", 1, 4, 0.25, POINTS),
+    LeverSpec("Loyalty rules", "loyalty.tiers[gold].threshold", 600, 3900, 100,
+              ("tier_discounts", "tier_moves_up")),
+    LeverSpec("Loyalty rules", "loyalty.expiry.months", 1, 36, None,
+              ("points_expired", "breakage"), cap=run_months),
+    LeverSpec("Loyalty rules", "loyalty.rules[birthday].bonus", 0, 1000, 50, POINTS),
+    LeverSpec("Outreach", "outreach.triggers[churn_warning].days", 7, 120, 1,
+              ("messages", "coupon_cost")),
+    LeverSpec("Outreach", "outreach.triggers[monthly_offer].days", 7, 120, 1,
+              ("messages", "opted_out")),
+    LeverSpec("Outreach", "outreach.fatigue.max_messages", 0, 12, None, ("opted_out",)),
+    LeverSpec("Service", "service.l1_agents", 1, 10, None, STAFF),
+    LeverSpec("Service", "service.hours_open", 4, 24, 1,
+              (*STAFF, "first_response_hours", "inquiry_wait_hours")),
+    LeverSpec("Service", "service.policy.response_hours", 2, 96, 2, ("promise_kept",)),
+    LeverSpec("Win-back offer", "outreach.triggers[winback].days", 30, 240, 5, SENT),
+    LeverSpec("Win-back offer", "outreach.triggers[winback].coupon", 0, 60, 1, ("coupon_cost",)),
+)  # fmt: skip
 
 
 def schema_lever(scenario: Scenario, spec: LeverSpec) -> Lever:
     """A Lever for `spec.path`: bounds within the schema's limits, its description as help."""
     names = [key or name for name, key in paths.parse(spec.path)[-2:]]
     label = " ".join(names).replace("_", " ")
-    return lever(scenario, spec.path, spec.maximum, spec.minimum, spec.step, label)
+    maximum = spec.maximum
+    if spec.cap is not None:
+        cap = max(spec.cap(scenario), paths.value_at(scenario, spec.path))
+        maximum = cap if maximum is None else min(maximum, cap)
+    return lever(scenario, spec.path, maximum, spec.minimum, spec.step, label, spec.moves)
 
 
 def lab_levers(scenario: Scenario, specs: tuple[LeverSpec, ...] = LAB_LEVERS) -> list[Lever]:
@@ -137,6 +169,8 @@ LAB_FIGURES = (
     "first_response_hours",
     "resolution_hours",
     "promise_kept",
+    "inquiries",
+    "inquiry_wait_hours",
 )
 # The parts of the cost chart: figure and legend.
 COST_PARTS = (

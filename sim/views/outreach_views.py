@@ -49,11 +49,13 @@ def trigger_lever(
     maximum: float,
     step: float | None = None,
     label: str | None = None,
+    moves: tuple[str, ...] = (),
 ) -> Lever:
     """A Lever for one field of the trigger called `name`: outreach.triggers[name].field
     (help text from the schema; PathError naming the triggers there are if none is `name`)."""
     text = label or f"{name} {field}".replace("_", " ")
-    return lever(scenario, f"outreach.triggers[{name}].{field}", maximum, minimum, step, text)
+    path = f"outreach.triggers[{name}].{field}"
+    return lever(scenario, path, maximum, minimum, step, text, moves)
 
 
 def headline_table(base: dict, now: dict) -> pd.DataFrame:
@@ -177,14 +179,21 @@ def outreach_levers(scenario: Scenario) -> list[Lever]:
     win-back days, the fatigue threshold) and survey plan (NPS sample share, how much more
     the extremes answer), built from the schema where it allows."""
     return [
-        trigger_lever(scenario, "churn_warning", "days", 7, 120, 1, "churn warning after (days)"),
-        trigger_lever(scenario, "churn_warning", "coupon", 0, 30, 1, "churn-warning coupon"),
-        trigger_lever(scenario, "monthly_offer", "days", 3, 60, 1, "campaign every (days)"),
-        trigger_lever(scenario, "winback", "days", 30, 180, 1, "win-back after (days)"),
-        lever(scenario, "outreach.fatigue.max_messages", minimum=1, maximum=12),
-        lever(scenario, "surveys.nps_sample_share", minimum=0.05, maximum=1.0, step=0.05),
-        lever(scenario, "surveys.extremity_bias", minimum=0.0, maximum=5.0, step=0.5),
-    ]
+        trigger_lever(scenario, "churn_warning", "days", 7, 120, 1, "churn warning after (days)",
+                      ("messages", "coupon_cost")),
+        trigger_lever(scenario, "churn_warning", "coupon", 0, 30, 1, "churn-warning coupon",
+                      ("coupon_cost",)),
+        trigger_lever(scenario, "monthly_offer", "days", 3, 60, 1, "campaign every (days)",
+                      ("messages", "opted_out")),
+        trigger_lever(scenario, "winback", "days", 30, 180, 1, "win-back after (days)",
+                      ("messages", "outreach_cost")),
+        lever(scenario, "outreach.fatigue.max_messages", minimum=1, maximum=12,
+              moves=("opted_out",)),
+        lever(scenario, "surveys.nps_sample_share", minimum=0.05, maximum=1.0, step=0.05,
+              moves=("survey_answers",)),
+        lever(scenario, "surveys.extremity_bias", minimum=0.0, maximum=5.0, step=0.5,
+              moves=("survey_response_rate",)),
+    ]  # fmt: skip
 
 
 # ------------------------------------------------------------------------ surveys

@@ -17,6 +17,7 @@ from matplotlib.figure import Figure
 
 from sim.analytics.feedback import silent_share
 from sim.analytics.service import compare_policies, response_distribution
+from sim.figures import info
 from sim.result import Result
 from sim.runner import run
 from sim.scenario import Scenario
@@ -214,8 +215,21 @@ def check_silent_share(answer: object, orders: pd.DataFrame) -> Feedback:
     )
 
 
+# What each control of the policy panel claims to move (sim.figures names): a test runs
+# the shipped world at both ends of each control (tests/test_levers_act.py).
+POLICY_MOVES: dict[str, tuple[str, ...]] = {
+    "response_delay_hours": ("first_response_hours", "promise_kept", "mean_ticket_csat"),
+    "apology": ("mean_ticket_csat",),
+    "compensation": ("compensation_cost", "mean_ticket_csat"),
+    "escalation": ("resolution_hours",),
+    "follow_up_hours": ("mean_ticket_csat",),
+    "follow_up": ("mean_ticket_csat",),
+}
+
+
 def policy_widgets(policy: DeskPolicy) -> dict[str, w.Widget]:
-    """One control per DeskPolicy field, with its schema description as tooltip."""
+    """One control per DeskPolicy field, with its schema description and what it moves as
+    tooltip."""
     fields = DeskPolicy.model_fields
     style = {"description_width": "160px"}
     ws: dict[str, w.Widget] = {
@@ -250,7 +264,9 @@ def policy_widgets(policy: DeskPolicy) -> dict[str, w.Widget]:
     }
     for name, widget in ws.items():
         widget.style = style
-        widget.tooltip = fields[name].description if name in fields else "call back at all"
+        help_text = fields[name].description if name in fields else "call back at all"
+        moved = ", ".join(info(m).label for m in POLICY_MOVES[name])
+        widget.tooltip = f"{help_text} — moves: {moved}"
         widget.add_class("sim-policy")
     return ws
 

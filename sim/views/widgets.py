@@ -33,6 +33,7 @@ class Lever:
     maximum: float
     step: float
     integer: bool
+    moves: tuple[str, ...] = ()  # the sim.figures it claims to move (tests/test_levers_act.py)
 
 
 def lever(
@@ -42,10 +43,12 @@ def lever(
     minimum: float | None = None,
     step: float | None = None,
     label: str | None = None,
+    moves: tuple[str, ...] = (),
 ) -> Lever:
     """A Lever for `path` (sim.paths syntax, e.g. loyalty.tiers[gold].threshold): the
     slider's range is the one asked for, kept within the schema's limits, and its help
-    text is the field's description. PathError when the scenario has no such field."""
+    text is the field's description; `moves` names the figures it claims to move.
+    PathError when the scenario has no such field."""
     info, value = paths.field_at(scenario, path)
     integer = isinstance(value, int) and not isinstance(value, bool)
     low, high, strict = paths.limits(info)
@@ -60,7 +63,14 @@ def lever(
     if step is None:
         step = 1 if integer else round((maximum - minimum) / 100, 6)
     label = label or paths.parse(path)[-1][0].replace("_", " ")
-    return Lever(path, label, info.description or label, minimum, maximum, step, integer)
+    return Lever(path, label, info.description or label, minimum, maximum, step, integer, moves)
+
+
+def moves_text(lv: Lever) -> str:
+    """What a lever claims to move, in the figures' own labels (for its tooltip)."""
+    from sim.figures import info
+
+    return "moves: " + ", ".join(info(m).label for m in lv.moves) if lv.moves else ""
 
 
 def explain(error: ValueError) -> str:
@@ -83,7 +93,7 @@ def lever_slider(
         max=lv.maximum,
         step=lv.step,
         description=lv.label,
-        tooltip=lv.description,
+        tooltip=" — ".join(t for t in (lv.description, moves_text(lv)) if t),
         style={"description_width": label_width},
         layout=w.Layout(width=width),
         continuous_update=False,
