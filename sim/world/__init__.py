@@ -297,7 +297,7 @@ class World:
     def staying_satisfaction(self, c: int, time: float) -> float:
         """Customer c's satisfaction as it acts on leaving: without the part a recovery
         lifted above the pre-failure level (it shows in surveys, not in staying)."""
-        return max(0.0, self.satisfaction_at(c, time) - self.recovery_lift[c])
+        return float(customers.staying(self.satisfaction_at(c, time), self.recovery_lift[c]))
 
     def recover(self, c: int, delta: float, overshoot: float, time: float) -> None:
         """A recovery moves customer c's satisfaction by delta; `overshoot` is the share of

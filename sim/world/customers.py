@@ -64,6 +64,13 @@ def draw_block(
     return out
 
 
+def staying(sat, lift):
+    """Satisfaction as it acts on leaving: without the part a recovery lifted above the
+    pre-failure level (de Matos, Henrique and Rossi 2007), never below 0. One customer
+    (floats) or many (arrays): the per-order and the batched paths both call it."""
+    return np.maximum(0.0, sat - lift)
+
+
 def lapse_probability(
     p: float, sat0: float, sat: float, effect: float, extra: float = 0.0
 ) -> float:

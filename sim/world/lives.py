@@ -23,7 +23,7 @@ import simpy
 from simpy.events import NORMAL
 
 from sim.world import rng
-from sim.world.customers import BLOCK, draw_block
+from sim.world.customers import BLOCK, draw_block, staying
 from sim.world.population import NEEDS
 from sim.world.shocks import RATE_CUT, advance
 
@@ -319,8 +319,8 @@ class Lives:
             extra = extra + w.shocks.leave_logodds_many(cs, t)
         if w.members is not None:
             extra = extra + member_logodds
-        staying = np.maximum(0.0, w.sat[cs] - w.recovery_lift[cs])  # staying_satisfaction
-        shift = w.scenario.population.satisfaction_effect * (pop.satisfaction0[cs] - staying)
+        sat = staying(w.sat[cs], w.recovery_lift[cs])
+        shift = w.scenario.population.satisfaction_effect * (pop.satisfaction0[cs] - sat)
         shift = shift + extra
         moved = (shift != 0.0) & (p > 0.0) & (p < 1.0)
         q = p.copy()
