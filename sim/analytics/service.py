@@ -133,6 +133,14 @@ def compare_policies(results: dict[str, Result], baseline: str | None = None) ->
     return table
 
 
+def orders_in_period(
+    orders: pd.DataFrame, ids: pd.Index, horizon: float | None = None
+) -> pd.DataFrame:
+    """The orders of customers `ids` from day 0 (and before `horizon`)."""
+    o = orders[(orders["day"] >= 0) & orders["customer_id"].isin(ids)]
+    return o if horizon is None else o[o["day"] < horizon]
+
+
 def cohort_outcomes(
     tables: dict[str, pd.DataFrame], ids: pd.Index | list[int], horizon: float | None = None
 ) -> dict:
@@ -143,10 +151,7 @@ def cohort_outcomes(
     left = c["churn_day"].notna()
     if horizon is not None:
         left &= c["churn_day"] < horizon
-    o = tables["orders"]
-    o = o[(o["day"] >= 0) & o["customer_id"].isin(c.index)]
-    if horizon is not None:
-        o = o[o["day"] < horizon]
+    o = orders_in_period(tables["orders"], c.index, horizon)
     n = len(c)
     return {
         "customers": n,
@@ -168,10 +173,7 @@ def paired_outcomes(
     ids = pd.Index(ids)
 
     def per_customer(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-        o = tables["orders"]
-        o = o[(o["day"] >= 0) & o["customer_id"].isin(ids)]
-        if horizon is not None:
-            o = o[o["day"] < horizon]
+        o = orders_in_period(tables["orders"], ids, horizon)
         c = tables["customers"].set_index("customer_id")
         return pd.DataFrame(
             {
