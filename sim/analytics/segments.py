@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from sim.analytics.tags import coupon_orders
+
 # The common RFM grid on (R score, F score); a trainer can pass their own map.
 SEGMENT_MAP: dict[str, str] = {
     r"[1-2][1-2]": "hibernating",
@@ -85,7 +87,8 @@ def value_pyramid(value: pd.Series, vip: float = 0.05, high_potential: float = 0
 
 
 def behaviour_features(orders: pd.DataFrame, price_levels: dict[str, float]) -> pd.DataFrame:
-    """What orders reveal per customer: price index, premium share, order size, discount share.
+    """What orders reveal per customer: price index, premium share, order size, discount share
+    and orders bought on a message's coupon.
 
     price_index = mean of amount / category price level (what they pay for the same kind of
     item); premium_share = share of orders in categories priced above 1.5.
@@ -98,6 +101,7 @@ def behaviour_features(orders: pd.DataFrame, price_levels: dict[str, float]) -> 
             "premium": level > 1.5,
             "amount": orders["amount"].to_numpy(dtype=float),
             "discount": orders["discount"].to_numpy(dtype=float),
+            "coupon": coupon_orders(orders),
         }
     )
     g = frame.groupby("customer_id")
@@ -108,6 +112,7 @@ def behaviour_features(orders: pd.DataFrame, price_levels: dict[str, float]) -> 
             "premium_share": g["premium"].mean(),
             "mean_order": g["amount"].mean(),
             "discount_share": g["discount"].sum() / g["amount"].sum(),
+            "coupon_orders": g["coupon"].sum(),
         }
     )
     return out
@@ -117,13 +122,13 @@ def needs_groups(features: pd.DataFrame, min_orders: int = 3) -> pd.Series:
     """Price-, quality-sensitive or unclear, from behaviour alone (a rule, not the truth).
 
     Quality: premium share or price index in the top third; price: both in the bottom third
-    or any discount use above 20%; customers with fewer than `min_orders` orders: unclear.
+    or two or more orders bought on a coupon; fewer than `min_orders` orders: unclear.
     Service sensitivity leaves no trace in orders, so nobody is called service-sensitive.
     """
     pi = features["price_index"].rank(pct=True)
     ps = features["premium_share"].rank(pct=True)
     group = np.where(
-        (features["discount_share"] > 0.2) | ((pi <= 1 / 3) & (ps <= 1 / 3)),
+        (features["coupon_orders"] >= 2) | ((pi <= 1 / 3) & (ps <= 1 / 3)),
         "price",
         np.where((pi > 2 / 3) | (ps > 2 / 3), "quality", "unclear"),
     )

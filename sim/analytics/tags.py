@@ -11,7 +11,7 @@ import pandas as pd
 
 DEFAULT_TAGS: dict[str, str] = {
     "churn warning": "days_since_last > 90",
-    "discount-sensitive": "discount_share > 0.2",
+    "discount-sensitive": "coupon_orders >= 2",
     "new-product early adopter": "new_product_share >= 0.3 and orders >= 2",
     "brand loyal": "orders >= 10 and top_category_share >= 0.7",
     "big spender": "mean_order >= mean_order_p90",
@@ -23,7 +23,9 @@ def tag_features(
 ) -> pd.DataFrame:
     """Per-customer features the default tags use, from orders up to `as_of` (days).
 
-    `new_categories` are the lines a trainer treats as new products.
+    `new_categories` are the lines a trainer treats as new products. `coupon_orders` counts the
+    orders a message's coupon brought (a discount on an order a message triggered): what a CRM
+    sees of price-driven customers, since tier discounts go to every member alike.
     """
     o = orders[orders["day"] <= as_of]
     cat = o["category"].astype(str)
@@ -35,6 +37,7 @@ def tag_features(
             "discount": o["discount"].to_numpy(dtype=float),
             "new": cat.isin(new_categories).to_numpy(),
             "category": cat.to_numpy(),
+            "coupon": coupon_orders(o),
         }
     )
     g = frame.groupby("customer_id")
@@ -46,12 +49,22 @@ def tag_features(
             "days_since_last": as_of - g["day"].max(),
             "mean_order": g["amount"].mean(),
             "discount_share": g["discount"].sum() / g["amount"].sum(),
+            "coupon_orders": g["coupon"].sum(),
             "new_product_share": g["new"].mean(),
         }
     )
     out["top_category_share"] = top.reindex(out.index) / out["orders"]
     out["mean_order_p90"] = float(np.quantile(out["mean_order"], 0.9)) if len(out) else np.nan
     return out
+
+
+def coupon_orders(orders: pd.DataFrame) -> np.ndarray:
+    """True for each order bought with a message's coupon (triggered by a message, discounted)."""
+    if "triggered_by" not in orders:
+        return np.zeros(len(orders), dtype=bool)
+    trig = orders["triggered_by"]
+    sent = trig.notna().to_numpy() & (trig.astype(str) != "").to_numpy()
+    return sent & (orders["discount"].to_numpy(dtype=float) > 0)
 
 
 def apply_tags(features: pd.DataFrame, rules: dict[str, str] | None = None) -> pd.DataFrame:
