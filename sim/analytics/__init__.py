@@ -1,7 +1,8 @@
 """Customer analytics over the data contract's tables: pure functions, no SimPy, no widgets.
 
 RFM and segments (客户细分), customer value (BG/NBD, Gamma-Gamma, CLV), churn early warning
-(流失预警), retention curves and cohorts, dynamic tags (动态标签), lifecycle stages.
+(流失预警), retention curves and cohorts, dynamic tags (动态标签), lifecycle stages, and
+control-group tests of a message (对照组).
 """
 
 from sim.analytics.btyd import BGNBD, FitError, GammaGamma, clv
@@ -35,6 +36,7 @@ from sim.analytics.segments import (
     value_pyramid,
 )
 from sim.analytics.tags import DEFAULT_TAGS, apply_tags, tag_features
+from sim.analytics.uplift import Lift, OfferTest, offer_test
 
 __all__ = [
     "BGNBD",
@@ -64,6 +66,9 @@ __all__ = [
     "score_flags",
     "score_warnings",
     "tag_features",
+    "offer_test",
+    "Lift",
+    "OfferTest",
     "true_lifetimes",
     "value_pyramid",
     "warning_table",

@@ -34,6 +34,27 @@ def mean_ci(values: Sequence[float], level: float = LEVEL) -> tuple[float, float
     return mean, mean - half, mean + half, n
 
 
+def welch_ci(
+    treated: Sequence[float], control: Sequence[float], level: float = LEVEL
+) -> tuple[float, float, float]:
+    """(difference of means, low, high) for two independent groups: Welch's t-interval,
+    the one to use when a control group, not common random numbers, is the comparison."""
+    a, b = (np.asarray(x, dtype=float) for x in (treated, control))
+    a, b = a[np.isfinite(a)], b[np.isfinite(b)]
+    diff = float(a.mean() - b.mean()) if len(a) and len(b) else np.nan
+    if len(a) < 2 or len(b) < 2:
+        return diff, np.nan, np.nan
+    va, vb = a.var(ddof=1) / len(a), b.var(ddof=1) / len(b)
+    se = float(np.sqrt(va + vb))
+    if se == 0.0:
+        return diff, diff, diff
+    dof = (va + vb) ** 2 / (va**2 / (len(a) - 1) + vb**2 / (len(b) - 1))
+    from scipy import stats
+
+    half = float(stats.t.ppf(0.5 + level / 2, dof)) * se
+    return diff, diff - half, diff + half
+
+
 def paired_table(
     runs: pd.DataFrame, baseline: str, level: float = LEVEL, group: str = "variant"
 ) -> pd.DataFrame:

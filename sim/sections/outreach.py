@@ -66,6 +66,12 @@ class Trigger(Section):
     vip_share: Probability = Field(
         0.1, description="vip_at_risk: the top share of customers by spend counted as VIP"
     )
+    holdout: Probability = Field(
+        0.0,
+        description="share of the customers it fires for kept as a control group: they get "
+        "nothing and cost nothing, and the holdouts table lists them, so the message's "
+        "effect can be measured against them",
+    )
 
     @model_validator(mode="before")
     @classmethod

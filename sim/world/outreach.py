@@ -21,6 +21,10 @@ if TYPE_CHECKING:
     from sim.world import World
 
 
+# the leading key of the control-group draws; the daily draws' leading key is the day (>= 0)
+HOLDOUT_KEY = -1
+
+
 class Outbox:
     """Sends messages to customers and keeps the touches and fatigue state.
 
@@ -40,6 +44,7 @@ class Outbox:
         self.sent_at = np.full((n, self.slots), -np.inf)
         self.ring = np.zeros(n, dtype=np.int64)
         self.touches: list[tuple[np.ndarray, ...]] = []
+        self.holdouts: list[tuple[np.ndarray, ...]] = []  # control groups: who, when, trigger
         self.trigger_names = [t.name for t in outreach.triggers]
         channels = list(world.scenario.population.channel_mix)
         # each customer's preferred channel, as an index into `channels`; a trigger's
@@ -95,10 +100,19 @@ class Outbox:
 
     def send(self, c: np.ndarray, k: int, trigger: Trigger, day: int) -> None:
         """Today's messages of one trigger to customers `c`: cost, fatigue, opened, and
-        perhaps an order (or a return, for a win-back offer)."""
+        perhaps an order (or a return, for a win-back offer). The trigger's control group
+        is listed in `holdouts` and sent nothing."""
         w = self.world
         o = self.outreach
         now = w.env.now
+        if trigger.holdout:
+            control = self.held_out(c, k, trigger)
+            if control.any():
+                kept = c[control]
+                self.holdouts.append((kept, np.full(len(kept), now), np.full(len(kept), k)))
+                c = c[~control]
+                if not len(c):
+                    return
         channel = o.channels[trigger.channel]
         n = len(c)
         u = keyed_uniforms(w.seed, OUTREACH, day, k, c, np.arange(3)[:, None])
@@ -147,3 +161,8 @@ class Outbox:
                 np.where(converted, trigger.coupon, 0.0),
             )
         )
+
+    def held_out(self, c: np.ndarray, k: int, trigger: Trigger) -> np.ndarray:
+        """Which of customers `c` are in trigger k's control group: one draw per (customer,
+        trigger), so a customer stays in it for every firing and every variant."""
+        return keyed_uniforms(self.world.seed, OUTREACH, HOLDOUT_KEY, k, c) < trigger.holdout

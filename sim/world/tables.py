@@ -57,6 +57,11 @@ EMPTY_TABLES: dict[str, dict[str, str]] = {
         "opted_out": "bool",
         "coupon": "float64",
     },
+    "holdouts": {
+        "customer_id": "int64",
+        "day": "float64",
+        "trigger": "str",
+    },
     "survey_invitations": {
         "customer_id": "int64",
         "day": "float64",
@@ -238,6 +243,8 @@ def build_tables(world: World) -> dict[str, pd.DataFrame]:
     )
     if world.outbox is not None or world.contacts.rows:
         tables["touches"] = _touches(world, origin)
+    if world.outbox is not None and world.outbox.holdouts:
+        tables["holdouts"] = _holdouts(world.outbox, origin)
     if world.survey_desk is not None:
         tables["surveys"], tables["survey_invitations"] = _surveys(world.survey_desk, origin)
     _outreach_days(daily, tables["touches"])
@@ -384,6 +391,17 @@ def _touches(world: World, origin: float) -> pd.DataFrame:
     df = df.sort_values(["day", "customer_id"], kind="stable").reset_index(drop=True)
     df.insert(0, "touch_id", np.arange(1, len(df) + 1, dtype=np.int64))
     return df.astype({"trigger": "str", "channel": "str"})
+
+
+def _holdouts(box, origin: float) -> pd.DataFrame:
+    """Customers a trigger fired for but kept as its control group: who, when, which."""
+    c, t, k = (np.concatenate(col) for col in zip(*box.holdouts, strict=True))
+    names = np.array([x.name for x in box.outreach.triggers], dtype=object)
+    df = pd.DataFrame(
+        {"customer_id": c.astype(np.int64) + 1, "day": t - origin, "trigger": names[k.astype(int)]}
+    )
+    df = df.sort_values(["day", "customer_id"], kind="stable").reset_index(drop=True)
+    return df.astype({"trigger": "str"})
 
 
 def _surveys(desk, origin: float) -> tuple[pd.DataFrame, pd.DataFrame]:
