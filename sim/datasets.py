@@ -19,11 +19,22 @@ CDNOW purchase history sample (2,357 customers, 1997-98) as shipped in the lifet
 from __future__ import annotations
 
 import json
+import sysconfig
 from pathlib import Path
 
 import pandas as pd
 
-DATASETS_DIR = Path(__file__).resolve().parents[1] / "datasets"
+
+def _datasets_dir() -> Path:
+    """datasets/ beside the package in a checkout (and an editable install); otherwise where
+    a wheel puts it: <prefix>/share/customer-workbench/datasets (pyproject's data-files)."""
+    checkout = Path(__file__).resolve().parents[1] / "datasets"
+    if checkout.is_dir():
+        return checkout
+    return Path(sysconfig.get_path("data")) / "share" / "customer-workbench" / "datasets"
+
+
+DATASETS_DIR = _datasets_dir()
 
 # Columns parsed as dates, per table.
 _DATES = {
