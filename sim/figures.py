@@ -23,7 +23,7 @@ import pandas as pd
 
 from sim.scenario import Scenario
 
-UNITS = ("share", "count", "money", "score", "hours")
+UNITS = ("share", "count", "money", "score", "hours", "days")
 DIGITS = {"share": 4, "money": 2, "score": 1, "hours": 2}
 
 
@@ -386,20 +386,85 @@ def nps(scores: pd.Series) -> float | None:
     return float(100.0 * ((s >= 9).mean() - (s <= 6).mean()))
 
 
-def fmt(value: float | None, unit: str = "count", signed: bool = False) -> str:
-    """A figure as pages show it: shares as %, hours with one decimal, money and counts with
-    thousands separators (a whole count without decimals);
-    '–' when the run has no value."""
-    if value is None or (isinstance(value, float) and not np.isfinite(value)):
+def fmt(
+    value: float | None,
+    unit: str = "count",
+    signed: bool = False,
+    currency: str = "",
+    start: Any = None,
+) -> str:
+    """A number as a business reader sees it, the one place that decides how:
+
+    count  whole, with thousands separators (a mean below 10 keeps one decimal: 3.4)
+    money  separators, no cents from 100 up, then the currency: 12,345 CNY, 32.25 CNY
+    share  a percentage, 76.8% (a signed change in percentage points: +1.2 pp)
+    days   12 days, 3.5 days; `start` given (the scenario's start date): the date
+    hours, score  one decimal (hours with h)
+    number anything else: separators and at most two decimals, never 4.6e+05
+    '–' when there is no value."""
+    if value is None or isinstance(value, str):
+        return "–" if value is None else value
+    value = float(value)
+    if not np.isfinite(value):
         return "–"
     sign = "+" if signed else ""
     if unit == "share":
         return f"{value * 100:{sign},.1f}%" if not signed else f"{value * 100:+,.1f} pp"
     if unit in ("score", "hours"):
         return f"{value:{sign},.1f}" + (" h" if unit == "hours" else "")
-    if abs(value) >= 100 or unit == "money" or (unit == "count" and float(value).is_integer()):
-        return f"{value:{sign},.0f}"  # a count of customers is a whole number
-    return f"{value:{sign},.2f}"
+    if unit == "days" and start is not None and not signed:
+        return str((pd.Timestamp(start) + pd.Timedelta(days=int(np.floor(value)))).date())
+    whole = abs(value) >= (100 if unit in ("money", "number") else 10) or value.is_integer()
+    if unit in ("count", "days"):
+        text = f"{value:{sign},.0f}" if whole else f"{value:{sign},.1f}"
+        if unit == "days":
+            text += " day" if abs(value) == 1 else " days"
+        return text
+    if unit == "number" and 0 < abs(value) < 1:  # three significant digits, no exponent
+        digits = min(8, 2 - int(np.floor(np.log10(abs(value)))))
+        return f"{value:{sign}.{digits}f}".rstrip("0")
+    text = f"{value:{sign},.0f}" if whole else f"{value:{sign},.2f}"
+    return f"{text} {currency}".rstrip() if unit == "money" else text
+
+
+def plain(value: float) -> str:
+    """A number with no unit known (pandas' display.float_format in a notebook)."""
+    return fmt(value, "number")
+
+
+def fmt_table(
+    df: pd.DataFrame,
+    units: dict[str, str],
+    by: str = "columns",
+    currency: str = "",
+    start: Any = None,
+    labels: bool = False,
+) -> pd.DataFrame:
+    """`df` with every number written by `fmt`: `units` names the unit of each column (or,
+    with by="index", of each row); the rest are plain numbers. `labels` renames the rows
+    or columns to the figures' labels (sim.figures.info)."""
+    out = df.astype(object).copy()
+    keys = out.columns if by == "columns" else out.index
+    for key in keys:
+        unit = units.get(key, "number")
+        cells = out[key] if by == "columns" else out.loc[key]
+        shown = [
+            fmt(v, unit, currency=currency, start=start) if _is_number(v) else v for v in cells
+        ]
+        if by == "columns":
+            out[key] = shown
+        else:
+            out.loc[key] = shown
+    if labels:
+        names = {k: info(str(k)).label for k in keys}
+        out = out.rename(columns=names) if by == "columns" else out.rename(index=names)
+    return out
+
+
+def _is_number(value: Any) -> bool:
+    return value is None or (
+        isinstance(value, int | float | np.integer | np.floating) and not isinstance(value, bool)
+    )
 
 
 RUN_DETAILS = {
@@ -418,6 +483,5 @@ def table(summary: dict[str, Any]) -> pd.DataFrame:
     rows = [(label, str(summary[key])) for key, label in RUN_DETAILS.items() if key in summary]
     for name, f in FIGURES.items():
         if summary.get(name) is not None:
-            shown = fmt(summary[name], f.unit)
-            rows.append((f.label, f"{shown} {currency}".strip() if f.unit == "money" else shown))
+            rows.append((f.label, fmt(summary[name], f.unit, currency=currency)))
     return pd.DataFrame(rows, columns=["figure", "value"]).set_index("figure")

@@ -43,15 +43,16 @@ class Timer:
         return self.started is not None and self.remaining <= 0
 
     def text(self) -> str:
-        """'⏱ 23:41 left', '⏱ not started' or '⏱ time is up (31:05 used)'."""
+        """'23:41 left', 'not started (30 minutes)' or 'time is up (31:05 used)'. Plain
+        words: a clock emoji draws as a box where the browser lacks an emoji font."""
         if self.started is None:
-            return f"⏱ not started ({self.minutes:g} minutes)"
+            return f"not started ({self.minutes:g} minutes)"
         used = _mmss(self.elapsed)
         if self.stopped is not None:
-            return f"⏱ handed in after {used}" + (" (over time)" if self.expired else "")
+            return f"handed in after {used}" + (" (over time)" if self.expired else "")
         if self.expired:
-            return f"⏱ time is up ({used} used)"
-        return f"⏱ {_mmss(self.remaining)} left"
+            return f"time is up ({used} used)"
+        return f"{_mmss(self.remaining)} left"
 
 
 def _mmss(seconds: float) -> str:

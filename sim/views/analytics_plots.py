@@ -7,6 +7,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from sim.figures import fmt
+
 
 def _tidy(ax) -> None:
     ax.spines[["top", "right"]].set_visible(False)
@@ -52,18 +54,20 @@ def plot_pyramid(tiers: pd.Series, value: pd.Series, title: str = "") -> Figure:
     frame = pd.DataFrame({"tier": tiers, "value": value})
     g = frame.groupby("tier", observed=False)["value"].agg(["size", "sum"])
     g["share"] = g["sum"] / g["sum"].sum()
-    fig, ax = plt.subplots(figsize=(6, 3), layout="constrained")
+    fig, ax = plt.subplots(figsize=(8, 0.8 * len(g) + 0.8), layout="constrained")
     widths = g["size"].to_numpy() / g["size"].max()
     for i, (tier, row) in enumerate(g.iterrows()):
         y = len(g) - 1 - i
         ax.barh(y, widths[i], left=(1 - widths[i]) / 2, color=f"C{i}", alpha=0.8)
+        # the label beside the pyramid: a narrow top box cannot hold it
         ax.text(
-            0.5,
+            (1 + widths[i]) / 2 + 0.03,
             y,
-            f"{tier}: {row['size']:,} customers, {row['share']:.0%} of value",
-            ha="center",
+            f"{tier}: {fmt(row['size'], 'count')} customers, {fmt(row['share'], 'share')} of value",
+            ha="left",
             va="center",
         )
+    ax.set_xlim(0, 1.9)
     ax.set_axis_off()
     ax.set_title(title)
     return fig
@@ -78,7 +82,7 @@ def plot_warning_scores(scores: dict[str, dict]) -> Figure:
     a1.bar(x + 0.2, [scores[n]["recall"] for n in names], 0.4, label="recall")
     a1.set_xticks(x, names)
     a1.set_ylim(0, 1)
-    a1.legend(frameon=False, loc="lower right")
+    a1.legend(frameon=False, loc="lower left", bbox_to_anchor=(0, 1), ncols=2)  # above the bars
     a2.bar(x, [scores[n]["median_lead_days"] for n in names], color="C3")
     a2.axhline(0, color="0.3", lw=1)
     a2.set_xticks(x, names)

@@ -253,9 +253,8 @@ def _bars_nps(ax: Any, cards: list[tuple[str, dict]]) -> None:
     values = [c["nps"] if c["nps"] is not None else 0.0 for _, c in cards]
     colors = ["0.65" if n == "baseline" else "C4" for n in names]
     bars = ax.bar(names, values, color=colors, width=0.5)
-    for bar, (_n, c) in zip(bars, cards, strict=True):
-        text = "n/a" if c["nps"] is None else f"{c['nps']:+.1f}"
-        ax.annotate(text, (bar.get_x() + bar.get_width() / 2, bar.get_height()), ha="center")
+    texts = ["n/a" if c["nps"] is None else fmt(c["nps"], "score", signed=True) for _, c in cards]
+    ax.bar_label(bars, texts, padding=2)  # beyond the bar's end, above or below zero
     ax.axhline(0, color="0.3", lw=0.8)
     ax.margins(y=0.2)
     ax.set_title("NPS (% promoters − % detractors)")
@@ -361,7 +360,7 @@ class StrategyLab:
     def update(self) -> None:
         """Run button: run (or fetch from the cache), then redraw figures and chart."""
         size = self.scenario.population.initial_customers
-        self.status.value = f"⏳ Running the world: {size:,} customers, seed {self.seed}…"
+        self.status.value = f"Running the world: {size:,} customers, seed {self.seed}…"
         self.button.disabled = True
         hits, start = self.cache.hits, time.perf_counter()
         try:

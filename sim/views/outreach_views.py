@@ -19,6 +19,7 @@ from matplotlib.figure import Figure
 from sim import paths
 from sim.analytics.feedback import cost_by_channel, nps, outreach_by_trigger, outreach_headline
 from sim.experiments.design import with_values
+from sim.figures import fmt, fmt_table
 from sim.result import Result
 from sim.runner import run
 from sim.scenario import Scenario
@@ -58,11 +59,35 @@ def trigger_lever(
     return lever(scenario, path, maximum, minimum, step, text, moves)
 
 
+# The unit of each outreach_headline figure, as `fmt` writes it.
+HEADLINE_UNITS = {
+    "messages": "count",
+    "message_cost": "money",
+    "coupon_cost": "money",
+    "triggered_orders": "count",
+    "triggered_revenue": "money",
+    "opted_out": "count",
+    "churned": "count",
+    "revenue": "money",
+}
+
+
 def headline_table(base: dict, now: dict) -> pd.DataFrame:
     """Baseline, this run and the change, one row per headline figure."""
     df = pd.DataFrame({"baseline": pd.Series(base), "this run": pd.Series(now)})
     df["change"] = df["this run"] - df["baseline"]
     return df
+
+
+def headline_html(table: pd.DataFrame, currency: str = "") -> str:
+    """`headline_table` as the panel shows it: labelled rows, units, a signed change."""
+    out = fmt_table(table, HEADLINE_UNITS, by="index", currency=currency)
+    out["change"] = [
+        fmt(v, HEADLINE_UNITS.get(k, "number"), signed=True, currency=currency)
+        for k, v in table["change"].items()
+    ]
+    out.index = [str(k).replace("_", " ") for k in out.index]
+    return out.to_html(classes="sim-table")
 
 
 def plot_outreach_comparison(
@@ -163,7 +188,7 @@ class OutreachPanel:
             self.status.value = f"<span style='color:#b00'>{html.escape(explain(exc))}</span>"
             return
         self.status.value = html.escape(f"seed {self.seed}: the same customers as the baseline")
-        self.table.value = table.to_html(float_format=lambda v: f"{v:,.0f}", classes="sim-table")
+        self.table.value = headline_html(table, self.scenario.catalogue.currency)
         fig = plot_outreach_comparison(
             self.baseline.tables, self.result.tables, self.scenario.horizon_days
         )

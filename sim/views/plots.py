@@ -45,7 +45,8 @@ def plot_daily(
     )
     ax2.set_ylabel(f"revenue {currency}".strip())
     ax2.set_ylim(bottom=0)
-    ax2.legend(loc="lower left", frameon=False)
+    # above the bars, not over them
+    ax2.legend(loc="lower left", bbox_to_anchor=(0, 1), ncols=3, frameon=False, fontsize=8)
     for ax in (ax1, ax2):
         ax.spines[["top", "right"]].set_visible(False)
         ax.grid(axis="y", alpha=0.3)
@@ -62,6 +63,27 @@ def plot_top(
     fig, ax = plt.subplots(figsize=(7, 0.35 * len(top) + 1.2), layout="constrained")
     ax.barh([str(i) for i in top.index], top.to_numpy(), color=color)
     ax.set_xlabel(xlabel)
+    ax.spines[["top", "right"]].set_visible(False)
+    if title:
+        ax.set_title(title)
+    return fig
+
+
+def plot_monthly_orders(
+    orders: pd.DataFrame, end: str | pd.Timestamp | None = None, title: str = ""
+) -> Figure:
+    """Orders per calendar month (from the `date` column), every month from the first order
+    to `end` drawn, empty ones too, each labelled once (for example 2026-01)."""
+    months = pd.to_datetime(orders["date"]).dt.to_period("M")
+    last = pd.Timestamp(end).to_period("M") if end is not None else months.max()
+    first = months.min() if len(months) else last
+    span = pd.period_range(first, last, freq="M")
+    counts = months.value_counts().reindex(span, fill_value=0)
+    fig, ax = plt.subplots(figsize=(8, 2.8), layout="constrained")
+    ax.bar([str(p) for p in span], counts.to_numpy(), color="#1f6fb2")
+    ax.set_ylabel("orders")
+    ax.yaxis.get_major_locator().set_params(integer=True)  # a count has no fractions
+    ax.tick_params(axis="x", rotation=60 if len(span) > 8 else 0, labelsize=8)
     ax.spines[["top", "right"]].set_visible(False)
     if title:
         ax.set_title(title)

@@ -106,11 +106,11 @@ def plot_tier_mix(mix: pd.DataFrame) -> Figure:
         ax.barh(mix.index, values, left=left, label=str(tier), color=f"C{i}")
         left += values
     ax.invert_yaxis()
-    ax.legend(
+    ax.legend(  # above the bars, clear of the axis label
         frameon=False,
         ncols=min(4, len(mix.columns)),
-        loc="upper center",
-        bbox_to_anchor=(0.5, -0.12),
+        loc="lower left",
+        bbox_to_anchor=(0, 1),
     )
     ax.set_xlabel("customers at the end (mean over replications)")
     ax.spines[["top", "right"]].set_visible(False)
@@ -338,7 +338,7 @@ def _tiers(cmp: Comparison) -> str:
         return ""
     head = "<tr><th>variant</th>" + "".join(f"<th>{_e(c)}</th>" for c in mix.columns) + "</tr>"
     body = "".join(
-        f"<tr><td>{_e(v)}</td>" + "".join(f"<td>{x:,.0f}</td>" for x in row) + "</tr>"
+        f"<tr><td>{_e(v)}</td>" + "".join(f"<td>{fmt(x, 'count')}</td>" for x in row) + "</tr>"
         for v, row in zip(mix.index, mix.to_numpy(), strict=True)
     )
     return (

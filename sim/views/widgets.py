@@ -16,6 +16,7 @@ from IPython.display import display
 
 from sim import paths
 from sim.experiments.design import with_values
+from sim.figures import fmt, info
 from sim.result import Result
 from sim.runner import run
 from sim.scenario import Scenario, ScenarioError
@@ -68,8 +69,6 @@ def lever(
 
 def moves_text(lv: Lever) -> str:
     """What a lever claims to move, in the figures' own labels (for its tooltip)."""
-    from sim.figures import info
-
     return "moves: " + ", ".join(info(m).label for m in lv.moves) if lv.moves else ""
 
 
@@ -140,21 +139,15 @@ def summary_html(result: Result, baseline: Result | None = None) -> str:
     ]
     now = result.summary()
     base = baseline.summary() if baseline is not None else None
+    currency = result.scenario.catalogue.currency
     rows = []
     for k in keys:
-        v = now.get(k)
-        cell = (
-            f"{v:,.4g}"
-            if isinstance(v, float) and k == "retention"
-            else (f"{v:,.2f}" if isinstance(v, float) else f"{v:,}" if v is not None else "–")
-        )
+        f, v = info(k), now.get(k)
+        cell = fmt(v, f.unit, currency=currency)
         delta = ""
         if base is not None and isinstance(v, int | float) and isinstance(base.get(k), int | float):
-            d = v - base[k]
-            delta = f"{d:+,.4g}" if k == "retention" else f"{d:+,.0f}"
-        rows.append(
-            f"<tr><td>{html.escape(k.replace('_', ' '))}</td><td>{cell}</td><td>{delta}</td></tr>"
-        )
+            delta = fmt(v - base[k], f.unit, signed=True, currency=currency)
+        rows.append(f"<tr><td>{html.escape(f.label)}</td><td>{cell}</td><td>{delta}</td></tr>")
     head = "<tr><th></th><th>this run</th><th>vs baseline</th></tr>" if base else ""
     return f"<table class='sim-summary'>{head}{''.join(rows)}</table>"
 

@@ -1,0 +1,68 @@
+"""The one formatting layer (sim.figures.fmt, fmt_table, table): numbers read like a
+business report. Each case is a finding of issue 12 (part 5) a trainee saw on screen."""
+
+import pandas as pd
+
+from sim.figures import fmt, fmt_table, plain, table
+from sim.views.outreach_views import headline_html, headline_table
+from sim.views.service_views import policy_table
+
+
+def test_counts_are_whole_numbers_with_separators():
+    assert fmt(352.0) == "352"  # was "352.0 customers"
+    assert fmt(-71.23) == "-71"  # was "−71.23 customers"
+    assert fmt(1234567) == "1,234,567"
+    assert fmt(3.44) == "3.4"  # a mean count below 10 keeps one decimal
+    assert fmt(12, signed=True) == "+12"
+
+
+def test_money_has_separators_and_its_currency():
+    assert fmt(462400.0, "money", currency="CNY") == "462,400 CNY"  # was 4.624e+05
+    assert fmt(32.254, "money", currency="CNY") == "32.25 CNY"
+    assert fmt(-1234.6, "money", signed=True) == "-1,235"
+
+
+def test_days_read_as_days_or_as_dates():
+    assert fmt(-179.999948, "days") == "-180 days"  # was −179.999948
+    assert fmt(1, "days") == "1 day" and fmt(2.5, "days") == "2.5 days"
+    assert fmt(45.7, "days", start="2026-01-01") == "2026-02-15"
+
+
+def test_shares_are_percentages_and_plain_numbers_never_scientific():
+    assert fmt(0.7678, "share") == "76.8%"
+    assert fmt(-0.0125, "share", signed=True) == "-1.2 pp"
+    assert plain(4.624e5) == "462,400" and plain(0.01234) == "0.0123" and plain(1e-5) == "0.00001"
+    assert fmt(float("nan"), "count") == "–" and fmt(None) == "–"  # tier mix showed nan
+
+
+def test_fmt_table_writes_each_row_in_its_unit_with_labels():
+    df = pd.DataFrame(
+        {"baseline": [0.77, 462400.0, 352.0], "neglect": [0.7, 460000.0, float("nan")]},
+        index=["retention", "revenue", "active_at_end"],
+    )
+    out = fmt_table(df, {"retention": "share", "revenue": "money", "active_at_end": "count"},
+                    by="index", currency="CNY", labels=True)  # fmt: skip
+    assert out.loc["retention of the starting base"].tolist() == ["77.0%", "70.0%"]
+    assert out.loc["revenue"].tolist() == ["462,400 CNY", "460,000 CNY"]
+    assert out.loc["active customers at the end"].tolist() == ["352", "–"]
+    assert fmt_table(df, {"baseline": "share"}).loc["revenue", "baseline"] == "46,240,000.0%"
+
+
+def test_summary_table_money_carries_the_currency():
+    shown = table({"scenario": "x", "currency": "CNY", "revenue": 462400.0, "retention": 0.5})
+    assert shown.loc["revenue", "value"] == "462,400 CNY"
+    assert shown.loc["retention of the starting base", "value"] == "50.0%"
+
+
+def test_panel_tables_never_show_scientific_notation_or_stray_decimals():
+    policies = pd.DataFrame(
+        {"baseline": [0.81, 462400.0, 352.0, 5.24], "your policy": [0.8, 470000.0, 340.0, 9.0]},
+        index=["retention", "revenue", "tickets", "mean_response_h"],
+    )
+    policies["your policy vs baseline"] = policies["your policy"] - policies["baseline"]
+    html = policy_table(policies, "CNY").to_html()
+    assert "e+0" not in html and "462,400 CNY" in html and "+7,600 CNY" in html
+    assert ">352<" in html and "-12<" in html and "5.2 h" in html and "-1.0 pp" in html
+    head = headline_table({"messages": 120, "revenue": 4.6e5}, {"messages": 49, "revenue": 4.7e5})
+    text = headline_html(head, "CNY")
+    assert "-71<" in text and "+10,000 CNY" in text and "e+0" not in text
