@@ -308,10 +308,43 @@ FIGURES: dict[str, Figure] = {
 }  # fmt: skip
 
 
+def _of_tables(run: Run) -> float | None:
+    return None  # computed from a run's tables by sim.analytics.service, not from a Run
+
+
+# Figures of the desk-policy table (sim.analytics.service.policy_row) that are not run
+# figures: declared here so that their label, unit and direction live in one place too.
+POLICY_FIGURES: dict[str, Figure] = {
+    f.name: f
+    for f in (
+        Figure("tickets", "complaints handled", "count", None, _of_tables, "service"),
+        Figure("median_response_h", "median first response", "hours", False, _of_tables),
+        Figure("mean_response_h", "mean first response", "hours", False, _of_tables),
+        Figure("mean_resolution_h", "mean time to resolve", "hours", False, _of_tables),
+        Figure("followed_up_72h", "followed up within 72 h", "share", True, _of_tables),
+        Figure("csat", "ticket CSAT (1-5)", "score", True, _of_tables),
+        Figure("complainers", "customers who complained", "count", None, _of_tables),
+        Figure("complainers_left", "complainers who left", "share", False, _of_tables),
+        Figure(
+            "complainer_satisfaction",
+            "complainers' satisfaction at the end",
+            "share",
+            True,
+            _of_tables,
+        ),
+        Figure("silent_share", "failures nobody complained about", "share", None, _of_tables),
+        Figure("silent_defections", "silent defections", "count", False, _of_tables),
+    )
+}
+
+
 def info(name: str) -> Figure:
-    """The Figure for a name, including the bracketed per-reward and per-tier ones."""
+    """The Figure for a name: a run figure, a policy-table figure, or a bracketed
+    per-reward or per-tier one."""
     if name in FIGURES:
         return FIGURES[name]
+    if name in POLICY_FIGURES:
+        return POLICY_FIGURES[name]
     base, _, item = name.partition("[")
     item = item.rstrip("]")
     if base == "redemption_rate":

@@ -35,35 +35,34 @@ NEGLECT = DeskPolicy(
     follow_up_hours=None,
 )
 
-# What the policy chart shows, with a label and whether higher is better.
-CHART_METRICS = {
-    "retention": ("retention of the starting base", True),
-    "csat": ("ticket CSAT (1-5)", True),
-    "desk_cost": ("desk cost", False),
-    "promise_kept": ("48 h promise kept", True),
-    "complainers_left": ("complainers who left", False),
-    "silent_defections": ("silent defections", False),
-}
-
-# Rows of the policy table shown to trainees, in order, with the unit `fmt` writes them in.
-TABLE_ROWS = {
-    "retention": "share",
-    "revenue": "money",
-    "tickets": "count",
-    "promise_kept": "share",
-    "mean_response_h": "hours",
-    "median_response_h": "hours",
-    "mean_resolution_h": "hours",
-    "followed_up_72h": "share",
-    "csat": "score",
-    "staff_cost": "money",
-    "desk_cost": "money",
-    "complainers": "count",
-    "complainers_left": "share",
-    "complainer_satisfaction": "share",
-    "silent_share": "share",
-    "silent_defections": "count",
-}
+# What the policy chart shows, and the rows of the policy table shown to trainees, in
+# order; labels, units and which way is better come from sim.figures.
+CHART_METRICS = (
+    "retention",
+    "csat",
+    "desk_cost",
+    "promise_kept",
+    "complainers_left",
+    "silent_defections",
+)
+TABLE_ROWS = (
+    "retention",
+    "revenue",
+    "tickets",
+    "promise_kept",
+    "mean_response_h",
+    "median_response_h",
+    "mean_resolution_h",
+    "followed_up_72h",
+    "csat",
+    "staff_cost",
+    "desk_cost",
+    "complainers",
+    "complainers_left",
+    "complainer_satisfaction",
+    "silent_share",
+    "silent_defections",
+)
 
 
 def with_policy(scenario: Scenario, policy: DeskPolicy) -> Scenario:
@@ -125,11 +124,10 @@ def policy_table(table: pd.DataFrame, currency: str = "") -> pd.DataFrame:
     """The rows of TABLE_ROWS of a `compare_policies` table, written as a report would
     (76.8%, 462,400 CNY, 5.2 h); a 'vs' column is a signed change."""
     shown = table.loc[[r for r in TABLE_ROWS if r in table.index]]
-    out = fmt_table(shown, TABLE_ROWS, by="index", currency=currency)
+    units = {r: info(r).unit for r in shown.index}
+    out = fmt_table(shown, units, by="index", currency=currency)
     for col in [c for c in shown.columns if " vs " in str(c)]:
-        out[col] = [
-            fmt(v, TABLE_ROWS[r], signed=True, currency=currency) for r, v in shown[col].items()
-        ]
+        out[col] = [fmt(v, units[r], signed=True, currency=currency) for r, v in shown[col].items()]
     return out
 
 
@@ -139,7 +137,7 @@ def plot_policy_comparison(table: pd.DataFrame, policies: list[str] | None = Non
     metrics = [m for m in CHART_METRICS if m in table.index]
     fig, axes = plt.subplots(2, 3, figsize=(10, 5.5), layout="constrained")
     for ax, m in zip(axes.flat, metrics, strict=False):
-        label, higher_better = CHART_METRICS[m]
+        label, higher_better = info(m).label, info(m).higher_is_better
         values = table.loc[m, cols].astype(float).to_numpy()
         ax.bar(cols, values, color=[f"C{i}" for i in range(len(cols))])
         ax.set_title(f"{label} ({'↑' if higher_better else '↓'} better)", fontsize=9)
