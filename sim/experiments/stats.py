@@ -8,6 +8,7 @@ interval: mean ± t(0.975, n−1) · sd / √n.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -32,6 +33,46 @@ def mean_ci(values: Sequence[float], level: float = LEVEL) -> tuple[float, float
 
     half = float(stats.t.ppf(0.5 + level / 2, n - 1)) * sd / np.sqrt(n)
     return mean, mean - half, mean + half, n
+
+
+@dataclass(frozen=True)
+class Difference:
+    """A paired difference variant − baseline over replications: its mean, the bounds of
+    its t-interval (NaN with fewer than 2 pairs) and the number of pairs."""
+
+    mean: float
+    low: float
+    high: float
+    n: int
+
+    @property
+    def known(self) -> bool:
+        """Whether there is an interval at all (two pairs or more)."""
+        return self.n >= 2 and bool(np.isfinite(self.low) and np.isfinite(self.high))
+
+    @property
+    def within_noise(self) -> bool:
+        """The interval includes 0: these replications cannot tell variant from baseline
+        (a no-op change under common random numbers gives [0, 0], within noise too)."""
+        return self.known and self.low <= 0 <= self.high
+
+    @property
+    def significant(self) -> bool:
+        """The interval excludes 0."""
+        return self.known and not self.within_noise
+
+
+def paired_difference(
+    baseline: Sequence[float | None], variant: Sequence[float | None], level: float = LEVEL
+) -> Difference:
+    """The paired difference of two runs lists, replication k against replication k (the
+    same seed: common random numbers); pairs missing a value on either side are dropped."""
+    if len(baseline) != len(variant):
+        raise ValueError(f"paired runs: {len(baseline)} baseline and {len(variant)} variant")
+    a = np.array([np.nan if v is None else v for v in baseline], dtype=float)
+    b = np.array([np.nan if v is None else v for v in variant], dtype=float)
+    mean, low, high, n = mean_ci(b - a, level)
+    return Difference(float(mean), float(low), float(high), n)
 
 
 def paired_table(
@@ -59,20 +100,20 @@ def paired_table(
             var = block[name] if name in block else pd.Series(dtype=float)
             if base.isna().all() and var.isna().all():
                 continue
-            diff = (var - base).dropna()
-            mean, low, high, n = mean_ci(diff.to_numpy(), level)
+            both = pd.concat([base.rename("a"), var.rename("b")], axis=1)
+            d = paired_difference(both["a"].tolist(), both["b"].tolist(), level)
             rows.append(
                 {
                     group: name,
                     "metric": metric,
                     "baseline_mean": _mean(base),
                     "variant_mean": _mean(var),
-                    "difference": mean,
-                    "ci_low": low,
-                    "ci_high": high,
-                    "n": n,
-                    "relative": mean / abs(_mean(base)) if _mean(base) else np.nan,
-                    "significant": bool(n >= 2 and (low > 0 or high < 0)),
+                    "difference": d.mean,
+                    "ci_low": d.low,
+                    "ci_high": d.high,
+                    "n": d.n,
+                    "relative": d.mean / abs(_mean(base)) if _mean(base) else np.nan,
+                    "significant": d.significant,
                 }
             )
     return pd.DataFrame(rows, columns=[group, *_COLUMNS])
