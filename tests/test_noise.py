@@ -5,10 +5,18 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-import pytest
+import matplotlib
 
-from sim.experiments.stats import paired_difference
+matplotlib.use("Agg")
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+from sim.experiments.stats import paired_difference  # noqa: E402
+from sim.experiments.sweep import Sweep  # noqa: E402
+from sim.views.noise import WITHIN_NOISE, change_html  # noqa: E402
+from sim.views.report import NOISE_MARK, plot_heatmap  # noqa: E402
 
 
 def test_the_interval_of_three_pairs_is_the_closed_form_t_interval():
@@ -50,3 +58,48 @@ def test_a_no_op_change_is_within_noise_and_a_missing_pair_is_dropped():
     assert one.n == 1 and not one.known and not one.within_noise and not one.significant
     with pytest.raises(ValueError, match="2 baseline and 3 variant"):
         paired_difference([1.0, 2.0], [1.0, 2.0, 3.0])
+
+
+def _sweep_runs() -> pd.DataFrame:
+    """A 1 × 2 grid and the baseline, 3 replications: point 'b' moves margin by +10 in
+    every replication, point 'a' by −1, +1, 0 (within noise)."""
+    base = [100.0, 120.0, 110.0]
+    moves = {"x=1, y=1": [-1.0, 1.0, 0.0], "x=1, y=2": [10.0, 10.5, 9.5]}
+    rows = [("baseline", k, k, "margin_after_costs", v) for k, v in enumerate(base)]
+    for point, delta in moves.items():
+        rows += [(point, k, k, "margin_after_costs", base[k] + d) for k, d in enumerate(delta)]
+    return pd.DataFrame(rows, columns=["point", "replication", "seed", "metric", "value"])
+
+
+def test_a_sweep_marks_the_points_within_noise_and_the_heatmap_shows_the_mark():
+    sw = Sweep(
+        scenario=None,
+        grid={"x": [1], "y": [1, 2]},
+        points=[{"x": 1, "y": 1}, {"x": 1, "y": 2}],
+        seed=0,
+        seeds=[0, 1, 2],
+        runs=_sweep_runs(),
+    )
+    noise = sw.noise("margin_after_costs")
+    assert noise.loc[1, 1] and not noise.loc[1, 2]
+    fig = plot_heatmap(sw.pivot("margin_after_costs"), noise=noise)
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert texts == ["≈ 110", "120"]
+    hatched = [p for p in fig.axes[0].patches if p.get_hatch()]
+    assert len(hatched) == 1 and hatched[0].get_xy() == (-0.5, -0.5)
+    legend = [t.get_text() for leg in fig.legends for t in leg.get_texts()]
+    assert legend == [NOISE_MARK] and "within noise" in NOISE_MARK
+    plain = plot_heatmap(sw.pivot("margin_after_costs"))  # no mask: no mark, no legend
+    assert [t.get_text() for t in plain.axes[0].texts] == ["110", "120"] and not plain.legends
+
+
+def test_change_html_writes_within_noise_in_words_and_a_muted_style():
+    quiet = paired_difference([1.0, 2.0, 3.0], [1.5, 1.5, 3.0])
+    cell = change_html(quiet, "money")
+    assert WITHIN_NOISE in cell and "sim-within-noise" in cell and "font-style:italic" in cell
+    moved = paired_difference([0.10, 0.20, 0.30], [0.15, 0.26, 0.34], level=0.95)
+    cell = change_html(moved, "share")
+    assert WITHIN_NOISE not in cell and cell.startswith("<b>+5.0 pp</b>")
+    assert "[+" in cell  # both bounds above 0
+    assert "one run" in change_html(paired_difference([1.0], [2.0]), "count")
+    assert change_html(None, "count") == ""

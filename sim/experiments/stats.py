@@ -78,7 +78,9 @@ def paired_difference(
 def paired_table(
     runs: pd.DataFrame, baseline: str, level: float = LEVEL, group: str = "variant"
 ) -> pd.DataFrame:
-    """One row per (variant, metric): baseline mean, variant mean, paired difference, CI, n.
+    """One row per (variant, metric): baseline mean, variant mean, paired difference, CI, n,
+    and whether the CI excludes 0 (`significant`) or includes it (`within_noise`; both are
+    false with fewer than 2 pairs).
 
     `runs` is tidy: columns `group`, replication, metric, value. The difference is taken
     within each replication; replications missing the metric on either side are dropped.
@@ -114,6 +116,7 @@ def paired_table(
                     "n": d.n,
                     "relative": d.mean / abs(_mean(base)) if _mean(base) else np.nan,
                     "significant": d.significant,
+                    "within_noise": d.within_noise,
                 }
             )
     return pd.DataFrame(rows, columns=[group, *_COLUMNS])
@@ -144,4 +147,5 @@ _COLUMNS = [
     "n",
     "relative",
     "significant",
+    "within_noise",
 ]
