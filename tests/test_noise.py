@@ -4,6 +4,7 @@ forms, and how a difference within noise is written."""
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import matplotlib
 
@@ -13,10 +14,15 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
+import sim  # noqa: E402
+from sim.experiments import build_variant, read_variant, what_if  # noqa: E402
 from sim.experiments.stats import paired_difference  # noqa: E402
 from sim.experiments.sweep import Sweep  # noqa: E402
-from sim.views.noise import WITHIN_NOISE, change_html  # noqa: E402
+from sim.views.noise import WITHIN_NOISE, change_html, noise_style  # noqa: E402
 from sim.views.report import NOISE_MARK, plot_heatmap  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+COFFEE = sim.load_scenario(ROOT / "scenarios" / "coffee_chain.yaml")
 
 
 def test_the_interval_of_three_pairs_is_the_closed_form_t_interval():
@@ -103,3 +109,15 @@ def test_change_html_writes_within_noise_in_words_and_a_muted_style():
     assert "[+" in cell  # both bounds above 0
     assert "one run" in change_html(paired_difference([1.0], [2.0]), "count")
     assert change_html(None, "count") == ""
+
+
+def test_what_if_reads_within_noise_for_a_no_op_and_not_for_a_lever_that_acts():
+    program = build_variant(COFFEE, read_variant(ROOT / "scenarios/variants/coffee_loyalty.yaml"))
+    size = {"customers": 150, "days": 90, "seed": 7, "replications": 3}
+    same = what_if(program, {"loyalty.rules[weekend_double].multiplier": 2.0}, **size)
+    assert (same["difference"] == 0).all() and (same["reading"] == WITHIN_NOISE).all()
+    more = what_if(program, {"loyalty.rules[weekend_double].multiplier": 4.0}, **size)
+    issued = more.loc["points_issued"]
+    assert issued["ci_low"] > 0 and issued["reading"] == ""
+    styled = noise_style(same).to_html()
+    assert "font-style:italic" in styled or "font-style: italic" in styled

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 LEVEL = 0.95
+WITHIN_NOISE = "within noise"  # how pages say that a difference's interval includes 0
 
 
 def mean_ci(values: Sequence[float], level: float = LEVEL) -> tuple[float, float, float, int]:

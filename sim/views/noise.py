@@ -15,14 +15,15 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+import pandas as pd
+
 from sim.experiments.design import replication_seeds
-from sim.experiments.stats import Difference, paired_difference
+from sim.experiments.stats import WITHIN_NOISE, Difference, paired_difference
 from sim.figures import fmt
 
 # Replications of a panel's Run: enough for a t-interval with 4 degrees of freedom
 # (t = 2.78; with 2 runs it is 12.7), few enough to finish in seconds (benchmarks/lab.py).
 REPLICATIONS = 5
-WITHIN_NOISE = "within noise"
 MUTED = "color:#767676;font-style:italic"
 
 Figures = dict[str, float | None]
@@ -70,6 +71,18 @@ class Paired:
     def complete(self) -> bool:
         """Every replication is in (or none is needed)."""
         return self.identical or self.n >= self.replications
+
+
+def noise_style(table: pd.DataFrame, column: str = "reading"):
+    """A pandas Styler of a what-if table: rows whose `column` says 'within noise' in grey
+    italics, numbers as `{:,.4g}` (for notebooks)."""
+
+    def style(row: pd.Series) -> list[str]:
+        return [MUTED if row.get(column) == WITHIN_NOISE else ""] * len(row)
+
+    return table.style.apply(style, axis=1).format(
+        "{:,.4g}", subset=table.select_dtypes("number").columns
+    )
 
 
 def interval_text(d: Difference, unit: str) -> str:
