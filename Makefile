@@ -63,6 +63,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/run.py
 	$(PY) benchmarks/analytics.py
 	$(PY) benchmarks/experiments.py
+	$(PY) benchmarks/lab.py
 	$(PY) benchmarks/app.py
 
 datasets: $(STAMP)

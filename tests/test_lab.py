@@ -11,6 +11,7 @@ matplotlib.use("Agg")
 import pytest  # noqa: E402
 
 import sim  # noqa: E402
+from sim import figures  # noqa: E402
 from sim.experiments import with_values  # noqa: E402
 from sim.paths import PathError, field_at  # noqa: E402
 from sim.views.lab import (  # noqa: E402
@@ -22,6 +23,7 @@ from sim.views.lab import (  # noqa: E402
     lab_levers,
     numbers_html,
 )
+from sim.views.noise import Paired, panel_seeds  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 COFFEE = sim.load_scenario(ROOT / "scenarios" / "coffee_chain.yaml")
@@ -30,7 +32,14 @@ SMALL = {"customers": 250, "days": 120}
 
 @pytest.fixture
 def lab() -> StrategyLab:
-    return StrategyLab(COFFEE, seed=3, **SMALL)
+    # replications inline (no thread), three of them: a test reads the intervals at once
+    return StrategyLab(COFFEE, seed=3, replications=3, background=False, **SMALL)
+
+
+def row(table: str, name: str) -> str:
+    """The row of figure `name` in the lab's numbers table."""
+    label = figures.info(name).label
+    return next(r for r in table.split("<tr>") if r.startswith(f"<td>{label}</td>"))
 
 
 def test_every_lever_comes_from_the_schema_with_its_help_and_limits():
@@ -159,6 +168,50 @@ def test_lab_figures_and_table_show_the_headline_figures():
     hours = 2 * 4 * result.scenario.horizon_days
     assert card["staff_cost"] == pytest.approx(hours * svc.agent_cost_per_hour)
     assert card["first_response_hours"] >= 0 and 0 <= card["promise_kept"] <= 1
-    text = numbers_html(card, card)
-    assert "retention" in text and "NPS" in text and "+0.0 pts" in text
+    text = numbers_html(Paired([card], [card]))
+    assert "retention" in text and "NPS" in text and "+0.0 pp" in text and "one run" in text
     assert "first-response wait" in text and "response promise kept" in text
+
+
+def test_a_lever_that_moves_a_figure_is_not_within_noise_and_a_no_op_change_is():
+    """Triple weekend points raise the points liability in every replication (the lever
+    test's claim); moving a slider and back leaves the world as it was: every change is
+    exactly 0, within noise, with no run needed."""
+    lab = StrategyLab(COFFEE, seed=3, customers=400, days=180, replications=4, background=False)
+    weekend = lab.sliders["loyalty.rules[weekend_double].multiplier"]
+    weekend.value = 4
+    lab.button.click()
+    assert lab.paired.n == 4 and lab.paired.complete
+    assert [len(x) for x in (lab.paired.baseline, lab.paired.variant)] == [4, 4]
+    d = lab.paired.difference("points_liability")
+    assert d.n == 4 and d.low > 0 and not d.within_noise
+    liability = row(lab.table.value, "points_liability")
+    assert "within noise" not in liability and "[+" in liability
+    assert "mean of 4 runs" in lab.table.value and "95% intervals from 4 runs" in lab.note.value
+    # the staff cost does not depend on the weekend rule: exactly 0 in every replication
+    assert "within noise" in row(lab.table.value, "staff_cost")
+    misses = lab.cache.figure_misses
+    weekend.value = 2  # the scenario's own value
+    lab.button.click()
+    assert lab.paired.identical and lab.cache.figure_misses == misses  # nothing ran
+    for name in ("points_liability", "retention", "revenue"):
+        assert lab.paired.difference(name).within_noise
+        assert "within noise" in row(lab.table.value, name)
+    assert "exactly 0" in lab.note.value
+
+
+def test_replications_share_the_seeds_and_run_in_the_background():
+    lab = StrategyLab(COFFEE, seed=3, replications=3, **SMALL)  # a background thread
+    assert lab.seeds == panel_seeds(3, 3) and lab.seeds[0] == 3 and len(set(lab.seeds)) == 3
+    lab.sliders["outreach.triggers[winback].coupon"].value = 40
+    lab.button.click()
+    assert "Done" in lab.status.value  # the first result shows before the intervals
+    lab.jobs.wait(120)
+    assert lab.paired.n == 3 and "95% intervals from 3 runs" in lab.note.value
+    assert lab.progress.layout.visibility == "hidden"
+    # the first replication is the lab's own run: the same figures as a plain run
+    plain = sim.run(
+        with_values(COFFEE.with_overrides(**SMALL), {"outreach.triggers[winback].coupon": 40}),
+        seed=3,
+    )
+    assert lab.paired.variant[0] == lab_figures(plain)  # fmt: skip

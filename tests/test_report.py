@@ -93,7 +93,12 @@ def test_significant_cells_are_coloured(cmp, page):
     assert rev["significant"]
     assert f"<td class='better'>{fmt(rev['difference'], 'money', True)}</td>" in page
     same_rev = t.loc[("same", "revenue")]
-    assert f"<td class=''>{fmt(same_rev['difference'], 'money', True)}</td>" in page
+    assert same_rev["within_noise"] and not same_rev["significant"]
+    # a difference whose interval includes 0 is muted and says so in words
+    ci = f"[{fmt(same_rev['ci_low'], 'money', True)}, {fmt(same_rev['ci_high'], 'money', True)}]"
+    assert f"<td class='noise'>{fmt(same_rev['difference'], 'money', True)}</td>" in page
+    assert f"<td class='noise'>{ci} within noise</td>" in page
+    assert "<td class='better'>" not in page.split("<h3>same</h3>")[1].split("<h3>")[0]
 
 
 def test_fmt():

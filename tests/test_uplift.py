@@ -12,17 +12,17 @@ from scipy import stats
 import sim
 from sim import datasets
 from sim.analytics.uplift import offer_test
-from sim.experiments.stats import welch_ci
+from sim.experiments.stats import welch_difference
 from tests.worlds import COFFEE
 
 
 def test_welch_interval_matches_scipy():
     rng = np.random.default_rng(3)
     a, b = rng.normal(1.0, 2.0, 40), rng.normal(0.0, 0.5, 15)
-    diff, low, high = welch_ci(a, b)
+    d = welch_difference(a, b)
     ci = stats.ttest_ind(a, b, equal_var=False).confidence_interval(0.95)
-    assert diff == pytest.approx(a.mean() - b.mean())
-    assert (low, high) == pytest.approx((ci.low, ci.high), rel=1e-9)
+    assert d.mean == pytest.approx(a.mean() - b.mean()) and d.significant
+    assert (d.low, d.high) == pytest.approx((ci.low, ci.high), rel=1e-9)
 
 
 def _winback(holdout: float, conversion: float = 0.1) -> sim.Scenario:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sim.experiments.stats import welch_ci
+from sim.experiments.stats import welch_difference
 
 
 @dataclass(frozen=True)
@@ -26,10 +26,7 @@ class Lift:
     ci_low: float
     ci_high: float
 
-    @property
-    def within_noise(self) -> bool:
-        """The 95% interval spans zero: the data cannot tell the message from nothing."""
-        return not (self.ci_low > 0 or self.ci_high < 0)
+    within_noise: bool  # the 95% interval includes 0: the data cannot tell it from nothing
 
 
 @dataclass(frozen=True)
@@ -105,8 +102,8 @@ def offer_test(
     for outcome, col in (("ordered", "ordered"), ("margin per customer", "margin")):
         a = groups.loc[~groups["control"], col].to_numpy(dtype=float)
         b = groups.loc[groups["control"], col].to_numpy(dtype=float)
-        diff, low, high = welch_ci(a, b)
-        lifts.append(Lift(outcome, _mean(a), _mean(b), diff, low, high))
+        d = welch_difference(a, b)
+        lifts.append(Lift(outcome, _mean(a), _mean(b), d.mean, d.low, d.high, d.within_noise))
     return OfferTest(trigger, window_days, groups, tuple(lifts))
 
 

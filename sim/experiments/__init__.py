@@ -16,13 +16,14 @@ from sim.experiments.design import (
     with_values,
 )
 from sim.experiments.metrics import LOW_REDEMPTION, run_metrics
-from sim.experiments.stats import mean_ci, paired_table
+from sim.experiments.stats import Difference, mean_ci, paired_difference, paired_table
 from sim.experiments.sweep import Sweep, grid_points, sweep
 
 __all__ = [
     "BASELINE",
     "LOW_REDEMPTION",
     "Comparison",
+    "Difference",
     "Sweep",
     "Variant",
     "build_variant",
@@ -30,6 +31,7 @@ __all__ = [
     "deep_merge",
     "grid_points",
     "mean_ci",
+    "paired_difference",
     "paired_table",
     "read_variant",
     "replication_seeds",

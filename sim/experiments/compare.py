@@ -19,7 +19,7 @@ import pandas as pd
 from sim.experiments.design import replication_seeds, resolve_variants, with_values
 from sim.experiments.metrics import LOW_REDEMPTION
 from sim.experiments.runner import ExecutorSpec, replicate
-from sim.experiments.stats import LEVEL, paired_table, summary_table
+from sim.experiments.stats import LEVEL, WITHIN_NOISE, paired_table, summary_table
 from sim.scenario import Scenario, load_scenario
 
 BASELINE = "baseline"
@@ -150,7 +150,7 @@ WHAT_IF = [
 def what_if(
     scenario: Scenario,
     values: Mapping[str, Any],
-    replications: int = 2,
+    replications: int = 5,
     seed: int | None = None,
     customers: int | None = None,
     days: int | None = None,
@@ -158,7 +158,9 @@ def what_if(
     metrics: list[str] | None = None,
 ) -> pd.DataFrame:
     """The scenario with `values` set (dotted paths) against the scenario as is: one row per
-    metric with both means, the paired difference and its 95% CI. A widget's callback."""
+    metric with both means, the paired difference and its 95% CI, and a `reading` that says
+    'within noise' where the CI includes 0. A widget's callback. Five replications by
+    default: with two, the interval is 12.7 standard errors wide each side and says nothing."""
     mine = with_values(scenario, values, source="your levers")
     cmp = compare(
         scenario,
@@ -173,5 +175,6 @@ def what_if(
     wanted = metrics or WHAT_IF
     t = cmp.table
     t = t[t["metric"].isin(wanted)].set_index("metric").reindex(wanted).dropna(how="all")
-    t = t[["baseline_mean", "variant_mean", "difference", "ci_low", "ci_high"]]
+    t = t.assign(reading=t["within_noise"].map({True: WITHIN_NOISE, False: ""}).fillna(""))
+    t = t[["baseline_mean", "variant_mean", "difference", "ci_low", "ci_high", "reading"]]
     return t.rename(columns={"baseline_mean": "baseline", "variant_mean": "your rules"})

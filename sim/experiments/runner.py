@@ -95,7 +95,14 @@ def replicate(
     store = RunStore(out) if out is not None else None
     if store is not None:
         store.check()
-    outcome = execute(tasks, executor, store, progress, desc=desc)
+    # a world given twice (e.g. a what-if whose levers are the baseline's) runs once per seed
+    prints = [t.fingerprint() for t in tasks]
+    unique: dict[str, Task] = {}
+    for p, t in zip(prints, tasks, strict=True):
+        unique.setdefault(p, t)
+    done = execute(list(unique.values()), executor, store, progress, desc=desc)
+    found = dict(zip(unique, done.metrics, strict=True))
+    outcome = Outcome([found[p] for p in prints], done.computed, done.reused)
     rows = [
         (t.label, t.replication, t.seed, metric, value)
         for t, metrics in zip(tasks, outcome.metrics, strict=True)

@@ -45,11 +45,13 @@ class Sweep:
     @property
     def table(self) -> pd.DataFrame:
         """One row per grid point × metric: the parameters, mean with its CI, n, and the
-        paired difference to the unchanged scenario with its CI."""
+        paired difference to the unchanged scenario with its CI (`within_noise` where that
+        CI includes 0)."""
         labels = {_label(p): p for p in self.points}
         means = summary_table(self.runs[self.runs["point"] != BASELINE], ["point"], self.level)
         diffs = paired_table(self.runs, BASELINE, self.level, group="point")
-        diffs = diffs[["point", "metric", "difference", "ci_low", "ci_high"]].rename(
+        diffs = diffs[["point", "metric", "difference", "ci_low", "ci_high", "within_noise"]]
+        diffs = diffs.rename(
             columns={"ci_low": "difference_ci_low", "ci_high": "difference_ci_high"}
         )
         out = means.merge(diffs, on=["point", "metric"], how="left")
@@ -73,6 +75,11 @@ class Sweep:
         if columns is None:
             return t.set_index(index)[[value]]
         return t.pivot_table(index=index, columns=columns, values=value, aggfunc="mean")
+
+    def noise(self, metric: str) -> pd.DataFrame:
+        """Like `pivot`: True where the point's difference to the unchanged scenario is
+        within noise (its 95% interval includes 0), for plot_heatmap's marks."""
+        return self.pivot(metric, value="within_noise").astype(float) > 0.5
 
 
 def grid_points(grid: Mapping[str, Sequence[Any]]) -> list[dict[str, Any]]:

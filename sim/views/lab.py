@@ -2,7 +2,10 @@
 
 Levers name scenario fields by path; list items are picked by name, e.g.
 ``loyalty.rules[weekend_double].multiplier``. Bounds and help text come from the schema.
-Runs go through a `RunCache`, so an unchanged world is served from memory.
+Runs go through a `RunCache`, so an unchanged world is served from memory. Each change
+carries its 95% interval from `replications` common-random-number runs (sim.views.noise):
+the lab's own seed shows first, the other replications run in the background and only
+their figures are kept.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import html
 import io
 import json
 import re
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -29,6 +33,7 @@ from sim.result import Result
 from sim.runner import run
 from sim.scenario import Scenario
 from sim.views.fonts import use_cjk_fonts
+from sim.views.noise import REPLICATIONS, Background, Paired, change_html, pair_runs, panel_seeds
 from sim.views.widgets import Lever, explain, lever, lever_slider, run_button
 
 
@@ -117,13 +122,21 @@ def css_name(path: str) -> str:
 
 
 class RunCache:
-    """Results by (resolved scenario JSON, seed), most recent kept; counts hits and misses."""
+    """Results by (resolved scenario JSON, seed), most recent kept; counts hits and misses.
 
-    def __init__(self, maxsize: int = 32) -> None:
+    `figures` keeps only a run's lab figures (for the replications behind the intervals),
+    many more of them than whole results: `figure_hits` and `figure_misses` count those."""
+
+    def __init__(self, maxsize: int = 32, figures_maxsize: int = 1024) -> None:
         self.maxsize = maxsize
+        self.figures_maxsize = figures_maxsize
         self.hits = 0
         self.misses = 0
+        self.figure_hits = 0
+        self.figure_misses = 0
         self._store: OrderedDict[tuple[str, int], Result] = OrderedDict()
+        self._figures: OrderedDict[tuple[str, int], dict] = OrderedDict()
+        self._lock = threading.Lock()  # the lab's background replications share the cache
 
     @staticmethod
     def key(scenario: Scenario, seed: int) -> tuple[str, int]:
@@ -139,16 +152,36 @@ class RunCache:
     def run(self, scenario: Scenario, seed: int) -> Result:
         """The result of `scenario` with `seed`, simulated only if not already in memory."""
         key = self.key(scenario, seed)
-        if key in self._store:
-            self.hits += 1
-            self._store.move_to_end(key)
-            return self._store[key]
-        self.misses += 1
+        with self._lock:
+            if key in self._store:
+                self.hits += 1
+                self._store.move_to_end(key)
+                return self._store[key]
+            self.misses += 1
         result = run(scenario, seed=seed, progress=False)
-        self._store[key] = result
-        while len(self._store) > self.maxsize:
-            self._store.popitem(last=False)
+        with self._lock:
+            self._store[key] = result
+            while len(self._store) > self.maxsize:
+                self._store.popitem(last=False)
         return result
+
+    def figures(self, scenario: Scenario, seed: int) -> dict[str, float | None]:
+        """The lab figures of `scenario` with `seed`: from memory, from a kept result, or
+        simulated (then only the figures are kept)."""
+        key = self.key(scenario, seed)
+        with self._lock:
+            if key in self._figures:
+                self.figure_hits += 1
+                self._figures.move_to_end(key)
+                return self._figures[key]
+            self.figure_misses += 1
+            result = self._store.get(key)
+        card = lab_figures(result if result is not None else run(scenario, seed, progress=False))
+        with self._lock:
+            self._figures[key] = card
+            while len(self._figures) > self.figures_maxsize:
+                self._figures.popitem(last=False)
+        return card
 
 
 # --------------------------------------------------------------------------- numbers
@@ -188,24 +221,23 @@ def lab_figures(result: Result) -> dict[str, float | None]:
     return {name: s.get(name) for name in names}
 
 
-def _change(unit: str, d: float) -> str:
-    if unit == "share":
-        return f"{100 * d:+.1f} pts"
-    return fmt(d, unit, signed=True)
-
-
-def numbers_html(now: dict, base: dict | None) -> str:
-    """A table of the lab's figures: baseline, this run, and the change."""
+def numbers_html(paired: Paired) -> str:
+    """A table of the lab's figures: baseline, your levers (means over the replications run
+    so far) and the change with its 95% interval, 'within noise' where it includes 0."""
     rows = []
     for key in LAB_FIGURES:
         f = figures.info(key)
-        a, b = (base or {}).get(key), now.get(key)
-        change = "" if a is None or b is None else _change(f.unit, b - a)
+        a, b = paired.mean("baseline", key), paired.mean("variant", key)
         rows.append(
             f"<tr><td>{html.escape(f.label)}</td><td>{fmt(a, f.unit)}</td>"
-            f"<td><b>{fmt(b, f.unit)}</b></td><td>{change}</td></tr>"
+            f"<td><b>{fmt(b, f.unit)}</b></td><td>{change_html(paired.difference(key), f.unit)}"
+            "</td></tr>"
         )
-    head = "<tr><th></th><th>baseline</th><th>this run</th><th>change</th></tr>"
+    runs = "one run" if paired.n == 1 else f"mean of {paired.n} runs"
+    head = (
+        f"<tr><th></th><th>baseline ({runs})</th><th>your levers</th>"
+        "<th>change [95% interval]</th></tr>"
+    )
     return f"<table class='sim-lab-table'>{head}{''.join(rows)}</table>"
 
 
@@ -282,6 +314,20 @@ def figure_png(fig: Figure, dpi: int = 80) -> bytes:
 # --------------------------------------------------------------------------- panel
 
 
+def _noise_note(paired: Paired, took: float | None) -> str:
+    if paired.identical:
+        return (
+            "Your levers are the baseline's: on the same customers every run gives the same "
+            "figures, so each change is exactly 0."
+        )
+    return (
+        f"✓ 95% intervals from {paired.n} runs on the same customers (common random numbers)"
+        + (f", in {took:.1f} s" if took is not None else "")
+        + ". <i>Within noise</i>: the interval includes 0, so these runs cannot tell your "
+        "levers from the baseline on that figure."
+    )
+
+
 class StrategyLab:
     """The strategy-lab panel: sliders by group, Run and Reset, figures and chart.
 
@@ -297,12 +343,16 @@ class StrategyLab:
         days: int | None = None,
         specs: tuple[LeverSpec, ...] = LAB_LEVERS,
         cache: RunCache | None = None,
+        replications: int = REPLICATIONS,
+        background: bool = True,
     ) -> None:
         if customers is not None or days is not None:
             scenario = scenario.with_overrides(customers=customers, days=days)
         self.scenario = scenario
         self.seed = seed
+        self.seeds = panel_seeds(seed, replications)
         self.cache = cache if cache is not None else RunCache()
+        self.jobs = Background(threaded=background)
         self.levers = lab_levers(scenario, specs)
         self.groups = {lv.path: s.group for s in specs for lv in self.levers if lv.path == s.path}
         self.sliders = {lv.path: self._slider(lv) for lv in self.levers}
@@ -311,6 +361,11 @@ class StrategyLab:
         self.reset_button.add_class("sim-reset")
         self.status = w.HTML("Press <b>Run</b> to simulate the world with these levers.")
         self.status.add_class("sim-status")
+        self.note = w.HTML()
+        self.note.add_class("sim-noise-note")
+        self.progress = w.IntProgress(value=0, min=0, max=len(self.seeds), description="runs")
+        self.progress.add_class("sim-progress")
+        self.progress.layout.visibility = "hidden"
         self.table = w.HTML()
         self.table.add_class("sim-lab-numbers")
         self.chart = w.Image(format="png", layout=w.Layout(width="800px"))
@@ -318,6 +373,8 @@ class StrategyLab:
         self.reset_button.on_click(lambda _b: self.reset())
         self.baseline: Result | None = None
         self.result: Result | None = None
+        self.variant: Scenario | None = None
+        self.paired: Paired | None = None
         self.figure: Figure | None = None
         self.widget = self._layout()
         use_cjk_fonts()  # scenario names and labels may be Chinese
@@ -335,7 +392,7 @@ class StrategyLab:
         for group in dict.fromkeys(self.groups.values()):
             column.append(w.HTML(f"<b>{html.escape(group)}</b>"))
             column += [self.sliders[p] for p, g in self.groups.items() if g == group]
-        column += [w.HBox([self.button, self.reset_button]), self.status]
+        column += [w.HBox([self.button, self.reset_button]), self.status, self.progress, self.note]
         left = w.VBox(column, layout=w.Layout(width="490px"))
         right = w.VBox([self.table, self.chart])
         return w.HBox([left, right], layout=w.Layout(flex_flow="row wrap"))
@@ -350,7 +407,55 @@ class StrategyLab:
         if self.baseline is None:
             self.baseline = self.cache.run(self.scenario, self.seed)
         self.result = self.cache.run(scenario, self.seed)
+        self.variant = scenario
         return self.result
+
+    def first_pair(self) -> Paired:
+        """The first replication of the baseline and of the last world run (the lab's seed)."""
+        same = RunCache.key(self.variant, 0) == RunCache.key(self.scenario, 0)
+        base, mine = (self.cache.figures(w, self.seed) for w in (self.scenario, self.variant))
+        return Paired([base], [mine], identical=same, replications=len(self.seeds))
+
+    def replicate(self, paired: Paired, cancelled=None) -> Paired:
+        """Add the other replications to `paired` (figures only, cached), redrawing the
+        table and the progress bar after each; stops when `cancelled()` says so."""
+
+        def progress(done: int, total: int) -> None:
+            if cancelled is None or not cancelled():
+                self.progress.value = done
+                self.table.value = numbers_html(paired)
+
+        if not paired.complete:
+            pair_runs(self.cache.figures, self.scenario, self.variant, self.seeds, paired,
+                      progress, cancelled)  # fmt: skip
+        return paired
+
+    def _intervals(self, paired: Paired) -> None:
+        """Run the replications behind the intervals (in the background if threaded)."""
+        if paired.complete:
+            self.progress.layout.visibility = "hidden"
+            self.note.value = _noise_note(paired, None)
+            return
+        self.progress.value, self.progress.layout.visibility = paired.n, "visible"
+        self.note.value = (
+            f"⏳ Running the same customers {len(self.seeds) - 1} more times for the 95% intervals…"
+        )
+
+        def job(cancelled) -> None:
+            start = time.perf_counter()
+            try:
+                self.replicate(paired, cancelled)
+            except Exception as exc:  # a thread's traceback reaches no one: say it here
+                self.note.value = f"⚠ The intervals could not be computed: {html.escape(str(exc))}"
+                raise
+            finally:
+                if not cancelled():
+                    self.progress.layout.visibility = "hidden"
+            if not cancelled():
+                self.table.value = numbers_html(paired)
+                self.note.value = _noise_note(paired, time.perf_counter() - start)
+
+        self.jobs.start(job)
 
     def reset(self) -> None:
         """Put every slider back to the scenario's own value."""
@@ -362,6 +467,7 @@ class StrategyLab:
         size = self.scenario.population.initial_customers
         self.status.value = f"Running the world: {size:,} customers, seed {self.seed}…"
         self.button.disabled = True
+        self.jobs.cancel()  # the replications of the previous Run are no longer wanted
         hits, start = self.cache.hits, time.perf_counter()
         try:
             result = self.run_with(self.values())
@@ -375,12 +481,14 @@ class StrategyLab:
             self.button.disabled = False
         took = time.perf_counter() - start
         served = "from the cache (same world as before)" if self.cache.hits > hits else "simulated"
-        self.table.value = numbers_html(lab_figures(result), lab_figures(self.baseline))
+        self.paired = self.first_pair()
+        self.table.value = numbers_html(self.paired)
         fig = plot_lab(result, self.baseline)
         self.chart.value = figure_png(fig)
         self.figure = fig
         plt.close(fig)
         self.status.value = f"✓ Done in {took:.1f} s, {served}. Grey = baseline."
+        self._intervals(self.paired)
 
     def _ipython_display_(self) -> None:
         from IPython.display import display

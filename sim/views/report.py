@@ -17,6 +17,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import MaxNLocator, StrMethodFormatter
 
 from sim import figures
@@ -24,6 +25,7 @@ from sim.experiments.metrics import LOW_REDEMPTION
 from sim.figures import fmt
 from sim.outputs import write_file
 from sim.views.fonts import use_cjk_fonts
+from sim.views.noise import WITHIN_NOISE
 
 if TYPE_CHECKING:
     from sim.experiments.compare import Comparison
@@ -117,13 +119,25 @@ def plot_tier_mix(mix: pd.DataFrame) -> Figure:
     return fig
 
 
-def plot_heatmap(pivot: pd.DataFrame, title: str = "", fmt_cell: str = "{:,.0f}") -> Figure:
-    """A heatmap of a sweep's pivot (rows × columns of two parameters), values written in."""
+def plot_heatmap(
+    pivot: pd.DataFrame,
+    title: str = "",
+    fmt_cell: str = "{:,.0f}",
+    noise: pd.DataFrame | None = None,
+) -> Figure:
+    """A heatmap of a sweep's pivot (rows × columns of two parameters), values written in.
+    `noise` (e.g. `Sweep.noise(metric)`): True where a cell's difference from the baseline is
+    within noise; those cells are hatched, their value is written "≈ value" in grey, and
+    the legend below the map says so."""
     use_cjk_fonts()
     fig, ax = plt.subplots(
         figsize=(1.3 * len(pivot.columns) + 2.5, 0.8 * len(pivot) + 1.8), layout="constrained"
     )
     data = pivot.to_numpy(dtype=float)
+    quiet = np.zeros(data.shape, dtype=bool)
+    if noise is not None:
+        quiet = noise.reindex(index=pivot.index, columns=pivot.columns).fillna(False)
+        quiet = quiet.to_numpy(dtype=bool)
     im = ax.imshow(data, cmap="viridis", aspect="auto")
     ax.set_xticks(range(len(pivot.columns)), [str(c) for c in pivot.columns])
     ax.set_yticks(range(len(pivot.index)), [str(i) for i in pivot.index])
@@ -131,20 +145,25 @@ def plot_heatmap(pivot: pd.DataFrame, title: str = "", fmt_cell: str = "{:,.0f}"
     ax.set_ylabel(str(pivot.index.name or ""))
     mid = np.nanmean(data) if np.isfinite(data).any() else 0
     for (i, j), v in np.ndenumerate(data):
-        if np.isfinite(v):
-            ax.text(
-                j,
-                i,
-                fmt_cell.format(v),
-                ha="center",
-                va="center",
-                fontsize=9,
-                color="white" if v < mid else "black",
-            )
+        if not np.isfinite(v):
+            continue
+        text, color = fmt_cell.format(v), "white" if v < mid else "black"
+        if quiet[i, j]:
+            ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, hatch="///",
+                                   edgecolor="0.85", lw=0))  # fmt: skip
+            text = f"≈ {text}"
+            color = "0.75" if v < mid else "0.35"
+        ax.text(j, i, text, ha="center", va="center", fontsize=9, color=color)
     fig.colorbar(im, ax=ax, shrink=0.8)
+    if quiet.any():
+        mark = Patch(facecolor="none", edgecolor="0.4", hatch="///", label=NOISE_MARK)
+        fig.legend(handles=[mark], loc="outside lower center", frameon=False, fontsize=8)
     if title:
         ax.set_title(title, fontsize=11, loc="left")
     return fig
+
+
+NOISE_MARK = "≈, hatched: within noise of the baseline (its 95% interval includes 0)"
 
 
 # ---------------------------------------------------------------------- report
@@ -163,7 +182,7 @@ _CSS = (
     PAGE_CSS
     + """h2{margin-top:1.8em;border-bottom:1px solid #ddd}
 td.better{background:#d9f2dd} td.worse{background:#f9d9d6} td.moved{background:#dde8f7}
-td.low{background:#f9d9d6;font-weight:bold}
+td.low{background:#f9d9d6;font-weight:bold} td.noise,span.noise{color:#767676;font-style:italic}
 .meta td{text-align:left}
 .charts{display:flex;flex-wrap:wrap;gap:1em} .charts img{max-width:520px}
 .legend span{padding:0 .5em;margin-right:.6em}
@@ -237,7 +256,8 @@ def _how_to_read(cmp: Comparison) -> str:
         "world. When the interval does not include 0 the cell is coloured: green if the "
         "change is good for the business, red if bad, blue for figures that are neither "
         "(points issued, tier moves). An interval that includes 0 means the simulation "
-        "cannot tell the variant from the baseline with this many replications. "
+        "cannot tell the variant from the baseline with this many replications: it reads "
+        f"<i>{WITHIN_NOISE}</i>, in grey. "
         "Rewards redeemed by fewer than "
         f"{LOW_REDEMPTION:.0%} of the customers who could afford them are flagged: members do "
         "not value them. These are simulated customers: treat the figures as a comparison "
@@ -249,7 +269,8 @@ def _legend() -> str:
     return (
         "<p class='legend'>CI excludes 0: <span style='background:#d9f2dd'>better</span>"
         "<span style='background:#f9d9d6'>worse</span>"
-        "<span style='background:#dde8f7'>changed</span></p>"
+        "<span style='background:#dde8f7'>changed</span>"
+        f"CI includes 0: <span class='noise'>{WITHIN_NOISE}</span></p>"
     )
 
 
@@ -268,6 +289,8 @@ def _rows(t: pd.DataFrame) -> str:
         info = figures.info(r["metric"])
         cls = _cell_class(r)
         ci = f"[{fmt(r['ci_low'], info.unit, True)}, {fmt(r['ci_high'], info.unit, True)}]"
+        if r.get("within_noise", False):
+            cls, ci = "noise", f"{ci} {WITHIN_NOISE}"
         out.append(
             f"<tr><td>{_e(info.label)}</td><td>{fmt(r['baseline_mean'], info.unit)}</td>"
             f"<td>{fmt(r['variant_mean'], info.unit)}</td>"

@@ -1,0 +1,169 @@
+"""Differences beside a baseline, with their 95% interval over a few replications.
+
+Every panel that shows "baseline, this run, change" (the strategy lab, the desk and outreach
+panels) runs the baseline and the changed world on the same seeds (common random numbers),
+takes the difference replication by replication (sim.experiments.stats.paired_difference)
+and writes it with its interval; an interval that includes 0 reads "within noise", in words
+and in a muted style. Replication 0 is the panel's own seed, so the first run shown is the
+same run as before; the others may run in a background thread while the first result shows.
+"""
+
+from __future__ import annotations
+
+import html
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from sim.experiments.design import replication_seeds
+from sim.experiments.stats import WITHIN_NOISE, Difference, paired_difference
+from sim.figures import fmt, plain
+
+# Replications of a panel's Run: enough for a t-interval with 4 degrees of freedom
+# (t = 2.78; with 2 runs it is 12.7), few enough to finish in seconds (benchmarks/lab.py).
+REPLICATIONS = 5
+MUTED = "color:#767676;font-style:italic"
+
+Figures = dict[str, float | None]
+
+
+def panel_seeds(seed: int, replications: int = REPLICATIONS) -> list[int]:
+    """The seeds of a panel's replications: its own seed first, then
+    `replication_seeds(seed, replications - 1)`."""
+    return [int(seed), *(replication_seeds(seed, replications - 1) if replications > 1 else [])]
+
+
+@dataclass
+class Paired:
+    """The figures of the baseline and of the changed world, one dict per replication,
+    replication k of both on the same seed. `identical`: the changed world is the baseline
+    itself, so under common random numbers every one of `replications` differences is
+    exactly 0 and none needs running."""
+
+    baseline: list[Figures] = field(default_factory=list)
+    variant: list[Figures] = field(default_factory=list)
+    identical: bool = False
+    replications: int = REPLICATIONS
+
+    @property
+    def n(self) -> int:
+        return min(len(self.baseline), len(self.variant))
+
+    def mean(self, side: str, name: str) -> float | None:
+        """Mean of figure `name` over the replications of 'baseline' or 'variant'."""
+        values = [r.get(name) for r in getattr(self, side)[: self.n]]
+        values = [v for v in values if v is not None]
+        return sum(values) / len(values) if values else None
+
+    def difference(self, name: str) -> Difference | None:
+        """variant − baseline of figure `name`, paired by replication (None if never known)."""
+        a = [r.get(name) for r in self.baseline[: self.n]]
+        b = [r.get(name) for r in self.variant[: self.n]]
+        if all(v is None for v in a) or all(v is None for v in b):
+            return None
+        if self.identical:
+            return Difference(0.0, 0.0, 0.0, self.replications)
+        return paired_difference(a, b)
+
+    @property
+    def complete(self) -> bool:
+        """Every replication is in (or none is needed)."""
+        return self.identical or self.n >= self.replications
+
+
+def noise_style(table: pd.DataFrame, column: str = "reading"):
+    """A pandas Styler of a what-if table: rows whose `column` says 'within noise' in grey
+    italics, numbers plain (sim.figures.plain: 462,400, never 4.624e+05), for notebooks."""
+
+    def style(row: pd.Series) -> list[str]:
+        return [MUTED if row.get(column) == WITHIN_NOISE else ""] * len(row)
+
+    return table.style.apply(style, axis=1).format(
+        plain, subset=table.select_dtypes("number").columns
+    )
+
+
+def interval_text(d: Difference, unit: str) -> str:
+    """The interval as text: '[−1.2, +3.4]'."""
+    return f"[{fmt(d.low, unit, signed=True)}, {fmt(d.high, unit, signed=True)}]"
+
+
+def noise_word(d: Difference | None) -> str:
+    """'within noise' where the interval includes 0, else '' (also with no interval yet)."""
+    return WITHIN_NOISE if d is not None and d.within_noise else ""
+
+
+def change_html(d: Difference | None, unit: str) -> str:
+    """A table cell's content: the change, its 95% interval, and 'within noise' (muted) when
+    the interval includes 0; a one-run change says that its interval is still to come."""
+    if d is None:
+        return ""
+    change = fmt(d.mean, unit, signed=True)
+    if not d.known:
+        return f"{change} <small class='sim-noise-pending'>(one run)</small>"
+    interval = html.escape(interval_text(d, unit))
+    if d.within_noise:
+        return (
+            f"<span class='sim-within-noise' style='{MUTED}'>{change} <small>{interval}</small>"
+            f" {WITHIN_NOISE}</span>"
+        )
+    return f"<b>{change}</b> <small>{interval}</small>"
+
+
+def pair_runs(
+    figures_of: Callable[[object, int], Figures],
+    baseline: object,
+    variant: object,
+    seeds: Sequence[int],
+    paired: Paired | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> Paired:
+    """Figures of `baseline` and `variant` on each seed (`figures_of(world, seed)`), added to
+    `paired` from the replication it has reached; `progress(done, total)` after each pair;
+    stops early when `cancelled()` says so."""
+    paired = paired if paired is not None else Paired()
+    total = len(seeds)
+    for k in range(paired.n, total):
+        if cancelled is not None and cancelled():
+            break
+        paired.baseline.append(figures_of(baseline, seeds[k]))
+        paired.variant.append(figures_of(variant, seeds[k]))
+        if progress is not None:
+            progress(k + 1, total)
+    return paired
+
+
+class Background:
+    """Runs one job at a time off the kernel's main thread (or inline, for tests and
+    scripts); starting a new job cancels the one before it, which stops at its next step."""
+
+    def __init__(self, threaded: bool = True) -> None:
+        self.threaded = threaded
+        self._generation = 0
+        self._thread: threading.Thread | None = None
+
+    def start(self, job: Callable[[Callable[[], bool]], None]) -> None:
+        """Run `job(cancelled)`; `cancelled()` turns true once a newer job starts."""
+        self._generation += 1
+        mine = self._generation
+
+        def cancelled() -> bool:
+            return self._generation != mine
+
+        if not self.threaded:
+            job(cancelled)
+            return
+        self._thread = threading.Thread(target=job, args=(cancelled,), daemon=True)
+        self._thread.start()
+
+    def cancel(self) -> None:
+        """Cancel the running job, if any."""
+        self._generation += 1
+
+    def wait(self, timeout: float | None = None) -> None:
+        """Wait for the running job to finish (tests and the benchmark)."""
+        if self._thread is not None:
+            self._thread.join(timeout)
