@@ -148,7 +148,8 @@ class PairSession:
         """For the facilitator: any sudden variable to announce, the moment, its replies."""
         node, lang = self.session.node, self.lang
         lines = [f"⚡ {e.text.get(lang)}" for e in self.session.banners]
-        lines.append(f"[{self.session.node_id}] {ui('customer', lang)}: {node.say.get(lang)}")
+        says = self.session.line().get(lang)
+        lines.append(f"[{self.session.node_id}] {ui('customer', lang)}: {says}")
         # numbered as on the agent view (the node's full list), conditions applied
         lines += [
             f"  {node.choices.index(c) + 1}. {c.text.get(lang)}" for c in self.session.options()
