@@ -251,3 +251,51 @@ def test_desk_policy_validates():
         DeskPolicy(response_hours=4, apology=True, compensation="huge")
     with pytest.raises(ValidationError):
         DeskPolicy(response_delay_hours=-1)
+
+
+# ---------------------------------------------------------------- printable cards
+
+
+def test_cards_command_writes_printable_cards_in_both_languages(tmp_path: Path, capsys):
+    from sim.cli import main
+
+    out = tmp_path / "cards.html"
+    assert main(["roleplay", "cards", str(WRONG_ORDER), "--out", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    script = load_script(WRONG_ORDER)
+    assert page.startswith("<!DOCTYPE html>") and "charset='utf-8'" in page
+    assert script.customer.goal.get("en") in page and script.customer.goal.get("zh") in page
+    assert page.count("<section") == 4 and "break-after:page" in page  # card + agent, × 2
+    assert [p.name for p in tmp_path.iterdir()] == ["cards.html"]  # no temporary left
+
+    # an existing file is kept unless --force; --lang picks one language
+    assert main(["roleplay", "cards", str(WRONG_ORDER), "--out", str(out), "--lang", "zh"]) == 2
+    assert "already there" in capsys.readouterr().err
+    assert out.read_text(encoding="utf-8") == page
+    argv = ["roleplay", "cards", *map(str, SCRIPTS), "--out", str(out), "--lang", "zh", "--force"]
+    assert main(argv) == 0
+    page = out.read_text(encoding="utf-8")
+    assert page.count("<section lang='zh'>") == 2 * len(SCRIPTS) and "lang='en'" not in page
+
+
+def test_cards_command_refuses_a_missing_or_bad_script_with_exit_2(tmp_path: Path, capsys):
+    from sim.cli import main
+
+    out = tmp_path / "cards.html"
+    assert main(["roleplay", "cards", str(tmp_path / "nope.yaml"), "--out", str(out)]) == 2
+    assert "no file at that path" in capsys.readouterr().err
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "id: x\ntitle: X\nsituation: S.\nstart: a\nnodes:\n  a: {say: Hi., ending: god}\n"
+    )
+    assert main(["roleplay", "cards", str(bad), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert f"{bad}:6: nodes.a.ending" in err and "did you mean 'good'?" in err
+    nocard = tmp_path / "nocard.yaml"
+    nocard.write_text(
+        "id: x\ntitle: X\nsituation: S.\nstart: a\nnodes:\n"
+        "  a: {say: Hi., ending: good, debrief: Ok.}\n"
+    )
+    assert main(["roleplay", "cards", str(nocard), "--out", str(out)]) == 2
+    assert "add a 'customer:' section" in capsys.readouterr().err
+    assert not out.exists()
