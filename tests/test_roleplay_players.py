@@ -299,3 +299,50 @@ def test_cards_command_refuses_a_missing_or_bad_script_with_exit_2(tmp_path: Pat
     assert main(["roleplay", "cards", str(nocard), "--out", str(out)]) == 2
     assert "add a 'customer:' section" in capsys.readouterr().err
     assert not out.exists()
+
+
+# ------------------------------------------------------------------ pair widgets
+
+
+def test_pair_player_agent_and_customer_views_share_one_conversation():
+    from sim.roleplay.pair_widget import PairPlayer
+
+    script = load_script(WRONG_ORDER)
+    pair = PairPlayer(script, lang="en", seed=3)
+    # the customer sees her card, her meters and the line to say; the agent does not
+    assert "Hidden triggers" in pair.customer.children[0].value
+    assert "third time this month" in pair.say_now.value
+    assert pair.mood.value == 20 and "store manager is on leave" in pair.customer_banner.value
+    assert [b.description[:3] for b in pair.buttons] == ["1. ", "2. ", "3. "]
+    agent_text = " ".join(getattr(c, "value", "") for c in pair.agent.children)
+    assert "Hidden triggers" not in agent_text
+
+    pair.say(0)  # she uses a line of her card; the agent's conversation shows it
+    assert "This is the third time this month!" in pair.conversation.value
+    pair.buttons[0].click()  # reply 1, through the button
+    assert "I&#x27;m so sorry" in pair.conversation.value and pair.mood.value == 32
+    assert "Thank you. But my meeting" in pair.say_now.value
+    with pytest.raises(ValueError, match="not available"):
+        pair.reply(9)
+    for number in (1, 1, 1):
+        pair.reply(number)
+    assert pair.pair.ended and pair.buttons == []
+    assert "Score: 7 of 7" in pair.debrief.value and "day 2" in pair.clock.value
+    assert all(b.disabled for b in pair.line_buttons)
+    assert pair.pair.session.transcript() == play(script, [0, 0, 0, 0], seed=3)
+
+    pair.restart()
+    assert pair.debrief.value == "" and len(pair.buttons) == 3
+    assert pair.conversation.value.count("<p>") == 1  # her opening line only
+
+
+def test_pair_player_in_chinese_numbers_replies_as_the_printed_agent_view():
+    from sim.roleplay.pair_widget import PairPlayer
+
+    script = load_script(WRONG_ORDER)
+    pair = PairPlayer(script, lang="zh", seed=3)
+    pair.reply(3)  # "our screen says regular milk": she asks for the manager
+    assert "我要找你们经理" in pair.say_now.value and "坐席" in pair.conversation.value
+    pair.reply(2)  # get the manager; she is on leave today
+    assert "店长不在" in pair.say_now.value
+    assert {"roleplay-pair-agent"} <= set(pair.agent._dom_classes)
