@@ -41,7 +41,7 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("schema", help="print the scenario JSON Schema (for editors)")
 
-    roleplay = sub.add_parser("roleplay", help="role-play training scripts: lint or play")
+    roleplay = sub.add_parser("roleplay", help="role-play training scripts: lint, play, cards")
     rp = roleplay.add_subparsers(dest="roleplay_command", required=True)
     rp_lint = rp.add_parser("lint", help="check role-play scripts; file:line: message each")
     rp_lint.add_argument("files", nargs="+", help="script YAML files, e.g. scenarios/roleplay/*")
@@ -49,6 +49,13 @@ def _parser() -> argparse.ArgumentParser:
     rp_play.add_argument("file", help="script YAML file")
     rp_play.add_argument("--lang", choices=["en", "zh"], default="en", help="language shown")
     rp_play.add_argument("--seed", type=int, default=0, help="seed for the sudden variables")
+    rp_cards = rp.add_parser("cards", help="write printable customer cards (HTML)")
+    rp_cards.add_argument("files", nargs="+", help="script YAML files")
+    rp_cards.add_argument("--out", required=True, help="HTML file to write, e.g. cards.html")
+    rp_cards.add_argument(
+        "--lang", choices=["en", "zh", "both"], default="both", help="languages (both)"
+    )
+    rp_cards.add_argument("--force", action="store_true", help="replace an existing file")
 
     cmp = sub.add_parser("compare", help="compare variants over replications, write a report")
     cmp.add_argument("scenario", help="base scenario YAML file")
@@ -165,10 +172,12 @@ def _dispatch(args: argparse.Namespace) -> int:
             print(json_schema())
             return 0
         if args.command == "roleplay":
-            from sim.roleplay.commands import lint_command, play_command
+            from sim.roleplay.commands import cards_command, lint_command, play_command
 
             if args.roleplay_command == "lint":
                 return lint_command(args.files)
+            if args.roleplay_command == "cards":
+                return cards_command(args.files, args.out, args.lang, args.force)
             return play_command(args.file, lang=args.lang, seed=args.seed)
         if args.command == "compare":
             from sim.experiments.command import compare_command

@@ -141,6 +141,78 @@ LINT = [
     ),
 ]
 
+LINT += [
+    # issue 12 part 8: credit only what a reply did
+    Bad(
+        "acknowledged_without_naming_the_problem",
+        _edit("    say: Hello.\n", "    say: My twelve lattes have the wrong milk.\n").replace(
+            "        goto: end\n",
+            "        goto: end\n"
+            "      - text: Let me look up your order right away.\n"
+            "        flags: [acknowledged]  #!\n        goto: end\n",
+            1,
+        ),
+        "tagged acknowledged but the en reply names nothing the customer said",
+    ),
+    Bad(
+        "owned_fix_without_a_commitment",
+        _edit("        flags: [apologised]\n", "")
+        .replace("text: Sorry.", "text: That is our mistake, and I'm sorry.")
+        .replace(
+            "        goto: end\n",
+            "        flags: [apologised, owned_fix]  #!\n        goto: end\n",
+            1,
+        ),
+        "tagged owned_fix but the en reply does not do it",
+    ),
+    Bad(
+        "apologised_without_sorry",
+        _edit("text: Sorry.", "text: We will remake it.").replace(
+            "        flags: [apologised]\n", "        flags: [apologised]  #!\n"
+        ),
+        "tagged apologised but the en reply does not do it: say sorry in it",
+    ),
+    Bad(
+        "apologised_without_sorry_zh",
+        _edit("title: Small\n", "title: {en: Small, zh: 小}\nlanguages: [en, zh]\n")
+        .replace("situation: A small case.", "situation: {en: A small case., zh: 小案例。}")
+        .replace("say: Hello.", "say: {en: Hello., zh: 你好。}")
+        .replace("text: Sorry.", "text: {en: Sorry., zh: 好的。}")
+        .replace("say: Thanks.", "say: {en: Thanks., zh: 谢谢。}")
+        .replace("debrief: Fine.", "debrief: {en: Fine., zh: 好。}")
+        .replace("        flags: [apologised]\n", "        flags: [apologised]  #!\n"),
+        "tagged apologised but the zh reply does not do it",
+    ),
+    Bad(
+        "event_without_label",
+        _edit(
+            "nodes:\n",
+            "events:\n  - id: storm  #!\n    at: {turn: 1}\n    text: A storm.\nnodes:\n",
+        ),
+        "event 'storm' has no label",
+    ),
+    Bad(
+        "line_repeats_on_a_revisit",
+        _edit("    say: Hello.\n", "    say: Hello.  #!\n").replace(
+            "        goto: end\n",
+            "        goto: end\n      - text: Pardon?\n        effects: {minutes: 1}\n"
+            "        goto: a\n",
+            1,
+        ),
+        "the customer would say the same line word for word: add 'again:'",
+    ),
+    Bad(
+        "same_line_in_two_nodes",
+        _edit("    say: Thanks.\n", "    say: Hello.  #!\n"),
+        "the same en line as a.say",
+    ),
+    Bad(
+        "asks_for_manager_unmarked",
+        _edit("    say: Hello.\n", "    say: I want to talk to your manager.  #!\n"),
+        "this line asks for a manager: add 'asks_for_manager: true'",
+    ),
+]
+
 SCHEMA = [
     Bad("typo_key", _edit("    choices:\n", "    chioces:  #!\n"), "did you mean 'choices'?"),
     Bad("unknown_flag", _edit("[apologised]", "[apologized]  #!"), "did you mean 'apologised'?"),

@@ -251,3 +251,98 @@ def test_desk_policy_validates():
         DeskPolicy(response_hours=4, apology=True, compensation="huge")
     with pytest.raises(ValidationError):
         DeskPolicy(response_delay_hours=-1)
+
+
+# ---------------------------------------------------------------- printable cards
+
+
+def test_cards_command_writes_printable_cards_in_both_languages(tmp_path: Path, capsys):
+    from sim.cli import main
+
+    out = tmp_path / "cards.html"
+    assert main(["roleplay", "cards", str(WRONG_ORDER), "--out", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    script = load_script(WRONG_ORDER)
+    assert page.startswith("<!DOCTYPE html>") and "charset='utf-8'" in page
+    assert script.customer.goal.get("en") in page and script.customer.goal.get("zh") in page
+    assert page.count("<section") == 4 and "break-after:page" in page  # card + agent, × 2
+    assert [p.name for p in tmp_path.iterdir()] == ["cards.html"]  # no temporary left
+
+    # an existing file is kept unless --force; --lang picks one language
+    assert main(["roleplay", "cards", str(WRONG_ORDER), "--out", str(out), "--lang", "zh"]) == 2
+    assert "already there" in capsys.readouterr().err
+    assert out.read_text(encoding="utf-8") == page
+    argv = ["roleplay", "cards", *map(str, SCRIPTS), "--out", str(out), "--lang", "zh", "--force"]
+    assert main(argv) == 0
+    page = out.read_text(encoding="utf-8")
+    assert page.count("<section lang='zh'>") == 2 * len(SCRIPTS) and "lang='en'" not in page
+
+
+def test_cards_command_refuses_a_missing_or_bad_script_with_exit_2(tmp_path: Path, capsys):
+    from sim.cli import main
+
+    out = tmp_path / "cards.html"
+    assert main(["roleplay", "cards", str(tmp_path / "nope.yaml"), "--out", str(out)]) == 2
+    assert "no file at that path" in capsys.readouterr().err
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "id: x\ntitle: X\nsituation: S.\nstart: a\nnodes:\n  a: {say: Hi., ending: god}\n"
+    )
+    assert main(["roleplay", "cards", str(bad), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert f"{bad}:6: nodes.a.ending" in err and "did you mean 'good'?" in err
+    nocard = tmp_path / "nocard.yaml"
+    nocard.write_text(
+        "id: x\ntitle: X\nsituation: S.\nstart: a\nnodes:\n"
+        "  a: {say: Hi., ending: good, debrief: Ok.}\n"
+    )
+    assert main(["roleplay", "cards", str(nocard), "--out", str(out)]) == 2
+    assert "add a 'customer:' section" in capsys.readouterr().err
+    assert not out.exists()
+
+
+# ------------------------------------------------------------------ pair widgets
+
+
+def test_pair_player_agent_and_customer_views_share_one_conversation():
+    from sim.roleplay.pair_widget import PairPlayer
+
+    script = load_script(WRONG_ORDER)
+    pair = PairPlayer(script, lang="en", seed=3)
+    # the customer sees her card, her meters and the line to say; the agent does not
+    assert "Hidden triggers" in pair.customer.children[0].value
+    assert "third time this month" in pair.say_now.value
+    assert pair.mood.value == 20 and "store manager is on leave" in pair.customer_banner.value
+    assert [b.description[:3] for b in pair.buttons] == ["1. ", "2. ", "3. "]
+    agent_text = " ".join(getattr(c, "value", "") for c in pair.agent.children)
+    assert "Hidden triggers" not in agent_text
+
+    pair.say(0)  # she uses a line of her card; the agent's conversation shows it
+    assert "This is the third time this month!" in pair.conversation.value
+    pair.buttons[0].click()  # reply 1, through the button
+    assert "I&#x27;m so sorry" in pair.conversation.value and pair.mood.value == 32
+    assert "Thank you. But my meeting" in pair.say_now.value
+    with pytest.raises(ValueError, match="not available"):
+        pair.reply(9)
+    for number in (1, 1, 1):
+        pair.reply(number)
+    assert pair.pair.ended and pair.buttons == []
+    assert "Score: 7 of 7" in pair.debrief.value and "day 2" in pair.clock.value
+    assert all(b.disabled for b in pair.line_buttons)
+    assert pair.pair.session.transcript() == play(script, [0, 0, 0, 0], seed=3)
+
+    pair.restart()
+    assert pair.debrief.value == "" and len(pair.buttons) == 3
+    assert pair.conversation.value.count("<p>") == 1  # her opening line only
+
+
+def test_pair_player_in_chinese_numbers_replies_as_the_printed_agent_view():
+    from sim.roleplay.pair_widget import PairPlayer
+
+    script = load_script(WRONG_ORDER)
+    pair = PairPlayer(script, lang="zh", seed=3)
+    pair.reply(3)  # "our screen says regular milk": she asks for the manager
+    assert "我要找你们经理" in pair.say_now.value and "坐席" in pair.conversation.value
+    pair.reply(2)  # get the manager; she is on leave today
+    assert "店长不在" in pair.say_now.value
+    assert {"roleplay-pair-agent"} <= set(pair.agent._dom_classes)

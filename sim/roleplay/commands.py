@@ -1,4 +1,4 @@
-"""`python -m sim roleplay lint|play`: the command-line side of the role-play package.
+"""`python -m sim roleplay lint|play|cards`: the command-line side of the role-play package.
 
 Exit codes as for the rest of the CLI: 0 done, 2 bad input (a script problem, bad
 arguments, input that ran out), never a traceback.
@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import sys
 
+from sim.outputs import OutputError, write_file
 from sim.roleplay.lint import lint_file, lint_script
+from sim.roleplay.pair import cards_document
 from sim.roleplay.player_terminal import play_terminal, ui
-from sim.roleplay.script import ScriptError, load_script
+from sim.roleplay.script import Script, ScriptError, load_script
 
 
 def lint_command(files: list[str]) -> int:
@@ -29,16 +31,47 @@ def lint_command(files: list[str]) -> int:
     return status
 
 
-def play_command(file: str, lang: str = "en", seed: int = 0) -> int:
-    """Play a script in the terminal; refuses a script with fatal lint problems."""
+def _playable(file: str, what: str = "play") -> Script | None:
+    """The script, or None after printing why it cannot be used (load or fatal lint)."""
     try:
         script = load_script(file)
     except ScriptError as exc:
         print(exc.report(), file=sys.stderr)
-        return 2
+        return None
     fatal = [i.render(script.source) for i in lint_script(script) if i.fatal]
     if fatal:
-        print("\n".join([f"{file}: cannot play this script:"] + fatal), file=sys.stderr)
+        print("\n".join([f"{file}: cannot {what} this script:"] + fatal), file=sys.stderr)
+        return None
+    return script
+
+
+def cards_command(files: list[str], out: str, lang: str = "both", force: bool = False) -> int:
+    """Write the customer cards (and agent views) of `files` to one printable HTML file."""
+    scripts = [_playable(name, "print cards of") for name in files]
+    if any(s is None for s in scripts):
+        return 2
+    missing = [s.source for s in scripts if s.customer is None]
+    if missing:
+        print(
+            f"{', '.join(missing)}: no customer card to print; add a 'customer:' section "
+            "(name, persona, goal, triggers, lines)",
+            file=sys.stderr,
+        )
+        return 2
+    languages = ["en", "zh"] if lang == "both" else [lang]
+    try:
+        written = write_file(out, cards_document(scripts, languages), force=force)
+    except OutputError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    print(f"{written}: {len(scripts)} customer card(s) in {', '.join(languages)}")
+    return 0
+
+
+def play_command(file: str, lang: str = "en", seed: int = 0) -> int:
+    """Play a script in the terminal; refuses a script with fatal lint problems."""
+    script = _playable(file)
+    if script is None:
         return 2
     echo = not sys.stdin.isatty()
 

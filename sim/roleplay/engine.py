@@ -12,9 +12,20 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
-from sim.roleplay.script import FLAGS, NUMBERS, Choice, Effects, Event, Node, Script, condition
+from sim.roleplay.script import (
+    FLAGS,
+    NUMBERS,
+    Choice,
+    Effects,
+    Event,
+    Node,
+    Script,
+    Text,
+    condition,
+)
 
 MAX_TURNS = 500
+MAX_VISITS = 2  # a node's line, then its `again` line; no third time while avoidable
 
 
 class RolePlayError(RuntimeError):
@@ -44,6 +55,7 @@ class State:
     variables: dict[str, bool | float] = field(default_factory=dict)
     fired: list[str] = field(default_factory=list)
     visited: list[str] = field(default_factory=list)
+    asked_turn: int | None = None  # the turn the customer first asked for a manager
 
     @property
     def hours(self) -> float:
@@ -63,7 +75,8 @@ class Transcript:
 
     `log` items: ("node", id), ("choice", node, index in the node), ("event", id),
     ("ending", node, kind). The promise, follow-up window, budget and whether escalation
-    was needed travel with it, so the debrief and the policy mapping need nothing else.
+    was needed (the script's condition, or the customer asked for a manager) travel with
+    it, so the debrief and the policy mapping need nothing else.
     """
 
     script_id: str
@@ -153,14 +166,28 @@ class Session:
             return False  # a variable an event sets, before it has landed
         raise RolePlayError(f"{self.script.source}: a condition reads {name!r}, which is unknown")
 
+    def line(self) -> Text:
+        """What the customer says now: the node's `again` line when she is back here."""
+        node = self.node
+        if node.again is not None and self.state.visited.count(self.node_id) > 1:
+            return node.again
+        return node.say
+
     def holds(self, text: str | None) -> bool:
         return True if text is None else condition(text).evaluate(self.lookup)
 
     def options(self) -> list[Choice]:
-        """The replies available at this node in this state (conditions applied)."""
+        """The replies available at this node in this state (conditions applied).
+
+        A reply that would take the conversation to a node for the third time is left out
+        while another is there: she has said her line and its `again` variant, and a
+        conversation that goes round the same loop a third time only repeats itself.
+        """
         if self.ended:
             return []
-        return [c for c in self.node.choices if self.holds(c.when)]
+        offered = [c for c in self.node.choices if self.holds(c.when)]
+        fresh = [c for c in offered if self.state.visited.count(c.goto) < MAX_VISITS]
+        return fresh or offered
 
     # ----------------------------------------------------------------------- moving
 
@@ -188,14 +215,18 @@ class Session:
         # is never reached by a script that lints clean.
         hops = len(self.script.nodes) * (len(self.script.events) + 1) + 1
         for _ in range(hops):
-            if target not in self.script.nodes:
-                raise RolePlayError(f"{self.script.source}: there is no node {target!r}")
+            self._wait(target)  # the clock moves first, so events due by then land
             if self.script.nodes[target].ending is None:
-                target = self._fire_events(target)
+                redirect = self._fire_events(target)
+                if redirect != target:
+                    self._wait(redirect)
+                target = redirect
             self.node_id = target
             self.state.visited.append(target)
             self.log.append(("node", target))
             node = self.node
+            if node.asks_for_manager and self.state.asked_turn is None:
+                self.state.asked_turn = self.state.turn
             if node.ending is not None:
                 self.log.append(("ending", target, node.ending))
                 return
@@ -209,6 +240,14 @@ class Session:
                 return
             target = branch.goto
         raise RolePlayError(f"{self.script.source}: more than {hops} jumps in one step")
+
+    def _wait(self, target: str) -> None:
+        """Check `target` exists; move the clock by its `wait` (a day break before it)."""
+        if target not in self.script.nodes:
+            raise RolePlayError(f"{self.script.source}: there is no node {target!r}")
+        wait = self.script.nodes[target].wait
+        if wait is not None:
+            self.state.minutes += wait.total_minutes
 
     def _due(self, event: Event) -> bool:
         plan = self._plans[event.id]
@@ -253,7 +292,8 @@ class Session:
             ),
             ending=ending,
             ending_kind=self.node.ending if ending else None,
-            escalation_needed=self.holds(self.script.escalation_needed),
+            escalation_needed=self.holds(self.script.escalation_needed)
+            or self.state.asked_turn is not None,
             promise_hours=self.script.promise_hours,
             follow_up_hours=self.script.follow_up_hours,
             budget=self.script.budget,

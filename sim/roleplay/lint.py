@@ -1,13 +1,16 @@
 """The script linter: structural problems a schema cannot see, each at its line.
 
 Unreachable nodes, dead ends, undefined targets, unscored choices, endings without a
-debrief, missing translations, unknown names in conditions, nodes that can never end.
+debrief, missing translations, unknown names in conditions, nodes that can never end,
+events without a label, customer lines that repeat word for word, replies credited with
+an act their words do not perform, a request for a manager the debrief cannot see.
 Fatal ones are those the engine could not play: whatever lint lets through, play plays
 (a reply is always available, branches never loop, every name and target exists).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -179,11 +182,156 @@ def lint_script(script: Script) -> list[Issue]:
             guess = closest(name, sorted(known))
             add(path, f"unknown name {name!r} in condition" + _mean(guess), fatal=True)
 
+    for i, event in enumerate(script.events):
+        if event.label is None:
+            add(
+                ("events", i),
+                f"event {event.id!r} has no label: add 'label:' (a few words the trainee "
+                "sees instead of the id), in every language of the script",
+            )
+    _lint_lines(script, add)
+    _lint_acts(script, add)
+
     if len(script.languages) > 1:
         for path, text in _texts(script, ()):
             for lang in text.missing(list(script.languages)):
                 add(path, f"missing {lang} translation")
     return sorted(issues, key=lambda i: (i.line or 0, i.message))
+
+
+def _revisited(script: Script) -> set[str]:
+    """Nodes a conversation can come back to through replies and branches (on a cycle)."""
+    nodes = script.nodes
+    edges = {
+        nid: {c.goto for c in n.choices if c.goto in nodes}
+        | {b.goto for b in n.branches if b.goto in nodes}
+        for nid, n in nodes.items()
+    }
+    return {nid for nid in nodes if nid in _reach(edges[nid], edges)}
+
+
+def _lint_lines(script: Script, add: Any) -> None:
+    """No customer line twice word for word; a request for a manager is marked."""
+    seen: dict[tuple[str, str], str] = {}
+    for nid in sorted(_revisited(script)):
+        if script.nodes[nid].again is None and script.nodes[nid].ending is None:
+            add(
+                ("nodes", nid, "say"),
+                f"the conversation can come back to {nid!r} and the customer would say the "
+                "same line word for word: add 'again:' (what she says the second time)",
+            )
+    for nid, node in script.nodes.items():
+        for key, text in (("say", node.say), ("again", node.again)):
+            for lang in script.languages if text is not None else ():
+                words = text.get(lang).strip()
+                first = seen.setdefault((lang, words), f"{nid}.{key}")
+                if first != f"{nid}.{key}":
+                    add(("nodes", nid, key), f"the same {lang} line as {first}: reword one")
+        if not node.asks_for_manager and any(
+            _ASKS_MANAGER.search(node.say.get(lang)) for lang in script.languages
+        ):
+            add(
+                ("nodes", nid, "say"),
+                "this line asks for a manager: add 'asks_for_manager: true' so the debrief "
+                "counts a reply that never escalates as a miss",
+            )
+
+
+_ASKS_MANAGER = re.compile(
+    r"(talk|speak) to (your|the|a) (store |team |duty )?(manager|supervisor|boss)"
+    r"|(want|get me) (your|the|a) (manager|supervisor)"
+    r"|找.{0,4}(经理|店长|主管|领导)|(叫|请).{0,3}(经理|店长|主管|领导)(来|过来)",
+    re.IGNORECASE,
+)
+
+# The words that show a reply performs an act; a reply tagged with the act needs them in
+# every language (heuristic: it catches "Let me look up your order" tagged acknowledged).
+_EVIDENCE = {
+    "apologised": (
+        re.compile(r"\b(sorry|apologi[sz]e)", re.IGNORECASE),
+        re.compile("抱歉|对不起|道歉|歉意"),
+        "say sorry in it",
+    ),
+    "owned_fix": (
+        re.compile(
+            r"\b(I'll|I will|I'm \w+ing|I am \w+ing|I've|I have \w+ed|I can|we'll|we will"
+            r"|myself|personally|on us)\b",
+            re.IGNORECASE,
+        ),
+        re.compile("我(?!们)|亲自|负责|承担|马上|立即"),
+        "let it say what the speaker will do (I'll ..., myself; 我会…, 亲自)",
+    ),
+}
+_STOP_EN = frozenset(
+    (
+        "that",
+        "this",
+        "with",
+        "your",
+        "you're",
+        "have",
+        "what",
+        "they",
+        "them",
+        "their",
+        "there",
+        "about",
+        "would",
+        "could",
+        "should",
+        "just",
+        "been",
+        "will",
+        "from",
+        "into",
+        "only",
+        "right",
+        "away",
+        "here",
+        "please",
+        "sorry",
+        "thank",
+        "thanks",
+        "let's",
+    )
+)
+_STOP_ZH = set("我你您他她它的了是在们这那个吗呢吧啊就都也还和与把被给")
+
+
+def _content(text: str, lang: str) -> set[str]:
+    """Words (en, 4+ letters) or character pairs (zh) that can name a problem."""
+    if lang == "zh":
+        chars = re.sub(r"[^\u3400-\u9fff]", " ", text)
+        pairs = {chars[i : i + 2] for i in range(len(chars) - 1)}
+        return {p for p in pairs if " " not in p and not set(p) & _STOP_ZH}
+    words = {w.lower() for w in re.findall(r"[A-Za-z][A-Za-z'-]{3,}", text)}
+    return {w.rstrip("s") for w in words - _STOP_EN}
+
+
+def _lint_acts(script: Script, add: Any) -> None:
+    """A reply earns a rubric point only by doing it: the tag must match the words."""
+    for nid, node in script.nodes.items():
+        for i, choice in enumerate(node.choices):
+            where = ("nodes", nid, "choices", i, "flags")
+            for lang in script.languages:
+                reply = choice.text.get(lang)
+                for act in ("apologised", "owned_fix"):
+                    en, zh, fix = _EVIDENCE[act]
+                    if act in choice.flags and not (zh if lang == "zh" else en).search(reply):
+                        add(
+                            where,
+                            f"tagged {act} but the {lang} reply does not do it: {fix}, "
+                            "or drop the tag",
+                        )
+                # what she said here or in her opening complaint (the problem itself)
+                start = script.nodes.get(script.start, node)
+                heard = _content(node.say.get(lang), lang) | _content(start.say.get(lang), lang)
+                if "acknowledged" in choice.flags and not _content(reply, lang) & heard:
+                    add(
+                        where,
+                        f"tagged acknowledged but the {lang} reply names nothing the customer "
+                        "said: name her problem back to her, or drop the tag",
+                    )
 
 
 def _branch_cycles(script: Script) -> list[list[str]]:

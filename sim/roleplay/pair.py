@@ -137,6 +137,24 @@ def printable(script: Script, lang: str = "en", fmt: Format = "html") -> str:
     )
 
 
+def cards_document(scripts: list[Script], languages: list[str]) -> str:
+    """One printable HTML page per script and language: the customer card, then the agent
+    view, each starting a new printed page (what `python -m sim roleplay cards` writes)."""
+    sections = []
+    for script in scripts:
+        for lang in languages:
+            for part in (customer_card(script, lang, "html"), agent_view(script, lang, "html")):
+                sections.append(f"<section lang='{lang}'>{part}</section>")
+    title = html.escape(_w("card", languages[0]))
+    return (
+        "<!DOCTYPE html>\n<html><head><meta charset='utf-8'>"
+        f"<title>{title}</title><style>"
+        "body{font-family:sans-serif;max-width:42em;margin:auto}"
+        "section{page-break-after:always;break-after:page}"
+        "</style></head><body>\n" + "\n".join(sections) + "\n</body></html>\n"
+    )
+
+
 class PairSession:
     """The scorekeeper for a pair: record the agent's replies, read the live score."""
 
@@ -148,7 +166,8 @@ class PairSession:
         """For the facilitator: any sudden variable to announce, the moment, its replies."""
         node, lang = self.session.node, self.lang
         lines = [f"⚡ {e.text.get(lang)}" for e in self.session.banners]
-        lines.append(f"[{self.session.node_id}] {ui('customer', lang)}: {node.say.get(lang)}")
+        says = self.session.line().get(lang)
+        lines.append(f"[{self.session.node_id}] {ui('customer', lang)}: {says}")
         # numbered as on the agent view (the node's full list), conditions applied
         lines += [
             f"  {node.choices.index(c) + 1}. {c.text.get(lang)}" for c in self.session.options()

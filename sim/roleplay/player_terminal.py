@@ -32,6 +32,9 @@ UI = {
     "partial": ("partial recovery", "部分挽回"),
     "lost": ("lost customer", "客户流失"),
     "quit": ("Stopped before the end.", "已中途退出。"),
+    "agent": ("Agent", "坐席"),
+    "sudden": ("Sudden variable", "突发变量"),
+    "day": ("day {d}", "第{d}天"),
     "eof": ("Input ended before the conversation did.", "输入在对话结束前就结束了。"),
 }
 
@@ -51,7 +54,11 @@ def bar(value: float, width: int = 20) -> str:
 def clock_text(session: Session, lang: str = "en") -> str:
     """Elapsed time and where the response promise stands."""
     s, p = session.state, session.script.promise_hours
+    # the clock counts from the complaint; past a day it names the day, so a callback the
+    # next day never reads as minutes of the same call
     parts = [ui("elapsed", lang, t=duration(s.minutes, lang))]
+    if s.minutes >= 24 * 60:
+        parts.insert(0, ui("day", lang, d=int(s.minutes // (24 * 60)) + 1))
     responded = s.flags.get("responded")
     if responded is not None:
         parts.append(ui("kept", lang, t=duration(responded.minutes, lang)))
@@ -60,6 +67,18 @@ def clock_text(session: Session, lang: str = "en") -> str:
     else:
         parts.append(ui("late", lang, p=f"{p:g}"))
     return " · ".join(parts)
+
+
+def render_route(script: Script, transcript: Transcript, lang: str = "en") -> list[str]:
+    """The route of a play, one line per reply and per sudden variable (by its label)."""
+    out = []
+    for item in transcript.log:
+        if item[0] == "choice":
+            reply = script.nodes[item[1]].choices[item[2]].text.get(lang)
+            out.append(f"{ui('agent', lang)}: {reply}")
+        elif item[0] == "event":
+            out.append(f"⚡ {ui('sudden', lang)}: {script.event_label(item[1], lang)}")
+    return out
 
 
 def render_turn(session: Session, lang: str = "en") -> str:
@@ -74,7 +93,7 @@ def render_turn(session: Session, lang: str = "en") -> str:
     ]
     if session.node.note is not None:
         out.append(f"({session.node.note.get(lang)})")
-    out.append(f"{ui('customer', lang)}: {session.node.say.get(lang)}")
+    out.append(f"{ui('customer', lang)}: {session.line().get(lang)}")
     if not session.ended:
         out.append("")
         out += [f"  {i}. {c.text.get(lang)}" for i, c in enumerate(session.options(), 1)]

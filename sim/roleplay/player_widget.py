@@ -112,7 +112,7 @@ class RolePlayPlayer:
         note = f"<p><i>({html.escape(node.note.get(lang))})</i></p>" if node.note else ""
         self.line.value = (
             f"{note}<p><b>{html.escape(ui('customer', lang))}:</b> "
-            f"{html.escape(node.say.get(lang))}</p>"
+            f"{html.escape(self.session.line().get(lang))}</p>"
         )
         buttons = []
         for i, choice in enumerate(self.session.options()):

@@ -77,6 +77,16 @@ _WHY = {
         "No escalation was needed and you handled it yourself.",
         "此案无需升级，你自己处理好了。",
     ),
+    "esc_asked_no": (
+        "The customer asked for a manager at turn {turn} and it never went up: she was left "
+        "with nobody who could decide.",
+        "客户在第{turn}轮要求找经理，但你始终没有升级：她找不到能拍板的人。",
+    ),
+    "esc_lost_no": (
+        "Nobody escalated, and the customer left before it was settled: handling it yourself "
+        "counts only when it gets handled.",
+        "没有升级，客户也在问题解决前离开了：自己处理，只有真正处理好了才算数。",
+    ),
     "cost_yes": (
         "Spent {c:g} {cur} of a {b:g} {cur} budget.",
         "花费{c:g} {cur}，预算{b:g} {cur}。",
@@ -142,6 +152,23 @@ def _flag_item(key: str, script: Script, tr: Transcript, lang: str) -> RubricIte
     return RubricItem(key, label(key, tr, lang), True, why)
 
 
+def _escalation_item(tr: Transcript, lang: str) -> RubricItem:
+    """Credit by what happened: she asked for a manager, the case needed it, or she left."""
+    esc, asked = tr.state.flags.get("escalated"), tr.state.asked_turn
+    if esc is not None:
+        ok = tr.escalation_needed
+        why = _t("esc_needed_yes", lang, turn=esc.turn) if ok else _t("esc_not_needed_yes", lang)
+    elif asked is not None:
+        ok, why = False, _t("esc_asked_no", lang, turn=asked + 1)
+    elif tr.escalation_needed:
+        ok, why = False, _t("esc_needed_no", lang)
+    elif tr.ending_kind == "lost":
+        ok, why = False, _t("esc_lost_no", lang)
+    else:
+        ok, why = True, _t("esc_not_needed_no", lang)
+    return RubricItem("escalated", label("escalated", tr, lang), ok, why)
+
+
 def score(script: Script, tr: Transcript, lang: str = "en") -> list[RubricItem]:
     """The seven rubric points of a transcript."""
     items = [_flag_item(k, script, tr, lang) for k in ("acknowledged", "apologised", "owned_fix")]
@@ -167,14 +194,7 @@ def score(script: Script, tr: Transcript, lang: str = "en") -> list[RubricItem]:
         why = _t("follow_yes" if ok else "follow_late", lang, t=duration(gap, lang), f=f)
     items.append(RubricItem("followed_up", label("followed_up", tr, lang), ok, why))
 
-    esc = flags.get("escalated")
-    if tr.escalation_needed:
-        ok = esc is not None
-        why = _t("esc_needed_yes", lang, turn=esc.turn) if esc else _t("esc_needed_no", lang)
-    else:
-        ok = esc is None
-        why = _t("esc_not_needed_no" if ok else "esc_not_needed_yes", lang)
-    items.append(RubricItem("escalated", label("escalated", tr, lang), ok, why))
+    items.append(_escalation_item(tr, lang))
 
     c, b = tr.state.cost, tr.budget
     ok = c <= b

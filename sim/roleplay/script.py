@@ -155,11 +155,31 @@ class Branch(_Model):
         return _check_condition(value)
 
 
+class Wait(_Model):
+    """Time that passes before a node's line (a callback the next day, a parcel days later)."""
+
+    minutes: float = Field(0.0, ge=0.0, le=60 * MAX_HOURS)
+    hours: Hours = 0.0
+
+    @property
+    def total_minutes(self) -> float:
+        return self.minutes + 60.0 * self.hours
+
+
 class Node(_Model):
-    """A moment in the conversation: what the customer says and what the agent may reply."""
+    """A moment in the conversation: what the customer says and what the agent may reply.
+
+    `again` is what she says when the conversation comes back here (no line twice word
+    for word; the engine offers no reply leading here a third time while it has another);
+    `wait` moves the clock on entering (a day break); `asks_for_manager` marks a line
+    that asks for someone senior, which the debrief's escalation point reads.
+    """
 
     say: Text
+    again: Text | None = None
     note: Text | None = None
+    wait: Wait | None = None
+    asks_for_manager: bool = False
     choices: list[Choice] = Field(default_factory=list)
     branches: list[Branch] = Field(default_factory=list)
     ending: Ending | None = None
@@ -196,6 +216,7 @@ class Event(_Model):
     """
 
     id: str = Field(min_length=1)
+    label: Text | None = None  # a short name shown to the trainee (lint wants one)
     text: Text
     at: At | None = None
     when: str | None = None
@@ -265,6 +286,11 @@ class Script(_Model):
 
     def text(self, value: Text | None, lang: str) -> str:
         return value.get(lang) if value is not None else ""
+
+    def event_label(self, event_id: str, lang: str = "en") -> str:
+        """The name a trainee sees for an event: its label, else its banner, never its id."""
+        event = next(e for e in self.events if e.id == event_id)
+        return (event.label or event.text).get(lang)
 
 
 # ------------------------------------------------------------------- errors, loading
