@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: lab test lint format bench clean datasets strip app browser-deps
+.PHONY: lab test lint format bench clean datasets strip app browser-deps messages
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -68,6 +68,17 @@ bench: $(STAMP)
 
 datasets: $(STAMP)
 	$(PY) -m sim run scenarios/coffee_chain.yaml --out datasets/coffee_chain --seed 7 --customers 2000 --days 365 --csv-only --force
+
+# Refresh the message catalogue from the strings sim/ marks with _() and N_(): new ones come
+# in empty, changed ones fuzzy, gone ones leave. Then write the Chinese of each in
+# sim/locale/zh/LC_MESSAGES/sim.po (tests/test_i18n.py fails until every one has it).
+MESSAGES_POT := $(or $(TMPDIR),/tmp)/customer-workbench-messages.pot
+messages: $(STAMP)
+	$(VENV)/bin/pybabel -q extract --no-default-keywords -k _ -k N_ --add-location=file \
+		--sort-by-file --project=customer-workbench --version=0.1.0 -o $(MESSAGES_POT) sim
+	$(VENV)/bin/pybabel update -i $(MESSAGES_POT) -d sim/locale -D sim -l zh \
+		--init-missing --ignore-obsolete --no-wrap
+	rm -f $(MESSAGES_POT)
 
 strip: $(STAMP)
 	$(VENV)/bin/nbstripout notebooks/*.ipynb

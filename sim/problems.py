@@ -15,6 +15,8 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from sim.i18n import N_, _
+
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -34,10 +36,17 @@ class Problem:
     hint: str = ""
 
     def render(self, source: str) -> str:
-        where = f"{source}:{self.line}" if self.line else source
-        field = self.path or "(top level)"
-        text = f"{where}: {field}: expected {self.expected}, found {self.found}"
-        return text + (f"; {self.hint}" if self.hint else "")
+        """One line in the language in use; the field stays as the file writes it."""
+        where = _("{file}:{line}", file=source, line=self.line) if self.line else source
+        field = self.path or _("(top level)")
+        text = _(
+            "{where}: {field}: expected {expected}, found {found}",
+            where=where,
+            field=field,
+            expected=self.expected,
+            found=self.found,
+        )
+        return text + (_("; {hint}", hint=self.hint) if self.hint else "")
 
 
 class ScenarioError(ValueError):
@@ -47,7 +56,7 @@ class ScenarioError(ValueError):
     the kind of file in the report ("scenario" unless said otherwise).
     """
 
-    what = "scenario"
+    what = N_("scenario")
 
     def __init__(self, problems: list[Problem], source: str = "scenario", what: str = ""):
         unique = list(dict.fromkeys(problems))
@@ -62,34 +71,49 @@ class ScenarioError(ValueError):
         return (type(self), (self.problems, self.source, self.what))
 
     def report(self) -> str:
-        n = len(self.problems)
-        head = f"{self.source}: cannot use this {self.what}, {n} problem{'s' if n != 1 else ''}:"
+        n, what = len(self.problems), _(self.what)
+        if n == 1:
+            head = _("{source}: cannot use this {what}, 1 problem:", source=self.source, what=what)
+        else:
+            head = _(
+                "{source}: cannot use this {what}, {n} problems:",
+                source=self.source,
+                what=what,
+                n=n,
+            )
         return "\n".join([head] + ["  " + p.render(self.source) for p in self.problems])
 
 
 @dataclass(frozen=True)
 class FileKind:
-    """What a file is for the messages about it: its name, a shipped example to start
-    from, and the error raised for it."""
+    """What a file is for the messages about it: its name (an English msgid, shown
+    translated), a shipped example to start from, and the error raised for it."""
 
     name: str
     example: str
     error: type[ScenarioError] = ScenarioError
 
     @property
+    def label(self) -> str:
+        """The kind's name in the language in use."""
+        return _(self.name)
+
+    @property
     def file(self) -> str:
         """The kind as a kind of file: 'scenario file', 'trainer file' (not 'file file')."""
-        return self.name if self.name.endswith("file") else f"{self.name} file"
+        if self.name.endswith("file"):
+            return self.label
+        return _("{kind} file", kind=self.label)
 
     @property
     def start_hint(self) -> str:
-        return f"start from a shipped one, e.g. {self.example}"
+        return _("start from a shipped one, e.g. {example}", example=self.example)
 
     def fail(self, problems: list[Problem], source: str) -> ScenarioError:
         return self.error(problems, source, self.name)
 
 
-SCENARIO = FileKind("scenario", "scenarios/coffee_chain.yaml")
+SCENARIO = FileKind(N_("scenario"), "scenarios/coffee_chain.yaml")
 
 
 def validated(
@@ -141,21 +165,21 @@ def nearest_line(lines: dict[tuple, int], loc: tuple) -> int | None:
     return None
 
 
-# pydantic's error types, in the words a problem uses
+# pydantic's error types, in the words a problem uses (shown with _(EXPECTED[kind]))
 EXPECTED = {
-    "int_parsing": "a whole number",
-    "int_type": "a whole number",
-    "int_from_float": "a whole number",
-    "float_parsing": "a number",
-    "float_type": "a number",
-    "finite_number": "a finite number (not .inf or .nan)",
-    "bool_parsing": "true or false",
-    "bool_type": "true or false",
-    "string_type": "text",
-    "dict_type": "a mapping of keys to values",
-    "list_type": "a list",
-    "model_type": "a mapping of keys to values",
-    "model_attributes_type": "a mapping of keys to values",
+    "int_parsing": N_("a whole number"),
+    "int_type": N_("a whole number"),
+    "int_from_float": N_("a whole number"),
+    "float_parsing": N_("a number"),
+    "float_type": N_("a number"),
+    "finite_number": N_("a finite number (not .inf or .nan)"),
+    "bool_parsing": N_("true or false"),
+    "bool_type": N_("true or false"),
+    "string_type": N_("text"),
+    "dict_type": N_("a mapping of keys to values"),
+    "list_type": N_("a list"),
+    "model_type": N_("a mapping of keys to values"),
+    "model_attributes_type": N_("a mapping of keys to values"),
 }
 
 LIMITS = {

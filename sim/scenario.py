@@ -23,6 +23,7 @@ from pydantic import (
     model_validator,
 )
 
+from sim.i18n import N_, _
 from sim.loyalty.schema import LoyaltyProgram  # noqa: E402
 from sim.problems import (  # noqa: E402
     EXPECTED,
@@ -43,6 +44,7 @@ from sim.sections.base import (  # noqa: E402
     MAX_LOG_ODDS,
     MAX_MONEY,
     MAX_SHAPE,
+    SHARES_ADDING_UP,
     CalendarDate,
     Probability,
     Shape,
@@ -71,9 +73,12 @@ class GammaPrior(_Model):
     def _plausible_rate(self) -> GammaPrior:
         if self.r / self.alpha > MAX_ORDERS_PER_DAY:
             raise _invalid(
-                f"a mean purchase rate r / alpha of at most {MAX_ORDERS_PER_DAY:g} orders a day",
-                f"{self.r / self.alpha:.4g} orders a day",
-                "raise alpha or lower r (r / alpha = 0.1 is an order every ten days)",
+                _(
+                    "a mean purchase rate r / alpha of at most {most:g} orders a day",
+                    most=MAX_ORDERS_PER_DAY,
+                ),
+                _("{rate:.4g} orders a day", rate=self.r / self.alpha),
+                _("raise alpha or lower r (r / alpha = 0.1 is an order every ten days)"),
                 at=("alpha",),
             )
         return self
@@ -99,9 +104,12 @@ class SpendPrior(_Model):
         mean = self.p * self.gamma / (self.q - 1.0)
         if mean > MAX_MONEY:
             raise _invalid(
-                f"a mean spend per order p * gamma / (q - 1) of at most {MAX_MONEY:,.0f}",
+                _(
+                    "a mean spend per order p * gamma / (q - 1) of at most {most:,.0f}",
+                    most=MAX_MONEY,
+                ),
                 f"{mean:.4g}",
-                "lower p or gamma, or raise q",
+                _("lower p or gamma, or raise q"),
                 at=("gamma",),
             )
         return self
@@ -159,13 +167,13 @@ class Population(_Model):
     @classmethod
     def _shares_sum_to_one(cls, value: dict[str, float]) -> dict[str, float]:
         if not value:
-            raise _invalid("at least one entry with its share", "an empty mapping")
+            raise _invalid(_("at least one entry with its share"), _describe({}))
         total = sum(value.values())
         if abs(total - 1.0) > 1e-6:
             raise _invalid(
-                "shares that add up to 1",
-                f"shares adding up to {total:g}",
-                "adjust the shares so that they add up to exactly 1",
+                _("shares that add up to 1"),
+                _(SHARES_ADDING_UP, total=total),
+                _("adjust the shares so that they add up to exactly 1"),
             )
         return value
 
@@ -207,17 +215,21 @@ class Catalogue(_Model):
         for i, name in enumerate(names):
             if name in names[:i]:
                 raise _invalid(
-                    "a category name used only once",
-                    f"{name!r} again (already categories[{names.index(name)}])",
-                    "give each category its own name, or merge the two",
+                    _("a category name used only once"),
+                    _(
+                        "{name} again (already categories[{index}])",
+                        name=repr(name),
+                        index=names.index(name),
+                    ),
+                    _("give each category its own name, or merge the two"),
                     at=(i, "name"),
                 )
         total = sum(c.share for c in categories)
         if abs(total - 1.0) > 1e-6:
             raise _invalid(
-                "category shares that add up to 1",
-                f"shares adding up to {total:g}",
-                "adjust the categories' share values so that they add up to exactly 1",
+                _("category shares that add up to 1"),
+                _(SHARES_ADDING_UP, total=total),
+                _("adjust the categories' share values so that they add up to exactly 1"),
             )
         return categories
 
@@ -293,12 +305,12 @@ class Scenario(_Model):
             error = self.loyalty.category_error(names)
             if error is not None:
                 raise error
-        hint = "known categories: " + ", ".join(names)
+        hint = _("known categories: {names}", names=", ".join(names))
         if self.service is not None:
             for cat in self.service.failure_rate_by_category:
                 if cat not in names:
                     raise invalid(
-                        "a category of the catalogue",
+                        _(CATALOGUE_CATEGORY),
                         repr(cat),
                         hint,
                         at=("service", "failure_rate_by_category", cat),
@@ -307,7 +319,7 @@ class Scenario(_Model):
             for j, cat in enumerate(shock.categories):
                 if cat not in names:
                     raise invalid(
-                        "a category of the catalogue",
+                        _(CATALOGUE_CATEGORY),
                         repr(cat),
                         hint,
                         at=("shocks", i, "categories", j),
@@ -324,7 +336,7 @@ class Scenario(_Model):
         if customers is not None:
             if customers < 0:
                 raise ScenarioError(
-                    [Problem("customers", None, "a number of customers >= 0", repr(customers))]
+                    [Problem("customers", None, _("a number of customers >= 0"), repr(customers))]
                 )
             base = self.population.initial_customers
             factor = customers / base if base else 1.0
@@ -335,7 +347,7 @@ class Scenario(_Model):
         if days is not None:
             if days <= 0:
                 raise ScenarioError(
-                    [Problem("days", None, "a horizon of at least 1 day", repr(days))]
+                    [Problem("days", None, _("a horizon of at least 1 day"), repr(days))]
                 )
             data["horizon_days"] = int(days)
         names = {"horizon_days": "days", "population.initial_customers": "customers"}
@@ -452,21 +464,33 @@ def _unknown_key_hint(key: Any, parent: Any, parent_path: tuple, root: type[Base
     known = list(parent.model_fields)
     guess = closest(str(key), known)
     if guess:
-        return f"did you mean {guess!r}?"
+        return _(DID_YOU_MEAN, guess=repr(guess))
     here = _pattern(parent_path)
     # only for names that say something (not a, b, r, p, q, which several priors share)
     homes = _homes(root).get(str(key), []) if len(str(key)) > 2 else []
     elsewhere = [h for h in homes if h[1] is not parent]
     for path, _model, tag in elsewhere:
         if tag is not None and path == here:
-            return f"{key!r} only applies to kind: {tag}; remove it here, or set kind: {tag}"
+            return _(
+                "{key} only applies to kind: {tag}; remove it here, or set kind: {tag}",
+                key=repr(key),
+                tag=tag,
+            )
     if elsewhere:
-        places = sorted({f"under '{p}:'" if p else "at the top level" for p, _, _ in elsewhere})
-        return f"{key!r} belongs {' or '.join(places[:3])}, not here"
-    return "known keys here: " + ", ".join(known)
+        places = sorted(
+            {
+                _("under '{section}:'", section=where) if where else _("at the top level")
+                for where, _model, _tag in elsewhere
+            }
+        )
+        joined = _(" or ").join(places[:3])
+        return _("{key} belongs {places}, not here", key=repr(key), places=joined)
+    return _("known keys here: {keys}", keys=", ".join(known))
 
 
-_YAML_BOOL = "YAML reads yes/no/on/off/true/false as true or false; put it in quotes"
+_YAML_BOOL = N_("YAML reads yes/no/on/off/true/false as true or false; put it in quotes")
+DID_YOU_MEAN = N_("did you mean {guess}?")
+CATALOGUE_CATEGORY = N_("a category of the catalogue")
 
 
 def _quoted_options(text: str) -> list[str]:
@@ -479,7 +503,7 @@ def _problem(e: dict[str, Any], lines: dict[tuple, int], root: type[BaseModel]) 
     kind = e["type"]
     ctx = e.get("ctx") or {}
     value = e.get("input")
-    loc, _ = _resolve(raw, root)
+    loc = _resolve(raw, root)[0]
     line_loc = loc
     found = _describe(value)
     hint = ""
@@ -487,83 +511,100 @@ def _problem(e: dict[str, Any], lines: dict[tuple, int], root: type[BaseModel]) 
         loc = line_loc = loc + tuple(ctx.get("at", ()))
         expected, found, hint = ctx["expected"], ctx["found"], ctx.get("hint", "")
     elif kind == "extra_forbidden":
-        _, parent = _resolve(raw[:-1], root)
-        expected = "a known key"
-        found = f"unknown key {str(loc[-1])!r}"
+        parent = _resolve(raw[:-1], root)[1]
+        expected = _("a known key")
+        found = _("unknown key {key}", key=repr(str(loc[-1])))
         hint = _unknown_key_hint(loc[-1], parent, loc[:-1], root)
     elif kind == "invalid_key":
-        expected = "a key written as text"
-        found = f"the key {_describe(value)}"
-        hint = _YAML_BOOL if isinstance(value, bool) else "put the key in quotes"
+        expected = _("a key written as text")
+        found = _("the key {key}", key=_describe(value))
+        hint = _(_YAML_BOOL) if isinstance(value, bool) else _("put the key in quotes")
     elif kind == "literal_error":
         options = _quoted_options(str(ctx.get("expected", "")))
-        expected = "one of " + ", ".join(options) if options else e["msg"].lower()
+        expected = _(ONE_OF, options=", ".join(options)) if options else e["msg"].lower()
         if raw[-1:] == ("[key]",):
-            found = f"unknown key {str(value)!r}"
+            found = _("unknown key {key}", key=repr(str(value)))
         guess = closest(str(value), options) if options else None
-        hint = f"did you mean {guess!r}?" if guess and guess != value else ""
+        hint = _(DID_YOU_MEAN, guess=repr(guess)) if guess and guess != value else ""
     elif kind == "missing":
-        expected = "a value (this key is required)"
-        found = f"no {str(loc[-1])!r} key"
-        hint = f"add '{loc[-1]}: ...'"
+        expected = _("a value (this key is required)")
+        found = _("no {key} key", key=repr(str(loc[-1])))
+        hint = _("add '{key}: ...'", key=loc[-1])
     elif kind == "union_tag_invalid":
         options = _quoted_options(str(ctx.get("expected_tags", "")))
         loc = line_loc = loc + ("kind",)
-        expected = "one of " + ", ".join(options)
+        expected = _(ONE_OF, options=", ".join(options))
         found = _describe(ctx.get("tag"))
         guess = closest(str(ctx.get("tag")), options)
-        hint = f"did you mean {guess!r}?" if guess else ""
+        hint = _(DID_YOU_MEAN, guess=repr(guess)) if guess else ""
     elif kind == "union_tag_not_found":
-        expected = "a 'kind' key saying which kind of setting this is"
-        found = "a mapping without 'kind'" if isinstance(value, dict) else found
-        hint = (
+        expected = _("a 'kind' key saying which kind of setting this is")
+        found = _("a mapping without 'kind'") if isinstance(value, dict) else found
+        hint = _(
             "add kind: non_contractual (retail-like) or kind: contractual (accounts on contracts)"
         )
     elif kind in EXPECTED:
-        expected = EXPECTED[kind]
+        expected = _(EXPECTED[kind])
         if isinstance(value, bool) and kind == "string_type":
-            hint = _YAML_BOOL
+            hint = _(_YAML_BOOL)
         elif kind == "string_type":
-            hint = "put the text in quotes"
+            hint = _("put the text in quotes")
         elif value is None and kind.startswith(("model", "dict", "list")):
-            hint = (
-                f"'{loc[-1]}:' has nothing after it; fill it in, "
-                "or delete the line to use the defaults"
+            hint = _(
+                "'{key}:' has nothing after it; fill it in, or delete the line to use the defaults",
+                key=loc[-1],
             )
         elif isinstance(value, str) and value.strip().endswith("%"):
-            hint = "write a percentage as a fraction, e.g. 40% as 0.4"
+            hint = _("write a percentage as a fraction, e.g. 40% as 0.4")
         elif loc and loc[-1] == "setting" and isinstance(value, str):
-            hint = f"write it as a mapping, e.g. setting: {{kind: {value}}}"
+            hint = _(
+                "write it as a mapping, e.g. setting: {example}",
+                example="{kind: " + value + "}",
+            )
     elif kind.startswith("date"):
-        expected = "a date like 2026-01-01"
+        expected = _("a date like 2026-01-01")
         reason = ctx.get("error") or ""
         if kind == "date_from_datetime_inexact":
-            reason = "a date without a time of day"
+            reason = _("a date without a time of day")
         hint = str(reason)
     elif kind in LIMITS:
         key, sym = LIMITS[kind]
         limit = ctx.get(key, "?")
-        expected = f"a number {sym} {_number(limit)}"
+        expected = _("a number {sign} {limit}", sign=sym, limit=_number(limit))
         if isinstance(value, dt.date):
-            expected = f"a date {'on or after' if key == 'ge' else 'on or before'} {limit}"
-            hint = f"dates lie from {EARLIEST_DATE} to {LATEST_DATE}"
+            if key == "ge":
+                expected = _("a date on or after {date}", date=limit)
+            else:
+                expected = _("a date on or before {date}", date=limit)
+            hint = _("dates lie from {first} to {last}", first=EARLIEST_DATE, last=LATEST_DATE)
         elif kind == "less_than_equal" and limit == 1:
-            hint = "shares and probabilities lie between 0 and 1 (write 15% as 0.15)"
+            hint = _("shares and probabilities lie between 0 and 1 (write 15% as 0.15)")
         elif key in ("le", "lt"):
-            hint = "the schema's range for this field: python -m sim schema"
+            hint = _("the schema's range for this field: python -m sim schema")
     elif kind in ("too_short", "string_too_short", "too_long", "string_too_long"):
-        least = "min_length" in ctx
         n = ctx.get("min_length", ctx.get("max_length"))
-        unit = "character" if kind.startswith("string") else "item"
-        bound = "at least" if least else "at most"
-        expected = f"{bound} {n} {unit}{'s' if n != 1 else ''}"
+        expected = _(_LENGTHS["min_length" in ctx, kind.startswith("string"), n == 1], n=n)
         if loc and loc[-1] == "currency":
-            expected, hint = "a 3-letter currency code", "e.g. CNY, USD or EUR"
+            expected, hint = _("a 3-letter currency code"), _("e.g. CNY, USD or EUR")
     elif kind == "value_error":
         expected = str(ctx.get("error", e["msg"]))
     else:
         expected = e["msg"][0].lower() + e["msg"][1:] if e["msg"] else kind
     return Problem(render_path(loc), nearest_line(lines, line_loc), expected, found, hint)
+
+
+ONE_OF = N_("one of {options}")
+# (at least?, characters?, just one?) -> how a length limit reads
+_LENGTHS = {
+    (True, True, True): N_("at least {n} character"),
+    (True, True, False): N_("at least {n} characters"),
+    (True, False, True): N_("at least {n} item"),
+    (True, False, False): N_("at least {n} items"),
+    (False, True, True): N_("at most {n} character"),
+    (False, True, False): N_("at most {n} characters"),
+    (False, False, True): N_("at most {n} item"),
+    (False, False, False): N_("at most {n} items"),
+}
 
 
 def _number(x: Any) -> str:
@@ -608,9 +649,9 @@ def bool_problems(data: Any, model: Any, path: tuple, lines: dict[tuple, int]) -
                 Problem(
                     render_path(where),
                     nearest_line(lines, where),
-                    "a number",
+                    _(EXPECTED["float_type"]),
                     _describe(flag),
-                    "YAML reads yes/no/on/off/true/false as true or false, not as numbers",
+                    _("YAML reads yes/no/on/off/true/false as true or false, not as numbers"),
                 )
             )
         inner = _inner_model(field.annotation)
@@ -640,8 +681,8 @@ def problems_from(
     typos = set()
     for e in errors:
         if e["type"] == "extra_forbidden":
-            loc, _ = _resolve(tuple(e["loc"]), root)
-            _, parent = _resolve(tuple(e["loc"])[:-1], root)
+            loc = _resolve(tuple(e["loc"]), root)[0]
+            parent = _resolve(tuple(e["loc"])[:-1], root)[1]
             if isinstance(parent, type) and issubclass(parent, BaseModel):
                 guess = closest(str(loc[-1]), list(parent.model_fields))
                 if guess:
@@ -656,9 +697,6 @@ def problems_from(
 # -------------------------------------------------------------------------- loading
 
 
-_EXAMPLE = SCENARIO.start_hint
-
-
 def parse_scenario(text: str, source: str = "scenario") -> Scenario:
     """Validate YAML text into a Scenario, or raise ScenarioError listing every problem."""
     data, lines, problems, root_line = read_yaml(text, source)
@@ -669,35 +707,35 @@ def parse_scenario(text: str, source: str = "scenario") -> Scenario:
             if ln.strip() and not ln.lstrip().startswith("#") and ln.strip() not in ("---", "...")
         ]
         if not text.strip():
-            found = "an empty file"
+            found = _("an empty file")
         elif not meaningful:
-            found = "only comments"
+            found = _("only comments")
         else:
-            found = "nothing (null)"
+            found = _("nothing (null)")
         raise ScenarioError(
             [
                 Problem(
                     "",
                     root_line if meaningful else None,
-                    "a scenario: a mapping with at least 'name:'",
+                    _("a scenario: a mapping with at least 'name:'"),
                     found,
-                    _EXAMPLE,
+                    SCENARIO.start_hint,
                 )
             ],
             source,
         )
     if not isinstance(data, dict):
         hint = (
-            "the file is a list (lines start with '- '); a scenario is a mapping of keys"
+            _("the file is a list (lines start with '- '); a scenario is a mapping of keys")
             if isinstance(data, list)
-            else f"is this a scenario file? {_EXAMPLE}"
+            else _("is this a scenario file? {hint}", hint=SCENARIO.start_hint)
         )
         raise ScenarioError(
             [
                 Problem(
                     "",
                     root_line,
-                    "a mapping of keys to values (name: ..., population: ...)",
+                    _("a mapping of keys to values (name: ..., population: ...)"),
                     _describe(data),
                     hint,
                 )

@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from sim.i18n import N_, _
 from sim.problems import SCENARIO, FileKind, Problem, ScenarioError, render_path
 
 
@@ -32,7 +33,12 @@ def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode) -> Any:
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
-_CONTROL = {0x07: "a bell character (BEL)", 0x08: "a backspace", 0x1B: "an escape character (ESC)"}
+_CONTROL = {
+    0x07: N_("a bell character (BEL)"),
+    0x08: N_("a backspace"),
+    0x1B: N_("an escape character (ESC)"),
+}
+_OTHER_CONTROL = N_("a control character")
 
 
 def _key_of(loader: _Loader, node: yaml.Node) -> Any:
@@ -74,10 +80,17 @@ def _walk(
                     Problem(
                         render_path(sub),
                         line,
-                        "each key only once in a mapping",
-                        f"{str(key)!r} twice: first on line {first[seen_as]}, again on line {line}",
-                        "YAML keeps only the last one and silently drops the first; "
-                        "delete one or merge them",
+                        _("each key only once in a mapping"),
+                        _(
+                            "{key} twice: first on line {first}, again on line {line}",
+                            key=repr(str(key)),
+                            first=first[seen_as],
+                            line=line,
+                        ),
+                        _(
+                            "YAML keeps only the last one and silently drops the first; "
+                            "delete one or merge them"
+                        ),
                     )
                 )
                 for stale in [k for k in lines if k[: len(sub)] == sub]:
@@ -100,21 +113,32 @@ def _syntax_problem(exc: yaml.YAMLError, text: str, kind: FileKind) -> Problem:
         at = max(exc.position, 0)
         column = at - text.rfind("\n", 0, at)
         if char < 0x20 or 0x7F <= char < 0xA0:  # BEL, ESC, ...: invisible in most editors
-            name = _CONTROL.get(char, "a control character")
+            name = _(_CONTROL.get(char, _OTHER_CONTROL))
             return Problem(
                 "",
                 text.count("\n", 0, at) + 1,
-                "plain text",
-                f"{name} (#x{char:02x}) at column {column}",
-                "delete it: most editors do not show it; "
-                "it usually comes from text pasted from a terminal",
+                _(PLAIN_TEXT),
+                _(
+                    "{name} (#x{code}) at column {column}",
+                    name=name,
+                    code=format(char, "02x"),
+                    column=column,
+                ),
+                _(
+                    "delete it: most editors do not show it; "
+                    "it usually comes from text pasted from a terminal"
+                ),
             )
         return Problem(
             "",
             text.count("\n", 0, at) + 1,
-            "plain text",
-            f"a character YAML does not allow (#x{char:04x}) at column {column}",
-            f"is this a binary file? a {kind.name} is a UTF-8 text file",
+            _(PLAIN_TEXT),
+            _(
+                "a character YAML does not allow (#x{code}) at column {column}",
+                code=format(char, "04x"),
+                column=column,
+            ),
+            _("is this a binary file? a {kind} is a UTF-8 text file", kind=kind.label),
         )
     # never str(exc): PyYAML's own text shows a snippet of the file
     problem = _unquoted(getattr(exc, "problem", None) or "")
@@ -130,30 +154,36 @@ def _syntax_problem(exc: yaml.YAMLError, text: str, kind: FileKind) -> Problem:
     ):
         mark = context_mark
     elif context_mark is not None and mark is not None and context_mark.line != mark.line:
-        problem += f" ({context} on line {context_mark.line + 1})"
+        problem += f" ({context} on line {context_mark.line + 1})"  # PyYAML's own words
     hint = ""
     if "'\\t'" in problem:
-        hint = "YAML indents with spaces, never tabs"
+        hint = _("YAML indents with spaces, never tabs")
     elif "mapping values are not allowed" in problem:
-        hint = "a ':' inside a value: put the value in quotes, or check this line's indentation"
+        hint = _("a ':' inside a value: put the value in quotes, or check this line's indentation")
     elif "could not find expected ':'" in problem:
-        hint = "every key needs a ':' after it, e.g. horizon_days: 365"
+        hint = _("every key needs a ':' after it, e.g. horizon_days: 365")
     elif "expected a single document" in problem:
-        hint = f"a {kind.file} holds one YAML document: remove the second '---'"
+        hint = _("a {file} holds one YAML document: remove the second '---'", file=kind.file)
     elif "constructor for the tag" in problem:
-        hint = f"tags such as !python/... are not allowed in a {kind.name}; remove the tag"
+        hint = _(
+            "tags such as !python/... are not allowed in a {kind}; remove the tag", kind=kind.label
+        )
     elif "end of stream" in problem:
-        hint = "a quote or bracket is opened here and never closed"
+        hint = _("a quote or bracket is opened here and never closed")
     elif "expected <block end>" in problem or "did not find expected key" in problem:
-        hint = "check the indentation of this line against the lines above"
-    column = f" at column {mark.column + 1}" if mark is not None else ""
+        hint = _("check the indentation of this line against the lines above")
     syntax = isinstance(exc, yaml.scanner.ScannerError | yaml.parser.ParserError)
-    what = "a syntax error" if syntax else "something YAML cannot read"
+    if mark is None:
+        what = _("a syntax error") if syntax else _("something YAML cannot read")
+    elif syntax:
+        what = _("a syntax error at column {column}", column=mark.column + 1)
+    else:
+        what = _("something YAML cannot read at column {column}", column=mark.column + 1)
     return Problem(
         "",
         mark.line + 1 if mark is not None else None,
-        "valid YAML",
-        f"{what}{column}: {problem}",
+        _("valid YAML"),
+        f"{what}: {problem}",
         hint,
     )
 
@@ -187,7 +217,7 @@ def read_yaml(
         raise kind.fail([_syntax_problem(exc, text, kind)], source) from None
     except RecursionError:
         problem = Problem(
-            "", None, "YAML nested a few dozen levels deep at most", "far deeper nesting"
+            "", None, _("YAML nested a few dozen levels deep at most"), _("far deeper nesting")
         )
         raise kind.fail([problem], source) from None
     except (ValueError, TypeError, OverflowError):
@@ -195,9 +225,9 @@ def read_yaml(
         problem = Problem(
             "",
             None,
-            "YAML values that can be read",
-            "a value its tag does not fit (such as !!int on text)",
-            "remove the !!tag or fix the value",
+            _("YAML values that can be read"),
+            _("a value its tag does not fit (such as !!int on text)"),
+            _("remove the !!tag or fix the value"),
         )
         raise kind.fail([problem], source) from None
     finally:
@@ -207,6 +237,8 @@ def read_yaml(
 
 
 MAX_BYTES = 1 << 20  # 1 MiB: a hand-written YAML file is a few KiB; more is not one
+PLAIN_TEXT = N_("plain text")
+RIGHT_FILE = N_("is this the right file?")
 
 
 def _what_is(mode: int) -> str | None:
@@ -214,12 +246,12 @@ def _what_is(mode: int) -> str | None:
     if stat.S_ISREG(mode):
         return None
     if stat.S_ISFIFO(mode):
-        return "a named pipe (FIFO), not a file"
+        return _("a named pipe (FIFO), not a file")
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device, not a file"
+        return _("a device, not a file")
     if stat.S_ISSOCK(mode):
-        return "a socket, not a file"
-    return "something that is not a regular file"
+        return _("a socket, not a file")
+    return _("something that is not a regular file")
 
 
 def read_text(path: Path, kind: FileKind = SCENARIO, inside: Path | None = None) -> str:
@@ -241,18 +273,22 @@ def read_text(path: Path, kind: FileKind = SCENARIO, inside: Path | None = None)
         is_dir = False
     if is_dir:
         inside_dir = sorted(path.glob("*.yaml")) + sorted(path.glob("*.yml"))
-        hint = f"give one file, e.g. {inside_dir[0]}" if inside_dir else "give a .yaml file"
-        raise fail(f"a {kind.file}", "a directory", hint)
+        hint = (
+            _("give one file, e.g. {file}", file=inside_dir[0])
+            if inside_dir
+            else _("give a .yaml file")
+        )
+        raise fail(_("a {file}", file=kind.file), _("a directory"), hint)
     if inside is not None:
         try:
             real, folder = path.resolve(), inside.resolve()
         except (OSError, RuntimeError):  # a symlink loop
-            raise fail(f"a {kind.file}", "a symlink that leads nowhere") from None
+            raise fail(_("a {file}", file=kind.file), _("a symlink that leads nowhere")) from None
         if not real.is_relative_to(folder):
             raise fail(
-                f"a {kind.file} inside {inside}",
-                "a symlink to a file outside that folder",
-                "copy the file into the folder instead of linking to it",
+                _("a {file} inside {folder}", file=kind.file, folder=inside),
+                _("a symlink to a file outside that folder"),
+                _("copy the file into the folder instead of linking to it"),
             )
     raw = _read_bounded(path, kind, fail)
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with a byte-order mark
@@ -262,19 +298,25 @@ def read_text(path: Path, kind: FileKind = SCENARIO, inside: Path | None = None)
             pass
     if raw.count(b"\0") == 1:  # one stray NUL in a text file: say on which line
         line = raw.count(b"\n", 0, raw.index(b"\0")) + 1
-        hint = "delete it: most editors do not show it"
-        raise fail("plain text", "a NUL byte (#x00)", hint, line)
+        hint = _("delete it: most editors do not show it")
+        raise fail(_(PLAIN_TEXT), _("a NUL byte (#x00)"), hint, line)
     if b"\0" in raw:  # a binary file has no lines worth pointing at
-        raise fail("a YAML text file", "a binary file (it contains NUL bytes)", kind.start_hint)
+        raise fail(
+            _("a YAML text file"), _("a binary file (it contains NUL bytes)"), kind.start_hint
+        )
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         column = exc.start - raw.rfind(b"\n", 0, exc.start)
         raise fail(
-            "UTF-8 text",
-            f"bytes that are not UTF-8 (0x{raw[exc.start]:02x} at column {column})",
-            "save the file as UTF-8 (in most editors: Save with Encoding > UTF-8)",
+            _("UTF-8 text"),
+            _(
+                "bytes that are not UTF-8 (0x{code} at column {column})",
+                code=format(raw[exc.start], "02x"),
+                column=column,
+            ),
+            _("save the file as UTF-8 (in most editors: Save with Encoding > UTF-8)"),
             line,
         ) from None
 
@@ -290,20 +332,22 @@ def _read_bounded(path: Path, kind: FileKind, fail: Callable[..., ScenarioError]
         fd = os.open(path, flags)
     except FileNotFoundError:
         hint = _missing_hint(path, kind)
-        raise fail(f"an existing {kind.file}", "no file at that path", hint) from None
+        raise fail(
+            _("an existing {file}", file=kind.file), _("no file at that path"), hint
+        ) from None
     except PermissionError:
-        raise fail("a file you may read", "permission denied") from None
+        raise fail(_("a file you may read"), _("permission denied")) from None
     except (OSError, ValueError) as exc:  # a name the system refuses, a symlink loop, ...
         reason = str(getattr(exc, "strerror", None) or exc)
-        raise fail(f"a readable {kind.file}", reason) from None
-    limit = f"a {kind.file} of at most {MAX_BYTES // 1024:,} KiB"
+        raise fail(_("a readable {file}", file=kind.file), reason) from None
+    limit = _("a {file} of at most {size:,} KiB", file=kind.file, size=MAX_BYTES // 1024)
     try:
         info = os.fstat(fd)
         odd = _what_is(info.st_mode)
         if odd is not None:
-            raise fail(f"a {kind.file}", odd, "give the path of a .yaml file")
+            raise fail(_("a {file}", file=kind.file), odd, _("give the path of a .yaml file"))
         if info.st_size > MAX_BYTES:
-            raise fail(limit, f"{info.st_size:,} bytes", "is this the right file?")
+            raise fail(limit, _("{size:,} bytes", size=info.st_size), _(RIGHT_FILE))
         chunks, size = [], 0
         while size <= MAX_BYTES:  # a file that grows while we read stops here too
             chunk = os.read(fd, MAX_BYTES + 1 - size)
@@ -313,20 +357,20 @@ def _read_bounded(path: Path, kind: FileKind, fail: Callable[..., ScenarioError]
             size += len(chunk)
     except OSError as exc:
         reason = str(getattr(exc, "strerror", None) or exc)
-        raise fail(f"a readable {kind.file}", reason) from None
+        raise fail(_("a readable {file}", file=kind.file), reason) from None
     finally:
         os.close(fd)
     if size > MAX_BYTES:
-        raise fail(limit, "more than that", "is this the right file?")
+        raise fail(limit, _("more than that"), _(RIGHT_FILE))
     return b"".join(chunks)
 
 
 def _missing_hint(path: Path, kind: FileKind) -> str:
     parent = path.parent
     if not parent.is_dir():
-        return f"there is no folder {parent}; {kind.start_hint}"
+        return _("there is no folder {folder}; {hint}", folder=parent, hint=kind.start_hint)
     files = {p.stem: p for p in parent.iterdir() if p.suffix in (".yaml", ".yml")}
     guess = difflib.get_close_matches(path.stem, sorted(files), n=1, cutoff=0.7)
     if guess:
-        return f"did you mean {files[guess[0]]}?"
+        return _("did you mean {file}?", file=files[guess[0]])
     return kind.start_hint

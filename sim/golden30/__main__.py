@@ -10,8 +10,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from sim.cli import LIMITS, out_of_range
+from sim.cli import INTERRUPTED, LIMITS, add_language_option, out_of_range, requested_language
 from sim.golden30.case import CaseError, check_world, make_case, write_answer_key
+from sim.i18n import _, using
 from sim.outputs import OutputError, check_file, interrupted_code, sigterm_as_interrupt
 from sim.scenario import ScenarioError, load_scenario
 
@@ -19,14 +20,24 @@ LIMITS_HERE = {**LIMITS, "--customers": (1, 5_000_000), "--pick": (0, 1_000_000)
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m sim.golden30", description=__doc__)
-    p.add_argument("--scenario", default="scenarios/coffee_chain.yaml", help="the world")
-    p.add_argument("--seed", type=int, default=7, help="world seed (the notebook's: 7)")
-    p.add_argument("--pick", type=int, default=0, help="another customer of the same world")
-    p.add_argument("--customers", type=int, default=2000, help="initial customers (2000)")
-    p.add_argument("--days", type=int, default=365, help="horizon in days (365)")
-    p.add_argument("--out", required=True, help="JSON file to write the key into")
-    p.add_argument("--force", action="store_true", help="replace the --out file if it exists")
+    argv = sys.argv[1:] if argv is None else argv
+    with using(requested_language(argv)):
+        return _main(argv)
+
+
+def _main(argv: list[str]) -> int:
+    p = argparse.ArgumentParser(
+        prog="python -m sim.golden30",
+        description=_("Write a golden-30-minutes case's answer key for the trainer."),
+    )
+    add_language_option(p, top=True)
+    p.add_argument("--scenario", default="scenarios/coffee_chain.yaml", help=_("the world"))
+    p.add_argument("--seed", type=int, default=7, help=_("world seed (the notebook's: 7)"))
+    p.add_argument("--pick", type=int, default=0, help=_("another customer of the same world"))
+    p.add_argument("--customers", type=int, default=2000, help=_("initial customers (2000)"))
+    p.add_argument("--days", type=int, default=365, help=_("horizon in days (365)"))
+    p.add_argument("--out", required=True, help=_("JSON file to write the answer key into"))
+    p.add_argument("--force", action="store_true", help=_("replace the --out file if it exists"))
     args = p.parse_args(argv)
     bad = out_of_range(args, LIMITS_HERE)
     if bad:
@@ -46,9 +57,16 @@ def main(argv: list[str] | None = None) -> int:
         except (OutputError, CaseError) as exc:
             return _fail(str(exc))
         except KeyboardInterrupt as exc:
-            print("interrupted; nothing was written", file=sys.stderr)
+            print(_(INTERRUPTED), file=sys.stderr)
             return interrupted_code(exc)
-    print(f"customer {case.customer_id} ({case.profile['name']}): answer key -> {path}")
+    print(
+        _(
+            "customer {customer} ({name}): answer key -> {file}",
+            customer=case.customer_id,
+            name=case.profile["name"],
+            file=path,
+        )
+    )
     return 0
 
 

@@ -14,6 +14,8 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
+from sim.i18n import N_, _
+
 # The shared bounds. A new field picks one of the types below or states its own `le=`;
 # tests/test_bounds.py fails for a number without an upper bound.
 MAX_CUSTOMERS = 5_000_000  # the initial base (as --customers); the run-size check does the rest
@@ -61,22 +63,28 @@ def invalid(expected: str, found: str, hint: str = "", at: tuple = ()) -> Pydant
     return PydanticCustomError("scenario", template, ctx)
 
 
+SHARES_ADDING_UP = N_("shares adding up to {total:g}")
+
+
 def describe(value: Any) -> str:
-    """A value as the user wrote it in YAML, short enough for one line."""
+    """A value as the user wrote it in YAML, short enough for one line (in the language in
+    use; the user's own text and numbers as written)."""
     if value is None:
-        return "nothing (null)"
+        return _("nothing (null)")
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
         if not value.strip():
-            return "empty text"
+            return _("empty text")
         return repr(value) if len(value) <= 40 else repr(value[:37] + "...")
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, dict):
-        return "a mapping" if value else "an empty mapping"
+        return _("a mapping") if value else _("an empty mapping")
     if isinstance(value, list):
-        return f"a list of {len(value)} item{'s' if len(value) != 1 else ''}"
+        if len(value) == 1:
+            return _("a list of 1 item")
+        return _("a list of {n} items", n=len(value))
     if isinstance(value, int | float):
         return repr(value)
-    return f"a {type(value).__name__} value"
+    return _("a {type} value", type=type(value).__name__)

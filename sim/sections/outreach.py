@@ -13,6 +13,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from sim.i18n import _
 from sim.sections.base import (
     MAX_DAYS,
     MAX_FACTOR,
@@ -147,9 +148,9 @@ class Outreach(Section):
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
             raise invalid(
-                "unique trigger names",
-                f"repeated: {', '.join(dupes)}",
-                "give each trigger its own name",
+                _("unique trigger names"),
+                _("repeated: {names}", names=", ".join(dupes)),
+                _("give each trigger its own name"),
             )
         return triggers
 
@@ -158,9 +159,9 @@ class Outreach(Section):
         for i, t in enumerate(self.triggers):
             if t.channel not in self.channels:
                 raise invalid(
-                    "one of the section's channels",
+                    _("one of the section's channels"),
                     repr(t.channel),
-                    "channels: " + ", ".join(self.channels),
+                    _("channels: {names}", names=", ".join(self.channels)),
                     at=("triggers", i, "channel"),
                 )
         return self

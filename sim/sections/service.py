@@ -13,8 +13,10 @@ from typing import Literal
 
 from pydantic import ConfigDict, Field, field_validator
 
+from sim.i18n import N_, _
 from sim.sections.base import (
     MAX_AGENTS,
+    SHARES_ADDING_UP,
     Hours,
     LogOdds,
     Money,
@@ -26,13 +28,16 @@ from sim.sections.base import (
 SEVERITIES = ("minor", "major", "severe")
 
 
-def _check_severities(value: dict[str, float], what: str) -> dict[str, float]:
+NONE_FOR = N_("none for {names}")
+
+
+def _check_severities(value: dict[str, float]) -> dict[str, float]:
     missing = [s for s in SEVERITIES if s not in value]
     if missing:
         raise invalid(
-            f"a {what} for each severity (minor, major, severe)",
-            f"none for {', '.join(missing)}",
-            "add the missing severities",
+            _("a value for each severity (minor, major, severe)"),
+            _(NONE_FOR, names=", ".join(missing)),
+            _("add the missing severities"),
         )
     return value
 
@@ -151,15 +156,15 @@ class Service(Section):
     def _per_severity(cls, value: dict[str, float]) -> dict[str, float]:
         unknown = [k for k in value if k not in SEVERITIES]
         if unknown:
-            raise invalid("severities minor, major, severe", f"{', '.join(unknown)}")
-        return _check_severities(value, "value")
+            raise invalid(_("severities minor, major, severe"), ", ".join(unknown))
+        return _check_severities(value)
 
     @field_validator("severity_mix", "complaint_channel_mix")
     @classmethod
     def _shares(cls, value: dict[str, float]) -> dict[str, float]:
         total = sum(value.values())
         if abs(total - 1.0) > 1e-6:
-            raise invalid("shares adding up to 1", f"shares adding up to {total:g}")
+            raise invalid(_("shares adding up to 1"), _(SHARES_ADDING_UP, total=total))
         return value
 
     @field_validator("compensation_cost")
@@ -167,5 +172,7 @@ class Service(Section):
     def _levels(cls, value: dict[str, float]) -> dict[str, float]:
         missing = [k for k in ("none", "small", "full") if k not in value]
         if missing:
-            raise invalid("a cost for none, small and full", f"none for {', '.join(missing)}")
+            raise invalid(
+                _("a cost for none, small and full"), _(NONE_FOR, names=", ".join(missing))
+            )
         return value

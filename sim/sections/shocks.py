@@ -11,6 +11,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from sim.i18n import _
 from sim.sections.base import MAX_DAYS, Days, Probability, Section, invalid
 
 
@@ -47,9 +48,9 @@ class Shock(Section):
     def _complete(self) -> Shock:
         if self.kind == "product_recall" and not self.categories:
             raise invalid(
-                "the categories recalled",
-                "no categories",
-                "add categories: [name, ...] from the catalogue",
+                _("the categories recalled"),
+                _("no categories"),
+                _("add categories: [name, ...] from the catalogue"),
                 at=("categories",),
             )
         return self

@@ -10,25 +10,26 @@ import argparse
 import sys
 from pathlib import Path
 
+from sim.i18n import _
 from sim.outputs import OutputError, check_folder, write_folder
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    """The `tournament` subcommand's arguments."""
-    p = sub.add_parser("tournament", help="run teams' strategy files on one world, rank them")
-    p.add_argument("scenario", help="the world, e.g. scenarios/coffee_chain.yaml")
-    p.add_argument("submissions", help="folder of team files (*.yaml), one per team")
-    p.add_argument("--trainer", metavar="FILE", help="trainer's file: shocks, rounds, weights")
-    p.add_argument("--round", choices=["practice", "scored"], help="rounds to run (trainer's)")
-    p.add_argument("--replications", type=int, help="runs per team and round (trainer's)")
-    p.add_argument("--out", metavar="DIR", help="where to write (default out/tournament-ROUND)")
-    p.add_argument("--customers", type=int, help="initial customers (scales acquisitions)")
-    p.add_argument("--days", type=int, help="horizon in days")
-    p.add_argument("--workers", type=int, help="local processes (default: one per core)")
-    p.add_argument(
-        "--force", action="store_true", help="replace DIR if this tool wrote it (and only then)"
-    )
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    """The `tournament` subcommand's arguments (help in the language in use)."""
+    from sim.cli import CUSTOMERS_HELP, DAYS_HELP, FORCE_HELP, QUIET_HELP, WORKERS_HELP
+
+    p = sub.add_parser("tournament", help=_("run teams' strategy files on one world, rank them"))
+    p.add_argument("scenario", help=_("the world, e.g. scenarios/coffee_chain.yaml"))
+    p.add_argument("submissions", help=_("folder of team files (*.yaml), one per team"))
+    p.add_argument("--trainer", metavar="FILE", help=_("trainer's file: shocks, rounds, weights"))
+    p.add_argument("--round", choices=["practice", "scored"], help=_("rounds to run (trainer's)"))
+    p.add_argument("--replications", type=int, help=_("runs per team and round (trainer's)"))
+    p.add_argument("--out", metavar="DIR", help=_("where to write (default out/tournament-ROUND)"))
+    p.add_argument("--customers", type=int, help=_(CUSTOMERS_HELP))
+    p.add_argument("--days", type=int, help=_(DAYS_HELP))
+    p.add_argument("--workers", type=int, help=_(WORKERS_HELP))
+    p.add_argument("--force", action="store_true", help=_(FORCE_HELP))
+    p.add_argument("--quiet", action="store_true", help=_(QUIET_HELP))
 
 
 def _fail(message: str) -> int:
@@ -57,13 +58,22 @@ def tournament_command(args: argparse.Namespace) -> int:
         return _fail(bad)
     if not Path(args.submissions).is_dir():
         return _fail(
-            f"{args.submissions}: expected a folder of team files (one .yaml per team), "
-            "found no folder there"
+            _(
+                "{folder}: expected a folder of team files (one .yaml per team), "
+                "found no folder there",
+                folder=args.submissions,
+            )
         )
     trainer = load_trainer(args.trainer)
     kind = args.round or trainer.round
     if not trainer.rounds_of(kind):
-        return _fail(f"{args.trainer or 'trainer'}: rounds: no {kind} round; add one")
+        return _fail(
+            _(
+                "{file}: rounds: no {kind} round; add one",
+                file=args.trainer or _("trainer file"),
+                kind=kind,
+            )
+        )
     out = Path(args.out or f"out/tournament-{kind}")
     inputs = [args.scenario, args.submissions, *([args.trainer] if args.trainer else [])]
     try:
@@ -94,7 +104,13 @@ def tournament_command(args: argparse.Namespace) -> int:
         return _fail(str(exc))
     board = t.leaderboard()
     print(f"{trainer.name}: {kind} ({', '.join(r.round.name for r in t.rounds)})")
-    for _, r in board.iterrows():
-        print(f"  {r['rank']:>2}. {r['team']:<24} score {r['score']:+.2f}")
-    print(f"leaderboard and debrief pages -> {written / 'leaderboard.html'}")
+    for _row, r in board.iterrows():
+        rank, team, score = f"{r['rank']:>2}", f"{r['team']:<24}", f"{r['score']:+.2f}"
+        print("  " + _("{rank}. {team} score {score}", rank=rank, team=team, score=score))
+    print(
+        _(
+            "leaderboard and debrief pages -> {file}",
+            file=written / "leaderboard.html",
+        )
+    )
     return 0

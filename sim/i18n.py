@@ -1,0 +1,113 @@
+"""The language every user-facing message is written in, and the catalogue it comes from.
+
+One setting chooses it: `set_language("zh")`, else the SIM_LANG environment variable,
+else a zh_* system locale (LC_ALL, LC_MESSAGES, LANG), else English. Messages are written
+in English in the code (the msgid) and translated through the gettext catalogue
+sim/locale/zh/LC_MESSAGES/sim.po (read with Babel; `make messages` refreshes it).
+
+    _("{file}: expected {expected}", file=..., expected=...)   # translated now
+    N_("a whole number")                                       # marked, translated later
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+LANGUAGES = ("en", "zh")
+DEFAULT = "en"
+LOCALE_DIR = Path(__file__).with_name("locale")
+DOMAIN = "sim"
+_LOCALE_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")
+
+_chosen: str | None = None  # set_language's choice; None: the environment decides
+
+
+def normalise(value: str | None) -> str | None:
+    """'zh', 'zh_CN.UTF-8', 'zh-Hans' -> 'zh'; 'en_US' -> 'en'; anything else -> None."""
+    if not value:
+        return None
+    head = value.strip().lower().replace("-", "_").split("_")[0].split(".")[0]
+    return head if head in LANGUAGES else None
+
+
+def set_language(language: str | None) -> str:
+    """Choose the language of every message from now on ('zh' or 'en'; None gives the
+    choice back to SIM_LANG and the system locale). Returns the language now in use."""
+    global _chosen
+    if language is None:
+        _chosen = None
+    else:
+        found = normalise(language)
+        if found is None:
+            raise ValueError(
+                f"language: expected one of {', '.join(LANGUAGES)}, found {language!r}"
+            )
+        _chosen = found
+    return language_in_use()
+
+
+@contextlib.contextmanager
+def using(language: str | None) -> Iterator[str]:
+    """Inside: messages in `language` (None: as chosen before); after: the choice before,
+    so that a command run in-process (tests, a notebook) leaves the setting as it was."""
+    global _chosen
+    before = _chosen
+    if language is not None:
+        set_language(language)
+    try:
+        yield language_in_use()
+    finally:
+        _chosen = before
+
+
+def language_in_use() -> str:
+    """The language messages are written in now: set_language's choice, else SIM_LANG,
+    else a zh_* system locale, else English."""
+    if _chosen is not None:
+        return _chosen
+    from_env = normalise(os.environ.get("SIM_LANG"))
+    if from_env is not None:
+        return from_env
+    for name in _LOCALE_VARIABLES:  # POSIX precedence: the first one set decides
+        value = os.environ.get(name)
+        if value:
+            return "zh" if normalise(value) == "zh" else DEFAULT
+    return DEFAULT
+
+
+def catalogue_path(language: str) -> Path:
+    """Where the catalogue of `language` lives (the .po file, the source of truth)."""
+    return LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+@functools.cache
+def catalogue(language: str) -> dict[str, str]:
+    """msgid -> translation for `language`, read once from its .po file (untranslated and
+    fuzzy entries left out, so that they fall back to English)."""
+    if language == DEFAULT:
+        return {}
+    from babel.messages.pofile import read_po
+
+    with catalogue_path(language).open("rb") as fh:
+        po = read_po(fh, locale=language, domain=DOMAIN)
+    return {
+        str(m.id): str(m.string)
+        for m in po
+        if m.id and isinstance(m.id, str) and m.string and not m.fuzzy
+    }
+
+
+def _(msgid: str, /, **values: object) -> str:
+    """`msgid` in the language in use, its {named} placeholders filled from `values`."""
+    text = catalogue(language_in_use()).get(msgid, msgid)
+    return text.format(**values) if values else text
+
+
+def N_(msgid: str, /) -> str:
+    """Mark `msgid` for the catalogue where it is defined (a module-level table); it is
+    translated where it is shown, with `_(msgid)`."""
+    return msgid
