@@ -8,6 +8,7 @@
 
 from sim import datasets
 from sim.experiments import compare
+from sim.i18n import language_in_use, set_language
 from sim.result import Result
 from sim.runner import run
 from sim.scenario import Scenario, ScenarioError, load_scenario, parse_scenario
@@ -18,8 +19,10 @@ __all__ = [
     "ScenarioError",
     "compare",
     "datasets",
+    "language_in_use",
     "load_scenario",
     "parse_scenario",
     "run",
+    "set_language",
 ]
 __version__ = "0.1.0"
