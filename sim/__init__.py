@@ -7,6 +7,7 @@
 """
 
 from sim import datasets
+from sim.datasets import SCENARIOS
 from sim.experiments import compare
 from sim.i18n import language_in_use, set_language
 from sim.result import Result
@@ -14,6 +15,7 @@ from sim.runner import run
 from sim.scenario import Scenario, ScenarioError, load_scenario, parse_scenario
 
 __all__ = [
+    "SCENARIOS",
     "Result",
     "Scenario",
     "ScenarioError",

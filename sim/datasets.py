@@ -25,16 +25,24 @@ from pathlib import Path
 import pandas as pd
 
 
-def _datasets_dir() -> Path:
-    """datasets/ beside the package in a checkout (and an editable install); otherwise where
-    a wheel puts it: <prefix>/share/customer-workbench/datasets (pyproject's data-files)."""
-    checkout = Path(__file__).resolve().parents[1] / "datasets"
+def _shipped_dir(name: str) -> Path:
+    """datasets/ or scenarios/ beside the package in a checkout (and an editable install);
+    otherwise where a wheel puts it: <prefix>/share/customer-workbench/NAME (pyproject's
+    data-files)."""
+    checkout = Path(__file__).resolve().parents[1] / name
     if checkout.is_dir():
         return checkout
-    return Path(sysconfig.get_path("data")) / "share" / "customer-workbench" / "datasets"
+    return Path(sysconfig.get_path("data")) / "share" / "customer-workbench" / name
+
+
+def _datasets_dir() -> Path:
+    return _shipped_dir("datasets")
 
 
 DATASETS_DIR = _datasets_dir()
+# The shipped scenarios, wherever the notebook or script runs from:
+# sim.load_scenario(sim.SCENARIOS / "coffee_chain.yaml").
+SCENARIOS = _shipped_dir("scenarios")
 
 # Columns parsed as dates, per table.
 _DATES = {

@@ -1,5 +1,5 @@
-"""A non-editable install finds the shipped datasets: pyproject ships every file of datasets/
-where sim.datasets looks for them outside a checkout."""
+"""A non-editable install finds the shipped datasets and scenarios: pyproject ships every
+file of datasets/ and scenarios/ where sim.datasets looks for them outside a checkout."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 from sim import datasets
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARE = "share/customer-workbench/datasets"
+SHARE = "share/customer-workbench"
 
 
 def _data_files() -> dict[str, list[str]]:
@@ -19,20 +19,21 @@ def _data_files() -> dict[str, list[str]]:
     return config["tool"]["setuptools"]["data-files"]
 
 
-def test_every_dataset_file_is_installed_in_its_folder():
+def test_every_dataset_and_scenario_file_is_installed_in_its_folder():
     shipped = {
-        p.relative_to(ROOT / "datasets").as_posix()
-        for p in (ROOT / "datasets").rglob("*")
+        p.relative_to(ROOT).as_posix()
+        for top in ("datasets", "scenarios")
+        for p in (ROOT / top).rglob("*")
         if p.is_file() and not any(part.startswith((".", "__")) for part in p.parts[-2:])
     }
     installed = set()
     for dest, patterns in _data_files().items():
-        assert dest == SHARE or dest.startswith(SHARE + "/"), dest
+        assert dest.startswith(SHARE + "/"), dest
         folder = dest[len(SHARE) :].strip("/")
         for pattern in patterns:
             for f in glob.glob(str(ROOT / pattern)):
-                rel = Path(f).relative_to(ROOT / "datasets")
-                assert rel.parent.as_posix().strip(".") == folder, (f, dest)
+                rel = Path(f).relative_to(ROOT)
+                assert rel.parent.as_posix() == folder, (f, dest)
                 installed.add(rel.as_posix())
     assert shipped and shipped == installed, shipped ^ installed
 
@@ -40,6 +41,8 @@ def test_every_dataset_file_is_installed_in_its_folder():
 def test_outside_a_checkout_datasets_are_looked_for_where_the_wheel_puts_them(monkeypatch):
     monkeypatch.setattr(Path, "is_dir", lambda self: False)
     expected = Path(sysconfig.get_path("data")) / SHARE
-    assert datasets._datasets_dir() == expected
+    assert datasets._datasets_dir() == expected / "datasets"
+    assert datasets._shipped_dir("scenarios") == expected / "scenarios"
     monkeypatch.undo()
     assert datasets._datasets_dir() == ROOT / "datasets"
+    assert datasets.SCENARIOS == ROOT / "scenarios"
