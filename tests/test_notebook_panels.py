@@ -41,10 +41,12 @@ def test_trigger_levers_take_help_from_the_schema_and_address_the_trigger_by_nam
 
 
 def test_outreach_panel_redraws_beside_the_baseline_when_a_slider_moves():
-    panel = ov.OutreachPanel(SMALL, ov.outreach_levers(SMALL), seed=5)
+    panel = ov.OutreachPanel(SMALL, ov.outreach_levers(SMALL), seed=5, replications=3,
+                             background=False)  # fmt: skip
     panel.button.click()  # the scenario as given: this run equals the baseline
     first = panel.comparison.copy()
     assert (first["change"] == 0).all()
+    assert panel.paired.identical and "exactly 0" in panel.note.value
     assert "sim-run" in panel.button._dom_classes
     panel.sliders["outreach.triggers[monthly_offer].days"].value = 3
     panel.sliders["outreach.fatigue.max_messages"].value = 1
@@ -55,12 +57,19 @@ def test_outreach_panel_redraws_beside_the_baseline_when_a_slider_moves():
     assert panel.result.scenario.outreach.fatigue.max_messages == 1
     assert "this run" in panel.table.value and "seed 5" in panel.status.value
     assert panel.figure is not None and len(panel.figure.axes) == 4
+    # three replications on the same seeds: the messages' change carries its interval
+    assert panel.paired.n == 3 and not panel.paired.identical
+    messages = panel.paired.difference("messages")
+    assert messages.known and not messages.within_noise
+    assert "95% interval" in panel.table.value and "95% intervals from 3 runs" in panel.note.value
 
 
 def test_policy_panel_reruns_with_the_controls_policy():
-    panel = PolicyPanel(SMALL, seed=5)
+    panel = PolicyPanel(SMALL, seed=5, replications=3, background=False)
     panel.button.click()  # the house policy: no difference to the baseline
     assert panel.comparison.loc["csat", "your policy vs baseline"] == pytest.approx(0.0)
+    assert panel.paired.identical and panel.paired.n == 1  # nothing more needs running
+    assert panel.table.value.count("within noise") >= 10
     panel.controls["response_delay_hours"].value = 120
     panel.controls["apology"].value = False
     panel.controls["compensation"].value = "none"
@@ -72,6 +81,8 @@ def test_policy_panel_reruns_with_the_controls_policy():
     assert table.loc["promise_kept", "your policy"] == 0.0
     assert table.loc["csat", "your policy"] < table.loc["csat", "baseline"]
     assert panel.table.value != before and panel.figure is not None
+    kept = panel.paired.difference("promise_kept")
+    assert panel.paired.n == 3 and kept.known and not kept.within_noise and kept.high < 0
 
 
 def test_keyword_heatmap_draws_chinese_labels_without_missing_glyphs():

@@ -33,7 +33,15 @@ from sim.result import Result
 from sim.runner import run
 from sim.scenario import Scenario
 from sim.views.fonts import use_cjk_fonts
-from sim.views.noise import REPLICATIONS, Background, Paired, change_html, pair_runs, panel_seeds
+from sim.views.noise import (
+    REPLICATIONS,
+    Background,
+    Paired,
+    noise_note,
+    pair_runs,
+    paired_html,
+    panel_seeds,
+)
 from sim.views.widgets import Lever, explain, lever, lever_slider, run_button
 
 
@@ -224,21 +232,8 @@ def lab_figures(result: Result) -> dict[str, float | None]:
 def numbers_html(paired: Paired) -> str:
     """A table of the lab's figures: baseline, your levers (means over the replications run
     so far) and the change with its 95% interval, 'within noise' where it includes 0."""
-    rows = []
-    for key in LAB_FIGURES:
-        f = figures.info(key)
-        a, b = paired.mean("baseline", key), paired.mean("variant", key)
-        rows.append(
-            f"<tr><td>{html.escape(f.label)}</td><td>{fmt(a, f.unit)}</td>"
-            f"<td><b>{fmt(b, f.unit)}</b></td><td>{change_html(paired.difference(key), f.unit)}"
-            "</td></tr>"
-        )
-    runs = "one run" if paired.n == 1 else f"mean of {paired.n} runs"
-    head = (
-        f"<tr><th></th><th>baseline ({runs})</th><th>your levers</th>"
-        "<th>change [95% interval]</th></tr>"
-    )
-    return f"<table class='sim-lab-table'>{head}{''.join(rows)}</table>"
+    rows = [(key, figures.info(key).label, figures.info(key).unit) for key in LAB_FIGURES]
+    return paired_html(paired, rows)
 
 
 # --------------------------------------------------------------------------- chart
@@ -312,20 +307,6 @@ def figure_png(fig: Figure, dpi: int = 80) -> bytes:
 
 
 # --------------------------------------------------------------------------- panel
-
-
-def _noise_note(paired: Paired, took: float | None) -> str:
-    if paired.identical:
-        return (
-            "Your levers are the baseline's: on the same customers every run gives the same "
-            "figures, so each change is exactly 0."
-        )
-    return (
-        f"✓ 95% intervals from {paired.n} runs on the same customers (common random numbers)"
-        + (f", in {took:.1f} s" if took is not None else "")
-        + ". <i>Within noise</i>: the interval includes 0, so these runs cannot tell your "
-        "levers from the baseline on that figure."
-    )
 
 
 class StrategyLab:
@@ -434,7 +415,7 @@ class StrategyLab:
         """Run the replications behind the intervals (in the background if threaded)."""
         if paired.complete:
             self.progress.layout.visibility = "hidden"
-            self.note.value = _noise_note(paired, None)
+            self.note.value = noise_note(paired, None)
             return
         self.progress.value, self.progress.layout.visibility = paired.n, "visible"
         self.note.value = (
@@ -453,7 +434,7 @@ class StrategyLab:
                     self.progress.layout.visibility = "hidden"
             if not cancelled():
                 self.table.value = numbers_html(paired)
-                self.note.value = _noise_note(paired, time.perf_counter() - start)
+                self.note.value = noise_note(paired, time.perf_counter() - start)
 
         self.jobs.start(job)
 

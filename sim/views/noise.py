@@ -167,3 +167,77 @@ class Background:
         """Wait for the running job to finish (tests and the benchmark)."""
         if self._thread is not None:
             self._thread.join(timeout)
+
+
+def paired_html(
+    paired: Paired,
+    rows: Sequence[tuple[str, str, str]],
+    mine: str = "your levers",
+    css: str = "sim-lab-table",
+    currency: str = "",
+) -> str:
+    """A panel's table: for each (key, label, unit) row the baseline and the changed world
+    (means over the replications run so far) and the change with its 95% interval,
+    'within noise' where it includes 0."""
+    body = []
+    for key, label, unit in rows:
+        a, b = paired.mean("baseline", key), paired.mean("variant", key)
+        body.append(
+            f"<tr><td>{html.escape(label)}</td><td>{fmt(a, unit, currency=currency)}</td>"
+            f"<td><b>{fmt(b, unit, currency=currency)}</b></td>"
+            f"<td>{change_html(paired.difference(key), unit)}</td></tr>"
+        )
+    runs = "one run" if paired.n == 1 else f"mean of {paired.n} runs"
+    head = (
+        f"<tr><th></th><th>baseline ({runs})</th><th>{html.escape(mine)}</th>"
+        "<th>change [95% interval]</th></tr>"
+    )
+    return f"<table class='{css}'>{head}{''.join(body)}</table>"
+
+
+def noise_note(paired: Paired, took: float | None = None, what: str = "levers") -> str:
+    """What the intervals under a panel's table mean, once they are in."""
+    if paired.identical:
+        return (
+            f"Your {what} are the baseline's: on the same customers every run gives the same "
+            "figures, so each change is exactly 0."
+        )
+    return (
+        f"✓ 95% intervals from {paired.n} runs on the same customers (common random numbers)"
+        + (f", in {took:.1f} s" if took is not None else "")
+        + f". <i>Within noise</i>: the interval includes 0, so these runs cannot tell your "
+        f"{what} from the baseline on that figure."
+    )
+
+
+def replicate_in_background(
+    jobs: Background,
+    figures_of: Callable[[object, int], Figures],
+    baseline: object,
+    variant: object,
+    seeds: Sequence[int],
+    paired: Paired,
+    redraw: Callable[[Paired, bool], None],
+    failed: Callable[[Exception], None],
+) -> None:
+    """Run the replications `paired` still lacks as a background job of `jobs`: `redraw(paired,
+    done)` after each pair and at the end, `failed(exc)` if a run raises (a thread's traceback
+    reaches no one)."""
+    if paired.complete:
+        redraw(paired, True)
+        return
+
+    def job(cancelled: Callable[[], bool]) -> None:
+        def step(done: int, total: int) -> None:
+            if not cancelled():
+                redraw(paired, False)
+
+        try:
+            pair_runs(figures_of, baseline, variant, seeds, paired, step, cancelled)
+        except Exception as exc:
+            failed(exc)
+            raise
+        if not cancelled():
+            redraw(paired, True)
+
+    jobs.start(job)

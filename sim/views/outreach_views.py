@@ -24,6 +24,15 @@ from sim.result import Result
 from sim.runner import run
 from sim.scenario import Scenario
 from sim.views.exercises import Feedback, exercise
+from sim.views.noise import (
+    REPLICATIONS,
+    Background,
+    Paired,
+    noise_note,
+    paired_html,
+    panel_seeds,
+    replicate_in_background,
+)
 from sim.views.widgets import (
     Lever,
     explain,
@@ -134,8 +143,10 @@ def plot_outreach_comparison(
 class OutreachPanel:
     """Sliders for message rules, a Run button, and the outcome beside the baseline.
 
-    The baseline is the scenario as given, run once with the same seed (common random
-    numbers). Tests set `panel.sliders[path].value` and call `panel.button.click()`.
+    The baseline is the scenario as given, run with the same seeds (common random numbers):
+    the first run shows at once, the other replications run in the background and give each
+    change its 95% interval. Tests set `panel.sliders[path].value` and call
+    `panel.button.click()`.
     """
 
     def __init__(
@@ -144,10 +155,14 @@ class OutreachPanel:
         levers: list[Lever],
         seed: int = 7,
         baseline: Result | None = None,
+        replications: int = REPLICATIONS,
+        background: bool = True,
     ) -> None:
         self.scenario = scenario
         self.levers = levers
         self.seed = seed
+        self.seeds = panel_seeds(seed, replications)
+        self.jobs = Background(threaded=background)
         self.baseline = baseline
         self.sliders: dict[str, w.Widget] = {}
         for lv in levers:
@@ -156,11 +171,21 @@ class OutreachPanel:
             )
         self.button = run_button(lambda: self.update())
         self.status, self.table, self.out = run_outputs("sim-outreach-table")
+        self.note = w.HTML()
+        self.note.add_class("sim-noise-note")
         self.result: Result | None = None
+        self.variant: Scenario | None = None
         self.comparison: pd.DataFrame | None = None
+        self.paired: Paired | None = None
         self.figure: Figure | None = None
         self.widget = w.VBox(
-            [*self.sliders.values(), w.HBox([self.button, self.status]), self.table, self.out]
+            [
+                *self.sliders.values(),
+                w.HBox([self.button, self.status]),
+                self.table,
+                self.note,
+                self.out,
+            ]
         )
 
     def values(self) -> dict[str, float]:
@@ -171,16 +196,23 @@ class OutreachPanel:
         horizon = self.scenario.horizon_days
         if self.baseline is None:
             self.baseline = run(self.scenario, seed=self.seed, progress=False)
-        scenario = with_values(self.scenario, values, source="your levers")
-        self.result = run(scenario, seed=self.seed, progress=False)
+        self.variant = with_values(self.scenario, values, source="your levers")
+        self.result = run(self.variant, seed=self.seed, progress=False)
         self.comparison = headline_table(
             outreach_headline(self.baseline.tables, horizon),
             outreach_headline(self.result.tables, horizon),
         )
         return self.comparison
 
+    def figures_of(self, world: Scenario, seed: int) -> dict:
+        """The headline figures of one run of `world`."""
+        result = run(world, seed=seed, progress=False)
+        return outreach_headline(result.tables, self.scenario.horizon_days)
+
     def update(self) -> None:
-        """Button callback: run with the sliders' values, redraw the table and the chart."""
+        """Button callback: run with the sliders' values, redraw the table and the chart,
+        then start the replications behind the intervals."""
+        self.jobs.cancel()
         self.status.value = "running…"
         try:
             table = self.run_with(self.values())
@@ -188,12 +220,33 @@ class OutreachPanel:
             self.status.value = f"<span style='color:#b00'>{html.escape(explain(exc))}</span>"
             return
         self.status.value = html.escape(f"seed {self.seed}: the same customers as the baseline")
-        self.table.value = headline_html(table, self.scenario.catalogue.currency)
+        same = self.variant.model_dump() == self.scenario.model_dump()
+        self.paired = Paired(
+            [table["baseline"].to_dict()], [table["this run"].to_dict()], same, len(self.seeds)
+        )
         fig = plot_outreach_comparison(
             self.baseline.tables, self.result.tables, self.scenario.horizon_days
         )
         self.figure = fig
         show_figure(self.out, fig)
+        replicate_in_background(
+            self.jobs, self.figures_of, self.scenario, self.variant, self.seeds, self.paired,
+            self._redraw, self._failed,
+        )  # fmt: skip
+
+    def _redraw(self, paired: Paired, done: bool) -> None:
+        rows = [(k, k.replace("_", " "), unit) for k, unit in HEADLINE_UNITS.items()]
+        currency = self.scenario.catalogue.currency
+        self.table.value = paired_html(paired, rows, "this run", "sim-table", currency)
+        self.note.value = (
+            noise_note(paired, what="rules")
+            if done
+            else f"Running the same customers {len(self.seeds) - paired.n} more times for the "
+            "95% intervals…"
+        )
+
+    def _failed(self, exc: Exception) -> None:
+        self.note.value = f"The intervals could not be computed: {html.escape(str(exc))}"
 
     def _ipython_display_(self) -> None:
         display(self.widget)

@@ -16,13 +16,22 @@ from IPython.display import display
 from matplotlib.figure import Figure
 
 from sim.analytics.feedback import silent_share
-from sim.analytics.service import compare_policies, response_distribution
+from sim.analytics.service import compare_policies, policy_row, response_distribution
 from sim.figures import fmt, fmt_table, info
 from sim.result import Result
 from sim.runner import run
 from sim.scenario import Scenario
 from sim.sections.service import DeskPolicy
 from sim.views.exercises import Feedback, exercise
+from sim.views.noise import (
+    REPLICATIONS,
+    Background,
+    Paired,
+    noise_note,
+    paired_html,
+    panel_seeds,
+    replicate_in_background,
+)
 from sim.views.widgets import run_button, run_outputs, show_figure
 
 # A desk that answers late (five days), never apologises, compensates or follows up.
@@ -284,6 +293,8 @@ def policy_widgets(policy: DeskPolicy) -> dict[str, w.Widget]:
 class PolicyPanel:
     """Controls for a desk policy, a Run button, and the policy beside the baseline.
 
+    The first run shows at once; the other replications (same seeds for both worlds: common
+    random numbers) run in the background and give each change its 95% interval.
     `run_with(policy)` and `update()` are the callbacks: tests set a control's value and
     call `panel.button.click()` (or `update()`), then read `panel.table.value`.
     """
@@ -294,18 +305,32 @@ class PolicyPanel:
         baseline: Result | None = None,
         seed: int = 7,
         start: DeskPolicy | None = None,
+        replications: int = REPLICATIONS,
+        background: bool = True,
     ) -> None:
         self.scenario = scenario
         self.seed = seed
+        self.seeds = panel_seeds(seed, replications)
+        self.jobs = Background(threaded=background)
         self.baseline = baseline
         self.controls = policy_widgets(start or scenario.service.policy)
         self.button = run_button(lambda: self.update())
         self.status, self.table, self.out = run_outputs("sim-policy-table")
+        self.note = w.HTML()
+        self.note.add_class("sim-noise-note")
         self.result: Result | None = None
+        self.variant: Scenario | None = None
         self.comparison: pd.DataFrame | None = None
+        self.paired: Paired | None = None
         self.figure: Figure | None = None
         self.widget = w.VBox(
-            [*self.controls.values(), w.HBox([self.button, self.status]), self.table, self.out]
+            [
+                *self.controls.values(),
+                w.HBox([self.button, self.status]),
+                self.table,
+                self.note,
+                self.out,
+            ]
         )
 
     def policy(self) -> DeskPolicy:
@@ -324,23 +349,49 @@ class PolicyPanel:
         """Run the world with `policy` (and the baseline once) and return the comparison."""
         if self.baseline is None:
             self.baseline = run(self.scenario, seed=self.seed, progress=False)
-        self.result = run(with_policy(self.scenario, policy), seed=self.seed, progress=False)
+        self.variant = with_policy(self.scenario, policy)
+        self.result = run(self.variant, seed=self.seed, progress=False)
         self.comparison = compare_policies(
             {"baseline": self.baseline, "your policy": self.result}, baseline="baseline"
         )
         return self.comparison
 
+    def figures_of(self, world: Scenario, seed: int) -> dict:
+        """The policy table's figures of one run of `world`."""
+        return policy_row(run(world, seed=seed, progress=False))
+
     def update(self) -> None:
-        """Button callback: run with the controls' policy and redraw the table and chart."""
+        """Button callback: run with the controls' policy, redraw the table and chart, then
+        start the replications behind the intervals."""
+        self.jobs.cancel()
         self.status.value = "running…"
         table = self.run_with(self.policy())
         self.status.value = html.escape(f"seed {self.seed}, same customers as the baseline")
-        self.table.value = policy_table(table, self.scenario.catalogue.currency).to_html(
-            classes="sim-table"
+        same = self.variant.model_dump() == self.scenario.model_dump()
+        self.paired = Paired(
+            [policy_row(self.baseline)], [policy_row(self.result)], same, len(self.seeds)
         )
         fig = plot_policy_comparison(table, ["baseline", "your policy"])
         self.figure = fig
         show_figure(self.out, fig)
+        replicate_in_background(
+            self.jobs, self.figures_of, self.scenario, self.variant, self.seeds, self.paired,
+            self._redraw, self._failed,
+        )  # fmt: skip
+
+    def _redraw(self, paired: Paired, done: bool) -> None:
+        rows = [(r, info(r).label, info(r).unit) for r in TABLE_ROWS]
+        currency = self.scenario.catalogue.currency
+        self.table.value = paired_html(paired, rows, "your policy", "sim-table", currency)
+        self.note.value = (
+            noise_note(paired, what="policy")
+            if done
+            else f"Running the same customers {len(self.seeds) - paired.n} more times for the "
+            "95% intervals…"
+        )
+
+    def _failed(self, exc: Exception) -> None:
+        self.note.value = f"The intervals could not be computed: {html.escape(str(exc))}"
 
     def _ipython_display_(self) -> None:
         display(self.widget)
