@@ -1,12 +1,12 @@
 """Every lever moves what it claims to move.
 
 Each lever of the strategy lab (sim.views.lab.LAB_LEVERS), of the outreach panel
-(outreach_levers) and each control of the desk policy panel (POLICY_MOVES) declares the
-figures it moves. The shipped coffee chain, in a small world, runs at the lever's low and
-at its high end with the same few replication seeds (common random numbers); for every
-claimed figure the paired difference high − low must clear its 95% interval. Runs are
-shared between levers (a lever's end that is the scenario's own value is the one default
-world), and only the figures are kept.
+(outreach_levers), of notebook 03's loyalty panel (loyalty_levers) and each control of
+the desk policy panel (POLICY_MOVES) declares the figures it moves. The shipped coffee
+chain, in a small world, runs at the lever's low and at its high end with the same few
+replication seeds (common random numbers); for every claimed figure the paired difference
+high − low must clear its 95% interval. Runs are shared between levers (a lever's end that
+is the scenario's own value is the one default world), and only the figures are kept.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from sim.experiments.stats import mean_ci
 from sim.figures import FIGURES
 from sim.scenario import Scenario
 from sim.views.lab import lab_levers, run_months
+from sim.views.loyalty_views import loyalty_levers
 from sim.views.outreach_views import outreach_levers
 from sim.views.service_views import POLICY_MOVES, PolicyPanel, with_policy
 
@@ -59,7 +60,12 @@ def _control_ends(control) -> tuple:
 def lever_ends(scenario: Scenario = SHIPPED) -> dict[str, tuple[Scenario, Scenario, tuple]]:
     """Every lever by a readable name: (world at its low end, at its high end, its claims)."""
     out: dict[str, tuple[Scenario, Scenario, tuple]] = {}
-    for where, levers in (("lab", lab_levers(scenario)), ("outreach", outreach_levers(scenario))):
+    panels = (
+        ("lab", lab_levers(scenario)),
+        ("outreach", outreach_levers(scenario)),
+        ("loyalty panel", loyalty_levers(scenario)),  # notebook 03 (the lab's runs, shared)
+    )
+    for where, levers in panels:
         for lv in levers:
             low, high = (
                 with_values(scenario, {lv.path: v}, source="lever test")

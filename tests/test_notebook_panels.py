@@ -108,3 +108,21 @@ def test_the_nps_checker_says_what_is_wrong():
     assert "CSAT" in ov.check_nps(-25.0, surveys).message
     assert not ov.check_nps("a lot", surveys).ok
     assert "100 ×" in ov.check_nps(55.0, surveys).message
+
+
+def test_loyalty_panel_runs_what_if_from_its_sliders():
+    """Notebook 03's panel: untouched sliders are today's program (every difference 0, within
+    noise); a tripled weekend multiplier moves the points issued beyond noise."""
+    from sim.experiments import build_variant, read_variant
+    from sim.views.loyalty_views import LoyaltyPanel
+
+    program = build_variant(SMALL, read_variant(sim.SCENARIOS / "variants" / "coffee_loyalty.yaml"))
+    panel = LoyaltyPanel(program, seed=5, replications=3)
+    assert [lv.label for lv in panel.levers][0] == "weekend double multiplier"
+    first = panel.update()
+    assert (first["difference"] == 0).all() and (first["reading"] == "within noise").all()
+    panel.sliders["loyalty.rules[weekend_double].multiplier"].value = 3.0
+    table = panel.update()
+    issued = table.loc["points_issued"]
+    assert issued["difference"] > 0 and issued["reading"] == ""
+    assert "95% interval over 3 replications" in panel.status.value
