@@ -55,9 +55,13 @@ format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# Tests and notebooks run on every core (pytest-xdist), a whole file (a notebook, a test
+# module with its shared worlds) per worker; TEST_WORKERS=1 runs them one at a time.
+TEST_WORKERS ?= auto
+XDIST = -n $(TEST_WORKERS) --dist loadfile
 test: lint browser-deps
-	MPLBACKEND=Agg $(PY) -m pytest tests
-	$(PY) -m pytest --nbval-lax --nbval-cell-timeout=120 -p no:cacheprovider notebooks
+	MPLBACKEND=Agg $(PY) -m pytest $(XDIST) tests
+	$(PY) -m pytest $(XDIST) --nbval-lax --nbval-cell-timeout=120 -p no:cacheprovider notebooks
 
 bench: $(STAMP)
 	$(PY) benchmarks/run.py
