@@ -400,6 +400,7 @@ def fmt(
     share  a percentage, 76.8% (a signed change in percentage points: +1.2 pp)
     days   12 days, 3.5 days; `start` given (the scenario's start date): the date
     hours, score  one decimal (hours with h)
+    z      a z-score or a score made of them: always signed, two decimals, +0.64
     number anything else: separators and at most two decimals, never 4.6e+05
     '–' when there is no value."""
     if value is None or isinstance(value, str):
@@ -410,6 +411,8 @@ def fmt(
     sign = "+" if signed else ""
     if unit == "share":
         return f"{value * 100:{sign},.1f}%" if not signed else f"{value * 100:+,.1f} pp"
+    if unit == "z":
+        return f"{value:+.2f}"
     if unit in ("score", "hours"):
         return f"{value:{sign},.1f}" + (" h" if unit == "hours" else "")
     if unit == "days" and start is not None and not signed:

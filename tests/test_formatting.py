@@ -33,6 +33,7 @@ def test_shares_are_percentages_and_plain_numbers_never_scientific():
     assert fmt(-0.0125, "share", signed=True) == "-1.2 pp"
     assert plain(4.624e5) == "462,400" and plain(0.01234) == "0.0123" and plain(1e-5) == "0.00001"
     assert fmt(float("nan"), "count") == "–" and fmt(None) == "–"  # tier mix showed nan
+    assert fmt(0.6364, "z") == "+0.64" and fmt(-1.4, "z") == "-1.40"  # tournament scores
 
 
 def test_fmt_table_writes_each_row_in_its_unit_with_labels():
