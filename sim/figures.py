@@ -402,6 +402,7 @@ def fmt(
     days   12 days, 3.5 days; `start` given (the scenario's start date): the date
     hours, score  one decimal (hours with h)
     z      a z-score or a score made of them: always signed, two decimals, +0.64
+    id     an identifier as it is, no separators: 12345
     number anything else: separators and at most two decimals, never 4.6e+05
     '–' when there is no value."""
     if value is None or isinstance(value, str):
@@ -409,9 +410,12 @@ def fmt(
     value = float(value)
     if not np.isfinite(value):
         return "–"
+    value = 0.0 if abs(value) < 1e-9 else value  # rounding dust, never -0 or 1e-12
     sign = "+" if signed else ""
     if unit == "share":
         return f"{value * 100:{sign},.1f}%" if not signed else f"{value * 100:+,.1f} pp"
+    if unit == "id":
+        return str(int(value)) if value.is_integer() else str(value)
     if unit == "z":
         return f"{value:+.2f}"
     if unit in ("score", "hours"):
@@ -426,9 +430,9 @@ def fmt(
         return text
     if unit in ("number", "money") and 0 < abs(value) < 0.1:  # 3 digits, no exponent
         digits = min(8, 2 - int(np.floor(np.log10(abs(value)))))
-        text = f"{value:{sign}.{digits}f}".rstrip("0")
+        text = f"{value:{sign}.{digits}f}".rstrip("0").rstrip(".")
     elif unit == "number" and 0 < abs(value) < 1:
-        text = f"{value:{sign}.3f}".rstrip("0")
+        text = f"{value:{sign}.3f}".rstrip("0").rstrip(".")
     else:
         text = f"{value:{sign},.0f}" if whole else f"{value:{sign},.2f}"
     return f"{text} {currency}".rstrip() if unit == "money" else text
@@ -498,6 +502,7 @@ def table(summary: dict[str, Any]) -> pd.DataFrame:
 # the label a trainee reads and the unit `fmt` writes them in. One entry per column name.
 COLUMNS: dict[str, tuple[str, str]] = {
     # the data contract (datasets/README.md)
+    **{key: (key, "id") for key in ("customer_id", "order_id", "ticket_id", "touch_id", "crm_id")},
     "signup_day": ("signup day", "days"),
     "churn_day": ("churn day (truth)", "days"),
     "day": ("day", "days"),
@@ -542,6 +547,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "coupons": ("coupons redeemed", "money"),
     "triggered_orders": ("orders a message triggered", "count"),
     "triggered_revenue": ("revenue of those orders", "money"),
+    "opted_out": ("opted out", "count"),
     "cost": ("cost", "money"),
     "opened": ("opened", "share"),
     "converted": ("converted", "share"),
@@ -558,6 +564,11 @@ COLUMNS: dict[str, tuple[str, str]] = {
     # comparisons (sim.experiments)
     "redemption_rate": ("redemption rate", "share"),
     "n": ("replications", "count"),
+    # RFM summaries (sim.analytics.rfm_summary, in days)
+    "frequency": ("repeat orders", "count"),
+    "recency": ("days from first to last order", "days"),
+    "T": ("days since the first order", "days"),
+    "monetary_value": ("mean repeat order", "money"),
     # fitted model parameters (sim.analytics.btyd)
     "r": ("r: purchase-rate shape", "number"),
     "alpha": ("alpha: purchase-rate scale (days)", "number"),
@@ -573,11 +584,13 @@ DIFFERENCES = ("difference", "change")
 
 
 def column(name: Any) -> tuple[str, str] | None:
-    """(label, unit) of a column or row name: a headline figure, an analysis column, or
-    None when nothing is declared for it."""
-    if name in FIGURES:
-        return FIGURES[name].label, FIGURES[name].unit
-    return COLUMNS.get(name) if isinstance(name, str) else None
+    """(label, unit) of a column or row name: an analysis or data column (COLUMNS), else a
+    headline figure, or None when nothing is declared for it."""
+    if not isinstance(name, str):
+        return None
+    if name in COLUMNS:
+        return COLUMNS[name]
+    return (FIGURES[name].label, FIGURES[name].unit) if name in FIGURES else None
 
 
 def report(

@@ -33,6 +33,7 @@ def test_shares_are_percentages_and_plain_numbers_never_scientific():
     assert fmt(-0.0125, "share", signed=True) == "-1.2 pp"
     assert plain(4.624e5) == "462,400" and plain(0.01234) == "0.0123" and plain(1e-5) == "0.00001"
     assert fmt(float("nan"), "count") == "–" and fmt(None) == "–"  # tier mix showed nan
+    assert fmt(12345, "id") == "12345"
     assert fmt(0.6364, "z") == "+0.64" and fmt(-1.4, "z") == "-1.40"  # tournament scores
 
 
@@ -99,7 +100,7 @@ def test_report_of_a_dict_is_one_labelled_value_per_row():
     out = report(head, currency="CNY")  # notebook 06 printed this dict as it was
     assert out["value"].tolist() == ["24,008", "1,487 CNY", "0", "973,137 CNY"]
     assert list(out.index) == [
-        "messages sent", "message cost", "customers who opted out", "revenue",
+        "messages sent", "message cost", "opted out", "revenue",
     ]  # fmt: skip
     params = report({"r": 1.7432, "alpha": 16.5121})  # fitted BG/NBD, was {'r': 1.743, ...}
     assert params.loc["alpha: purchase-rate scale (days)", "value"] == "16.51"
@@ -117,3 +118,4 @@ def test_report_signs_differences_in_the_unit_of_the_rows_last_level():
     change = report(pd.DataFrame({1.5: [-233.4]}), unit="money", signed=True, currency="CNY")
     assert change.iloc[0, 0] == "-233 CNY"
     assert fmt(0.005, "money", currency="CNY") == "0.005 CNY"  # a message cost, was 0.01
+    assert fmt(1e-12, "money", currency="CNY") == "0 CNY" and plain(-1e-12) == "0"
