@@ -429,10 +429,13 @@ def fmt(
     """A number as a business reader sees it, the one place that decides how:
 
     count  whole, with thousands separators (a mean below 10 keeps one decimal: 3.4)
-    money  separators, no cents from 100 up, then the currency: 12,345 CNY, 32.25 CNY
+    money  separators, no cents from 100 up, then the currency: 12,345 CNY, 32.25 CNY,
+           three digits below 0.1 (a message costs 0.005 CNY)
     share  a percentage, 76.8% (a signed change in percentage points: +1.2 pp)
     days   12 days, 3.5 days; `start` given (the scenario's start date): the date
     hours, score  one decimal (hours with h)
+    z      a z-score or a score made of them: always signed, two decimals, +0.64
+    id     an identifier as it is, no separators: 12345
     number anything else: separators and at most two decimals, never 4.6e+05
     '–' when there is no value."""
     if value is None or isinstance(value, str):
@@ -440,9 +443,14 @@ def fmt(
     value = float(value)
     if not np.isfinite(value):
         return "–"
+    value = 0.0 if abs(value) < 1e-9 else value  # rounding dust, never -0 or 1e-12
     sign = "+" if signed else ""
     if unit == "share":
         return f"{value * 100:{sign},.1f}%" if not signed else f"{value * 100:+,.1f} pp"
+    if unit == "id":
+        return str(int(value)) if value.is_integer() else str(value)
+    if unit == "z":
+        return f"{value:+.2f}"
     if unit in ("score", "hours"):
         return f"{value:{sign},.1f}" + (" h" if unit == "hours" else "")
     if unit == "days" and start is not None and not signed:
@@ -453,10 +461,13 @@ def fmt(
         if unit == "days":
             text += " day" if abs(value) == 1 else " days"
         return text
-    if unit == "number" and 0 < abs(value) < 1:  # three significant digits, no exponent
+    if unit in ("number", "money") and 0 < abs(value) < 0.1:  # 3 digits, no exponent
         digits = min(8, 2 - int(np.floor(np.log10(abs(value)))))
-        return f"{value:{sign}.{digits}f}".rstrip("0")
-    text = f"{value:{sign},.0f}" if whole else f"{value:{sign},.2f}"
+        text = f"{value:{sign}.{digits}f}".rstrip("0").rstrip(".")
+    elif unit == "number" and 0 < abs(value) < 1:
+        text = f"{value:{sign}.3f}".rstrip("0").rstrip(".")
+    else:
+        text = f"{value:{sign},.0f}" if whole else f"{value:{sign},.2f}"
     return f"{text} {currency}".rstrip() if unit == "money" else text
 
 
@@ -518,3 +529,144 @@ def table(summary: dict[str, Any]) -> pd.DataFrame:
         if summary.get(name) is not None:
             rows.append((f.label, fmt(summary[name], f.unit, currency=currency)))
     return pd.DataFrame(rows, columns=["figure", "value"]).set_index("figure")
+
+
+# Columns of the analysis tables the notebooks show (the headline figures are in FIGURES):
+# the label a trainee reads and the unit `fmt` writes them in. One entry per column name.
+COLUMNS: dict[str, tuple[str, str]] = {
+    # the data contract (datasets/README.md)
+    **{key: (key, "id") for key in ("customer_id", "order_id", "ticket_id", "touch_id", "crm_id")},
+    "signup_day": ("signup day", "days"),
+    "churn_day": ("churn day (truth)", "days"),
+    "day": ("day", "days"),
+    "amount": ("amount", "money"),
+    "net_amount": ("net amount", "money"),
+    "discount": ("discount", "money"),
+    "gross_margin": ("gross margin", "money"),
+    "true_purchase_rate": ("orders per day (truth)", "number"),
+    "true_dropout_prob": ("chance of leaving after an order (truth)", "share"),
+    "true_mean_spend": ("mean spend (truth)", "money"),
+    "true_spend_scale": ("spend spread (truth)", "number"),
+    "true_price_sensitivity": ("price sensitivity (truth)", "share"),
+    "true_quality_sensitivity": ("quality sensitivity (truth)", "share"),
+    "true_service_sensitivity": ("service sensitivity (truth)", "share"),
+    "true_satisfaction_start": ("satisfaction at the start (truth)", "share"),
+    "true_satisfaction_end": ("satisfaction at the end (truth)", "share"),
+    # outcome cohorts (sim.analytics.service)
+    "customers": ("customers", "count"),
+    "left": ("left", "share"),
+    "satisfaction_end": ("satisfaction at the end", "share"),
+    "orders_per_customer": ("orders per customer", "count"),
+    "failures": ("failures", "count"),
+    "complained": ("complained", "count"),
+    "silent": ("never complained", "count"),
+    "silent_share": ("share who never complained", "share"),
+    # desk policies (sim.sections.service.DeskPolicy)
+    "response_hours": ("response promise", "hours"),
+    "response_delay_hours": ("extra delay before answering", "hours"),
+    "follow_up_hours": ("follow-up call after", "hours"),
+    # churn warnings (sim.analytics.churn.WarningScore)
+    "flagged": ("flagged", "count"),
+    "true_positives": ("flagged and did leave", "count"),
+    "false_positives": ("false alarms", "count"),
+    "false_negatives": ("left unflagged", "count"),
+    "precision": ("precision", "share"),
+    "recall": ("recall", "share"),
+    "median_lead_days": ("median warning lead (negative: late)", "days"),
+    "false_alarm_cost": ("cost of false alarms", "money"),
+    # outreach and surveys (sim.analytics.feedback)
+    "message_cost": ("message cost", "money"),
+    "coupon_cost": ("coupons redeemed", "money"),
+    "coupons": ("coupons redeemed", "money"),
+    "triggered_orders": ("orders a message triggered", "count"),
+    "triggered_revenue": ("revenue of those orders", "money"),
+    "opted_out": ("opted out", "count"),
+    "cost": ("cost", "money"),
+    "opened": ("opened", "share"),
+    "converted": ("converted", "share"),
+    "opt_outs": ("opt-outs", "count"),
+    "cost_per_order": ("cost per triggered order", "money"),
+    "conversion": ("conversion", "share"),
+    "open_rate": ("open rate", "share"),
+    "coupon": ("coupon", "money"),
+    "days": ("after (days)", "days"),
+    "invited": ("invited", "count"),
+    "responded": ("responded", "count"),
+    "rate": ("response rate", "share"),
+    "satisfaction": ("satisfaction (truth)", "share"),
+    # comparisons (sim.experiments)
+    "redemption_rate": ("redemption rate", "share"),
+    "n": ("replications", "count"),
+    # RFM summaries (sim.analytics.rfm_summary, in days)
+    "frequency": ("repeat orders", "count"),
+    "recency": ("days from first to last order", "days"),
+    "T": ("days since the first order", "days"),
+    "monetary_value": ("mean repeat order", "money"),
+    # fitted model parameters (sim.analytics.btyd)
+    "r": ("r: purchase-rate shape", "number"),
+    "alpha": ("alpha: purchase-rate scale (days)", "number"),
+    "a": ("a: dropout shape a", "number"),
+    "b": ("b: dropout shape b", "number"),
+    "p": ("p: spend shape", "number"),
+    "q": ("q: spend heterogeneity shape", "number"),
+    "v": ("v: spend heterogeneity scale", "number"),
+}
+
+# Columns (or rows) that hold a difference: written with a sign, in the unit of their row.
+DIFFERENCES = ("difference", "change")
+
+
+def column(name: Any) -> tuple[str, str] | None:
+    """(label, unit) of a column or row name: an analysis or data column (COLUMNS), else a
+    headline figure, or None when nothing is declared for it."""
+    if not isinstance(name, str):
+        return None
+    if name in COLUMNS:
+        return COLUMNS[name]
+    return (FIGURES[name].label, FIGURES[name].unit) if name in FIGURES else None
+
+
+def report(
+    data: pd.DataFrame | pd.Series | dict,
+    by: str = "columns",
+    unit: str = "number",
+    currency: str = "",
+    start: Any = None,
+    signed: bool = False,
+) -> pd.DataFrame:
+    """A table as a trainee should read it: every number in the unit declared for its
+    column (by="columns") or its row (by="index"; with a MultiIndex, its last level), the
+    rest in `unit`; labelled; a difference column ("difference", "change", "x vs y") or
+    any cell with `signed` carries its sign. A dict or Series becomes one "value" column
+    with a row per key. The numbers of `data` are left as they are (this is a copy)."""
+    if isinstance(data, dict):
+        data = pd.Series(data, dtype=object)
+    if isinstance(data, pd.Series):
+        data, by = data.to_frame("value"), "index"
+    keys = data.columns if by == "columns" else data.index
+
+    def key_unit(key: Any) -> str:
+        last = key[-1] if isinstance(key, tuple) else key
+        found = column(last)
+        return found[1] if found else unit
+
+    units = {k: key_unit(k) for k in keys}
+    out = fmt_table(data, units, by=by, currency=currency, start=start)
+    for col in data.columns:
+        differs = signed or col in DIFFERENCES or " vs " in str(col)
+        if by == "index" and differs:
+            out[col] = [
+                fmt(v, units[k], signed=True, currency=currency) if _is_number(v) else v
+                for k, v in data[col].items()
+            ]
+        elif differs:
+            out[col] = [
+                fmt(v, units[col], signed=True, currency=currency) if _is_number(v) else v
+                for v in data[col]
+            ]
+    return out.rename(columns=_label, index=_label)
+
+
+def _label(name: Any) -> Any:
+    found = column(name)
+    return found[0] if found else name

@@ -3,6 +3,8 @@ executed here and their outputs read. (nbval runs them too, but compares no outp
 
 from __future__ import annotations
 
+import functools
+import re
 from pathlib import Path
 
 import nbformat
@@ -12,10 +14,18 @@ from nbclient import NotebookClient
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 
 
-def executed_text(name: str) -> str:
-    """Every text output of notebook `name` run top to bottom, as one string."""
+@functools.cache
+def executed(name: str) -> nbformat.NotebookNode:
+    """Notebook `name` run top to bottom (once per test session: every test here reads the
+    same executed copy)."""
     nb = nbformat.read(NOTEBOOKS / name, as_version=4)
     NotebookClient(nb, timeout=180, resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
+    return nb
+
+
+def executed_text(name: str) -> str:
+    """Every text output of notebook `name` run top to bottom, as one string."""
+    nb = executed(name)
     texts = []
     for cell in nb.cells:
         for out in cell.get("outputs", []):
@@ -66,3 +76,50 @@ def test_an_answer_left_as_none_is_not_answered_yet_not_wrong(module, name):
     feedback = check(None)  # an empty answer needs none of the data to be told so
     assert not feedback.ok and not feedback.answered
     assert str(feedback).startswith("… not answered yet")
+
+
+TAG = re.compile(r"<(span|td|th|tr|table|div|p|b|i|br|pre|h[1-6])\b[^>]*>", re.I)
+TEXT_WIDGETS = ("LabelModel", "TextModel", "TextareaModel")
+
+
+def shown_as_text(nb: nbformat.NotebookNode) -> list[str]:
+    """What an executed notebook shows as plain text: printed streams, results that have no
+    HTML or widget view (their text/plain is what the reader sees), text widgets' values
+    and what Output widgets captured."""
+    found = []
+
+    def outputs(outs):
+        for out in outs:
+            data = out.get("data", {})
+            if out.get("output_type") == "stream":
+                found.append(out.get("text", ""))
+            elif not {"text/html", "application/vnd.jupyter.widget-view+json"} & set(data):
+                found.append(str(data.get("text/plain", "")))
+
+    for cell in nb.cells:
+        outputs(cell.get("outputs", []))
+    state = nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {})
+    for model in state.get("state", {}).values():
+        if model.get("model_name") in TEXT_WIDGETS:
+            found.append(str(model.get("state", {}).get("value", "")))
+        outputs(model.get("state", {}).get("outputs", []))
+    return found
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in NOTEBOOKS.glob("[0-9]*.ipynb")))
+def test_no_notebook_prints_html_as_text(name):
+    shown = [t for t in shown_as_text(executed(name)) if TAG.search(t)]
+    assert not shown, f"{name} shows HTML as text: {shown[0][:200]!r}"
+
+
+def test_html_printed_as_text_is_caught():
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("print(...)")
+    cell.outputs = [nbformat.v4.new_output("stream", text="<span style='color:#b00'>x</span>")]
+    nb.cells = [cell]
+    assert shown_as_text(nb) and TAG.search(shown_as_text(nb)[0])
+    shown = nbformat.v4.new_output(
+        "display_data", data={"text/html": "<td>1</td>", "text/plain": "<td>"}
+    )
+    cell.outputs = [shown]
+    assert not shown_as_text(nb)

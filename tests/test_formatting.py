@@ -3,7 +3,7 @@ business report. Each case is a finding of issue 12 (part 5) a trainee saw on sc
 
 import pandas as pd
 
-from sim.figures import fmt, fmt_table, plain, table
+from sim.figures import fmt, fmt_table, plain, report, table
 from sim.views.outreach_views import headline_html, headline_table
 from sim.views.service_views import policy_table
 
@@ -33,6 +33,8 @@ def test_shares_are_percentages_and_plain_numbers_never_scientific():
     assert fmt(-0.0125, "share", signed=True) == "-1.2 pp"
     assert plain(4.624e5) == "462,400" and plain(0.01234) == "0.0123" and plain(1e-5) == "0.00001"
     assert fmt(float("nan"), "count") == "–" and fmt(None) == "–"  # tier mix showed nan
+    assert fmt(12345, "id") == "12345"
+    assert fmt(0.6364, "z") == "+0.64" and fmt(-1.4, "z") == "-1.40"  # tournament scores
 
 
 def test_fmt_table_writes_each_row_in_its_unit_with_labels():
@@ -66,3 +68,54 @@ def test_panel_tables_never_show_scientific_notation_or_stray_decimals():
     head = headline_table({"messages": 120, "revenue": 4.6e5}, {"messages": 49, "revenue": 4.7e5})
     text = headline_html(head, "CNY")
     assert "-71<" in text and "+10,000 CNY" in text and "e+0" not in text
+
+
+def test_report_writes_a_cohort_by_row_with_labels():
+    cohort = pd.DataFrame(  # notebook 04 showed 88.000, 0.477, 32.875 (cohort.round(3))
+        {"baseline": [88.0, 0.477, 0.646, 32.875], "no failures": [88.0, 0.364, 0.724, 38.52]},
+        index=["customers", "left", "satisfaction_end", "orders_per_customer"],
+    )
+    out = report(cohort, by="index")
+    assert out.loc["customers"].tolist() == ["88", "88"]
+    assert out.loc["left"].tolist() == ["47.7%", "36.4%"]
+    assert out.loc["satisfaction at the end", "no failures"] == "72.4%"
+    assert out.loc["orders per customer", "baseline"] == "33"
+    assert cohort.loc["left", "baseline"] == 0.477  # the numbers themselves are untouched
+
+
+def test_report_writes_warning_scores_by_column_in_days_money_and_shares():
+    scores = pd.DataFrame(  # notebook 05's table.round(3): 1557.0, 0.940, -89.501
+        {"flagged": [1557.0], "precision": [0.94], "median_lead_days": [-89.501],
+         "false_alarm_cost": [465.0], "mystery": [0.123456]},
+        index=["rule 90 days"],
+    )  # fmt: skip
+    row = report(scores, currency="CNY").loc["rule 90 days"]
+    assert row["flagged"] == "1,557" and row["precision"] == "94.0%"
+    assert row["median warning lead (negative: late)"] == "-90 days"
+    assert row["cost of false alarms"] == "465 CNY" and row["mystery"] == "0.123"
+
+
+def test_report_of_a_dict_is_one_labelled_value_per_row():
+    head = {"messages": 24008, "message_cost": 1487.02, "opted_out": 0, "revenue": 973136.57}
+    out = report(head, currency="CNY")  # notebook 06 printed this dict as it was
+    assert out["value"].tolist() == ["24,008", "1,487 CNY", "0", "973,137 CNY"]
+    assert list(out.index) == [
+        "messages sent", "message cost", "opted out", "revenue",
+    ]  # fmt: skip
+    params = report({"r": 1.7432, "alpha": 16.5121})  # fitted BG/NBD, was {'r': 1.743, ...}
+    assert params.loc["alpha: purchase-rate scale (days)", "value"] == "16.51"
+
+
+def test_report_signs_differences_in_the_unit_of_the_rows_last_level():
+    rows = pd.MultiIndex.from_tuples([("minor", "satisfaction_end"), ("minor", "orders")])
+    paired = pd.DataFrame(
+        {"with failure": [0.764, 24.627], "difference": [0.071, -0.424], "se": [0.002, 0.33]},
+        index=rows,
+    )
+    out = report(paired, by="index")
+    assert out.loc[("minor", "satisfaction at the end")].tolist() == ["76.4%", "+7.1 pp", "0.2%"]
+    assert out.loc[("minor", "orders")].tolist() == ["25", "-0.4", "0.3"]
+    change = report(pd.DataFrame({1.5: [-233.4]}), unit="money", signed=True, currency="CNY")
+    assert change.iloc[0, 0] == "-233 CNY"
+    assert fmt(0.005, "money", currency="CNY") == "0.005 CNY"  # a message cost, was 0.01
+    assert fmt(1e-12, "money", currency="CNY") == "0 CNY" and plain(-1e-12) == "0"

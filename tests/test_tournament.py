@@ -3,6 +3,8 @@ the hidden undated shock, the pages and the command line."""
 
 from __future__ import annotations
 
+import html
+import re
 import shutil
 from pathlib import Path
 from urllib.parse import quote
@@ -13,6 +15,7 @@ import pytest
 
 import sim
 from sim.cli import main
+from sim.figures import fmt
 from sim.filenames import MAX_STEM_BYTES, unique_stems
 from sim.tournament import (
     SCORED,
@@ -165,6 +168,32 @@ def test_pages_are_written_with_coaching(practice, tmp_path):
     assert "What the shock did" in page and "95% CI" in page and "base_points_per_unit" in page
     storm = (out / "teams" / "coupon-storm.html").read_text(encoding="utf-8")
     assert "opted out" in storm
+
+
+def _text(page: str) -> str:
+    """A page's visible text: charts, styles and tags out, cells separated by '|'."""
+    page = re.sub(r"<img[^>]*>|<style>.*?</style>", "", page, flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", "", re.sub(r"</t[dh]>", "|", page)))
+
+
+def test_every_number_on_the_pages_is_written_by_fmt(practice, tmp_path):
+    out = write_pages(practice, tmp_path / "out")
+    board = practice.leaderboard()
+    text = _text((out / "leaderboard.html").read_text(encoding="utf-8"))
+    steady = board.set_index("team").loc["Steady Brew"]
+    row = text[text.index("Steady Brew") :].split("|")
+    assert row[1] == fmt(steady["score"], "z") == f"{steady['score']:+.2f}"
+    # money carries the scenario's currency (it was a bare 10,370), shares are percentages
+    assert row[3] == fmt(steady["retention"], "share")  # columns: rounds, then SCORED
+    assert row[4] == fmt(steady["margin_after_costs"], "money", currency="CNY")
+    assert row[4].endswith(" CNY")
+    assert "from day" not in text  # the shock's day is a date (and its day number)
+    assert re.search(r"from 20\d\d-\d\d-\d\d \(day \d+\) for \d+ days", text)
+    page = _text((out / "teams" / "points-galore.html").read_text(encoding="utf-8"))
+    assert re.search(r"moved your retention by [+-]\d+\.\d pp \(the field: [+-]\d+\.\d pp\)", page)
+    assert re.search(r"liability at the end \([\d,]+ CNY against [\d,]+ CNY\)", page)
+    for cells in (text, page):  # never scientific, never more than two decimals
+        assert not re.search(r"\de[+-]\d|\d\.\d{3,}", cells)
 
 
 # -------------------------------------------------------------- team files

@@ -60,10 +60,23 @@ def _label(metric: str) -> str:
     return figures.info(metric).label
 
 
+def _f(t: Tournament, value: float, metric: str, signed: bool = False) -> str:
+    """`value` of `metric` as the pages write it (sim.figures.fmt: its unit, money with the
+    scenario's currency)."""
+    return fmt(value, _unit(metric), signed, currency=t.scenario.catalogue.currency)
+
+
+def _z(value: float) -> str:
+    """A z-score or a score built from them: signed, two decimals (+0.64)."""
+    return fmt(value, "z")
+
+
 def _rounds_note(t: Tournament) -> str:
     parts = []
     for r in t.rounds:
-        shocks = ", ".join(f"{s.name} from day {s.day:g} for {s.duration_days:g} days"
+        start = t.scenario.start_date
+        shocks = ", ".join(f"{s.name} from {fmt(s.day, 'days', start=start)} (day "
+                           f"{fmt(s.day)}) for {fmt(s.duration_days, 'days')}"
                            for s in r.shocks or []) or "no shock"  # fmt: skip
         parts.append(f"<li><b>{_e(r.round.name)}</b> ({r.round.kind}): {_e(shocks)}</li>")
     return "<ul>" + "".join(parts) + "</ul>"
@@ -86,30 +99,30 @@ def leaderboard_html(t: Tournament) -> str:
     rows = []
     for _, r in board.iterrows():
         link = f'<a href="teams/{quote(pages[r["team"]])}.html">{_e(r["team"])}</a>'
-        cells = "".join(f"<td>{r[c]:+.2f}</td>" for c in rounds)
+        cells = "".join(f"<td>{_z(r[c])}</td>" for c in rounds)
         for m in SCORED:
             z = r[f"z_{m}"]
             cls = "good" if z > 0.5 else "bad" if z < -0.5 else ""
-            cells += f'<td class="{cls}">{fmt(r[m], _unit(m))}</td>'
+            cells += f'<td class="{cls}">{_f(t, r[m], m)}</td>'
         rows.append(
-            f"<tr><td>{r['rank']}</td><td class='l'>{link}</td>"
-            f"<td><b>{r['score']:+.2f}</b></td>{cells}</tr>"
+            f"<tr><td>{fmt(r['rank'])}</td><td class='l'>{link}</td>"
+            f"<td><b>{_z(r['score'])}</b></td>{cells}</tr>"
         )
-    weights = ", ".join(f"{_label(m)} {w:g}" for m, w in t.trainer.weights.items())
+    weights = ", ".join(f"{_label(m)} {fmt(w, 'number')}" for m, w in t.trainer.weights.items())
     body = (
         f"<h1>{_e(t.trainer.name)}: leaderboard</h1>"
         f"<p class='meta'>{_e(t.scenario.name)}; {t.kind} rounds; "
         f"{len(t.rounds[0].seeds)} replications per team and round (the same seeds for every "
-        f"team); {t.scenario.population.initial_customers:,} initial customers, "
-        f"{t.scenario.horizon_days} days.</p>{_rounds_note(t)}"
+        f"team); {fmt(t.scenario.population.initial_customers)} initial customers, "
+        f"{fmt(t.scenario.horizon_days, 'days')}.</p>{_rounds_note(t)}"
         "<table><tr><th>rank</th><th>team</th><th>score</th>"
         f"{head}</tr>{''.join(rows)}</table>"
         "<p class='note'><b>How the score works.</b> For each metric, a team's mean over the "
         "replications becomes a z-score across the teams: (team − field mean) / spread, signed "
         "so that higher is better (lower liability and fewer complaints score higher), capped "
-        f"at ±{t.trainer.z_cap:g}. Differences smaller than the metric's noise floor barely "
-        f"count. The score is the weighted mean of the z-scores ({_e(weights)}), averaged over "
-        "the rounds. Green: clearly better than the field; red: clearly worse.</p>"
+        f"at ±{fmt(t.trainer.z_cap, 'number')}. Differences smaller than the metric's noise "
+        f"floor barely count. The score is the weighted mean of the z-scores ({_e(weights)}), "
+        "averaged over the rounds. Green: clearly better than the field; red: clearly worse.</p>"
     )
     return _page(f"{t.trainer.name}: leaderboard", body)
 
@@ -126,9 +139,9 @@ def coaching(t: Tournament, team: str) -> list[str]:
     if me["rank"] == 1:
         out.append("You won on balance: no metric was sacrificed for another.")
     out.append(
-        f"Your strongest metric was {_label(best)} ({fmt(mine[best], _unit(best))} against the "
-        f"field's {fmt(avg[best], _unit(best))}); your weakest was {_label(worst)} "
-        f"({fmt(mine[worst], _unit(worst))} against {fmt(avg[worst], _unit(worst))})."
+        f"Your strongest metric was {_label(best)} ({_f(t, mine[best], best)} against the "
+        f"field's {_f(t, avg[best], best)}); your weakest was {_label(worst)} "
+        f"({_f(t, mine[worst], worst)} against {_f(t, avg[worst], worst)})."
     )
     if zs["retention"] > 0.5 and zs["margin_after_costs"] < -0.5:
         out.append(
@@ -138,13 +151,14 @@ def coaching(t: Tournament, team: str) -> list[str]:
     if zs["points_liability"] < -0.5:
         ratio = mine["points_liability"] / max(avg["points_liability"], 1.0)
         out.append(
-            f"Your points liability is {ratio:.1f}× the field's average: points are a promise "
-            "you owe. An expiry policy or fewer multipliers would shrink it."
+            f"Your points liability is {fmt(ratio, 'score')}× the field's average: points are "
+            "a promise you owe. An expiry policy or fewer multipliers would shrink it."
         )
     if mine.get("opted_out", 0) > max(1.0, 2 * avg.get("opted_out", 0)):
         out.append(
-            f"{mine['opted_out']:.0f} customers opted out of all contact on average: too many "
-            "messages. Fewer, better-timed messages keep the channel open, and NPS with it."
+            f"{_f(t, mine['opted_out'], 'opted_out')} customers opted out of all contact on "
+            "average: too many messages. Fewer, better-timed messages keep the channel open, "
+            "and NPS with it."
         )
     if zs["nps"] < -0.5:
         out.append(
@@ -153,7 +167,8 @@ def coaching(t: Tournament, team: str) -> list[str]:
         )
     if mine.get("promise_kept", 1) < 0.9:
         out.append(
-            f"You kept the response promise in only {mine['promise_kept']:.0%} of cases: staff "
+            f"You kept the response promise in only {_f(t, mine['promise_kept'], 'promise_kept')} "
+            "of cases: staff "
             "the desk for the promise you make, or promise less."
         )
     effect, field_fx = t.shock_effect(team), t.shock_effect()
@@ -167,8 +182,8 @@ def coaching(t: Tournament, team: str) -> list[str]:
             else "about as hard as"
         )
         out.append(
-            f"The shock moved your retention by {mine_fx * 100:+.1f} points (the field: "
-            f"{all_fx * 100:+.1f}); it hit you {word} the field."
+            f"The shock moved your retention by {_f(t, mine_fx, 'retention', True)} (the "
+            f"field: {_f(t, all_fx, 'retention', True)}); it hit you {word} the field."
         )
     if len(field) and me["score"] < field["score"].max():
         leader = field["score"].idxmax()
@@ -219,25 +234,23 @@ def debrief_html(t: Tournament, team: str) -> str:
     rows = []
     for m in [x for x in SHOWN if x in ci.index]:
         c = ci.loc[m]
-        u = _unit(m)
-        interval = f"{fmt(c['ci_low'], u)} to {fmt(c['ci_high'], u)}" if c["n"] > 1 else "–"
+        interval = f"{_f(t, c['ci_low'], m)} to {_f(t, c['ci_high'], m)}" if c["n"] > 1 else "–"
         fm = field.loc[m] if m in field.index.get_level_values(0) else pd.Series(dtype=float)
-        stats = [fmt(f(), u) if len(fm) else "–" for f in (fm.mean, fm.max, fm.min)]
+        stats = [_f(t, f(), m) if len(fm) else "–" for f in (fm.mean, fm.max, fm.min)]
         z = me.get(f"z_{m}", np.nan)
         cls = "" if not np.isfinite(z) else "good" if z > 0.5 else "bad" if z < -0.5 else ""
-        zt = f"{z:+.2f}" if np.isfinite(z) else ""
-        w = t.trainer.weights.get(m, "") if m in SCORED else ""
+        zt = _z(z) if np.isfinite(z) else ""
+        w = fmt(t.trainer.weights[m], "number") if m in t.trainer.weights else ""
         rows.append(
-            f"<tr><td>{_e(_label(m))}</td><td class='{cls}'>{fmt(c['mean'], u)}</td>"
+            f"<tr><td>{_e(_label(m))}</td><td class='{cls}'>{_f(t, c['mean'], m)}</td>"
             f"<td>{interval}</td>{''.join(f'<td>{x}</td>' for x in stats)}"
             f"<td>{zt}</td><td>{w}</td></tr>"
         )
     fx, ffx = t.shock_effect(team), t.shock_effect()
     shock_rows = "".join(
-        f"<tr><td>{_e(_label(m))}</td><td>{fmt(fx.loc[m, 'mean'], _unit(m), signed=True)}</td>"
-        f"<td>{fmt(fx.loc[m, 'ci_low'], _unit(m), signed=True)} to "
-        f"{fmt(fx.loc[m, 'ci_high'], _unit(m), signed=True)}</td>"
-        f"<td>{fmt(ffx.loc[m, 'mean'], _unit(m), signed=True)}</td></tr>"
+        f"<tr><td>{_e(_label(m))}</td><td>{_f(t, fx.loc[m, 'mean'], m, True)}</td>"
+        f"<td>{_f(t, fx.loc[m, 'ci_low'], m, True)} to {_f(t, fx.loc[m, 'ci_high'], m, True)}</td>"
+        f"<td>{_f(t, ffx.loc[m, 'mean'], m, True)}</td></tr>"
         for m in ["retention", "margin_after_costs", "revenue", "active_at_end", "nps"]
         if m in fx.index and m in ffx.index
     )
@@ -254,8 +267,8 @@ def debrief_html(t: Tournament, team: str) -> str:
     tips = "".join(f"<li>{_e(s)}</li>" for s in coaching(t, team))
     body = (
         f"<p><a href='../leaderboard.html'>← leaderboard</a></p>"
-        f"<h1>{_e(team)}: debrief</h1><p class='meta'>rank {int(me['rank'])} of {len(board)}, "
-        f"score {me['score']:+.2f}{members}; file {_e(Path(info.source).name)}</p>{notes}"
+        f"<h1>{_e(team)}: debrief</h1><p class='meta'>rank {fmt(me['rank'])} of {fmt(len(board))}, "
+        f"score {_z(me['score'])}{members}; file {_e(Path(info.source).name)}</p>{notes}"
         f"<h2>Coaching</h2><ul>{tips}</ul>"
         f"<h2>Your metrics against the field</h2>"
         "<table><tr><th>metric</th><th>you (mean)</th><th>95% CI</th><th>field mean</th>"
