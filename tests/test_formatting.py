@@ -65,6 +65,7 @@ def test_panel_tables_never_show_scientific_notation_or_stray_decimals():
     html = policy_table(policies, "CNY").to_html()
     assert "e+0" not in html and "462,400 CNY" in html and "+7,600 CNY" in html
     assert ">352<" in html and "-12<" in html and "5.2 h" in html and "-1.0 pp" in html
+    assert "mean first response" in html and "mean_response_h" not in html  # labelled rows
     head = headline_table({"messages": 120, "revenue": 4.6e5}, {"messages": 49, "revenue": 4.7e5})
     text = headline_html(head, "CNY")
     assert "-71<" in text and "+10,000 CNY" in text and "e+0" not in text

@@ -130,14 +130,14 @@ def controlled_recovery(
 
 
 def policy_table(table: pd.DataFrame, currency: str = "") -> pd.DataFrame:
-    """The rows of TABLE_ROWS of a `compare_policies` table, written as a report would
-    (76.8%, 462,400 CNY, 5.2 h); a 'vs' column is a signed change."""
+    """The rows of TABLE_ROWS of a `compare_policies` table, labelled and written as a report
+    would (76.8%, 462,400 CNY, 5.2 h); a 'vs' column is a signed change."""
     shown = table.loc[[r for r in TABLE_ROWS if r in table.index]]
     units = {r: info(r).unit for r in shown.index}
     out = fmt_table(shown, units, by="index", currency=currency)
     for col in [c for c in shown.columns if " vs " in str(c)]:
         out[col] = [fmt(v, units[r], signed=True, currency=currency) for r, v in shown[col].items()]
-    return out
+    return out.rename(index={r: info(r).label for r in shown.index})
 
 
 def plot_policy_comparison(table: pd.DataFrame, policies: list[str] | None = None) -> Figure:
