@@ -274,3 +274,81 @@ def test_the_document_glossary_check_sees_a_wrong_term():
     good = "先做流失预警，再发挽回优惠，守住 48 小时响应承诺。"
     assert missing_terms(english, good, doc_terms()) == []
     assert missing_terms(english, good.replace("挽回", "召回"), doc_terms()) == ["win-back -> 挽回"]
+
+
+# ------------------------------------------------------- the scenarios' teaching comments
+
+SCENARIO_FILES = sorted(
+    p.relative_to(ROOT).as_posix()
+    for pattern in ("scenarios/*.yaml", "scenarios/variants/*.yaml", "scenarios/tournament/*.yaml")
+    for p in ROOT.glob(pattern)
+)
+CJK = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]")  # characters, punctuation
+
+
+def comment_kind(text: str) -> str:
+    """'zh' for a Chinese comment line, 'en' for an English one, '' for a command or
+    nothing. Commands, code spans, paths and options do not count, nor do Chinese words in
+    ASCII parentheses: 'Coffee chain (咖啡连锁): ...' is English."""
+    if re.match(r"\s*(python -m |--?\w)", text):
+        return ""
+    text = re.sub(r"`[^`]*`|python -m .*$|\([^()]*\)", " ", text)
+    text = " ".join(w for w in text.split() if not re.search(r"[/=]|^-", w))
+    cjk, latin = len(CJK.findall(text)), len(re.findall(r"[A-Za-z]+", text))
+    if cjk >= 2 and cjk >= latin:
+        return "zh"
+    return "en" if latin else ""
+
+
+def untranslated_comments(text: str) -> list[int]:
+    """Lines of English comments with no Chinese comment beside them: an English run of
+    comment lines must be followed by a Chinese run in the same paragraph (consecutive
+    comment lines at one column; a bare '#', a line of YAML or a comment after a value
+    starts a new one), and a Chinese run must follow an English one."""
+    paragraphs: list[list[tuple[int, str]]] = []
+    column = None
+    for number, line in enumerate(text.splitlines(), 1):
+        at = line.find("#")
+        while at > 0 and not line[at - 1].isspace():
+            at = line.find("#", at + 1)
+        before, comment = (line[:at], line[at + 1 :]) if at >= 0 else (line, "")
+        if at < 0 or not comment.strip() or before.strip() or at != column:
+            paragraphs.append([])
+        column = at if at >= 0 and comment.strip() else None
+        if column is not None:
+            paragraphs[-1].append((number, comment_kind(comment)))
+    bad = []
+    for paragraph in paragraphs:
+        runs = []  # (kind, first line) of each run of lines of one language
+        for number, kind in paragraph:
+            if kind and (not runs or runs[-1][0] != kind):
+                runs.append((kind, number))
+        for i, (kind, number) in enumerate(runs):
+            if kind == "en" and (i + 1 == len(runs) or runs[i + 1][0] != "zh"):
+                bad.append(number)
+            if kind == "zh" and (i == 0 or runs[i - 1][0] != "en"):
+                bad.append(number)
+    return bad
+
+
+def test_the_comment_check_sees_a_missing_translation():
+    good = (
+        "# A coffee chain (咖啡连锁).\n# 咖啡连锁。\n#\n# Check:  python -m sim validate x.yaml\n"
+        "# 检查：  python -m sim validate x.yaml\nseed: 7   # the seed\n          # 随机种子\n"
+    )
+    assert untranslated_comments(good) == []
+    assert untranslated_comments(good.replace("# 随机种子\n", "")) == [6]
+    assert untranslated_comments(good.replace("# A coffee chain (咖啡连锁).\n", "")) == [1]
+    assert untranslated_comments("a: 1  # one\nb: 2  # 二是二\n") == [1, 2]
+
+
+@pytest.mark.parametrize("rel", SCENARIO_FILES)
+def test_every_teaching_comment_of_a_shipped_scenario_is_in_both_languages(rel):
+    assert not untranslated_comments(read(rel)), (rel, untranslated_comments(read(rel)))
+
+
+def test_the_scenario_files_checked_are_the_shipped_ones():
+    assert {"scenarios/coffee_chain.yaml", "scenarios/tournament/trainer.yaml"} <= set(
+        SCENARIO_FILES
+    )
+    assert len(SCENARIO_FILES) >= 10
