@@ -20,6 +20,7 @@ import pandas as pd
 from sim.experiments.design import replication_seeds
 from sim.experiments.stats import WITHIN_NOISE, Difference, paired_difference
 from sim.figures import fmt, plain
+from sim.i18n import _
 
 # Replications of a panel's Run: enough for a t-interval with 4 degrees of freedom
 # (t = 2.78; with 2 runs it is 12.7), few enough to finish in seconds (benchmarks/lab.py).
@@ -91,8 +92,9 @@ def interval_text(d: Difference, unit: str) -> str:
 
 
 def noise_word(d: Difference | None) -> str:
-    """'within noise' where the interval includes 0, else '' (also with no interval yet)."""
-    return WITHIN_NOISE if d is not None and d.within_noise else ""
+    """'within noise' (in the language in use) where the interval includes 0, else ''
+    (also with no interval yet)."""
+    return _(WITHIN_NOISE) if d is not None and d.within_noise else ""
 
 
 def change_html(d: Difference | None, unit: str) -> str:
@@ -102,12 +104,13 @@ def change_html(d: Difference | None, unit: str) -> str:
         return ""
     change = fmt(d.mean, unit, signed=True)
     if not d.known:
-        return f"{change} <small class='sim-noise-pending'>(one run)</small>"
+        pending = _("(one run)")
+        return f"{change} <small class='sim-noise-pending'>{pending}</small>"
     interval = html.escape(interval_text(d, unit))
     if d.within_noise:
         return (
             f"<span class='sim-within-noise' style='{MUTED}'>{change} <small>{interval}</small>"
-            f" {WITHIN_NOISE}</span>"
+            f" {_(WITHIN_NOISE)}</span>"
         )
     return f"<b>{change}</b> <small>{interval}</small>"
 
