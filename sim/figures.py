@@ -494,10 +494,11 @@ def money_scale(currency: str = "") -> tuple[float, str]:
     return 1_000.0, f"thousand {currency}".strip()
 
 
-def fmt_month(when: Any) -> str:
-    """A month as a chart's tick reads it: 2026-03, in Chinese 2026年3月."""
+def fmt_month(when: Any, language: str | None = None) -> str:
+    """A month as a chart's tick reads it: 2026-03, in Chinese 2026年3月 (`language`:
+    the language in use unless given)."""
     stamp = pd.Timestamp(str(when)) if isinstance(when, pd.Period) else pd.Timestamp(when)
-    if language_in_use() == "zh":
+    if (language or language_in_use()) == "zh":
         return f"{stamp.year}年{stamp.month}月"
     return f"{stamp.year}-{stamp.month:02d}"
 

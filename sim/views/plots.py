@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from sim.figures import fmt_month
-from sim.i18n import _
+from sim.i18n import _, language_in_use
 
 MONTH_TICKS = 6  # at most this many month ticks on a date axis
 
@@ -31,7 +31,10 @@ def date_axis(ax, dates: pd.Series) -> None:
     step = max(1, math.ceil(months / MONTH_TICKS))
     ax.xaxis.set_major_locator(mdates.MonthLocator(interval=step))
     ax.xaxis.set_minor_locator(mdates.MonthLocator())
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: fmt_month(mdates.num2date(x))))
+    language = language_in_use()  # ticks are written when drawn: keep the chart's language
+    ax.xaxis.set_major_formatter(
+        FuncFormatter(lambda x, _pos: fmt_month(mdates.num2date(x), language))
+    )
 
 
 def plot_daily(
