@@ -15,12 +15,13 @@ Staff cost = desk agents (L1 + L2) × hours open a day × open days × cost per 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from sim.i18n import N_, _, language_in_use
 from sim.scenario import Scenario
 
 UNITS = ("share", "count", "money", "score", "hours", "days")
@@ -205,103 +206,103 @@ def _customer_count(column: str, test: Callable[[pd.Series], pd.Series]) -> Call
 FIGURES: dict[str, Figure] = {
     f.name: f
     for f in [
-        Figure("retention", "retention of the starting base", "share", True, _retention),
-        Figure("active_at_end", "active customers at the end", "count", True,
+        Figure("retention", N_("retention of the starting base"), "share", True, _retention),
+        Figure("active_at_end", N_("active customers at the end"), "count", True,
                lambda r: _last(r, "active")),
-        Figure("acquired", "customers acquired", "count", True, lambda r: (
+        Figure("acquired", N_("customers acquired"), "count", True, lambda r: (
             lambda s, _c: ((s >= 0) & (s < r.horizon)).sum())(*_customers(r))),
-        Figure("churned", "customers lost", "count", False, lambda r: (
+        Figure("churned", N_("customers lost"), "count", False, lambda r: (
             lambda _s, c: ((c >= 0) & (c < r.horizon)).sum())(*_customers(r))),
-        Figure("orders", "orders", "count", True, lambda r: len(r.within("orders"))),
-        Figure("revenue", "revenue", "money", True,
+        Figure("orders", N_("orders"), "count", True, lambda r: len(r.within("orders"))),
+        Figure("revenue", N_("revenue"), "money", True,
                lambda r: _sum(r.within("orders"), "net_amount")),
-        Figure("gross_margin", "gross margin (after discounts)", "money", True,
+        Figure("gross_margin", N_("gross margin (after discounts)"), "money", True,
                lambda r: _sum(r.within("orders"), "gross_margin")),
-        Figure("mean_order_value", "mean order value", "money", None,
+        Figure("mean_order_value", N_("mean order value"), "money", None,
                lambda r: r["revenue"] / r["orders"] if r["orders"] else None),
-        Figure("discounts", "discounts (tiers and coupons)", "money", None,
+        Figure("discounts", N_("discounts (tiers and coupons)"), "money", None,
                lambda r: _sum(r.within("orders"), "discount")),
-        Figure("orders_with_problems", "orders with a fulfilment problem", "count", False,
+        Figure("orders_with_problems", N_("orders with a fulfilment problem"), "count", False,
                lambda r: _sum(r.within("orders"), "fulfilment_problem")),
         # the desk
-        Figure("service_failures", "service failures", "count", False, _failures, "service"),
-        Figure("complaints", "complaints", "count", False,
+        Figure("service_failures", N_("service failures"), "count", False, _failures, "service"),
+        Figure("complaints", N_("complaints"), "count", False,
                lambda r: _sum(r.within("orders"), "complained"), "service"),
-        Figure("silent_failures", "failures nobody complained about", "count", False,
+        Figure("silent_failures", N_("failures nobody complained about"), "count", False,
                lambda r: r["service_failures"] - r["complaints"], "service"),
-        Figure("first_response_hours", "first-response wait (mean, hours)", "hours", False,
+        Figure("first_response_hours", N_("first-response wait (mean, hours)"), "hours", False,
                lambda r: first_response_hours(_tickets(r), r.horizon), "service"),
-        Figure("resolution_hours", "time to resolution (mean, hours)", "hours", False,
+        Figure("resolution_hours", N_("time to resolution (mean, hours)"), "hours", False,
                lambda r: resolution_hours(_tickets(r), r.horizon), "service"),
-        Figure("promise_kept", "response promise kept", "share", True,
+        Figure("promise_kept", N_("response promise kept"), "share", True,
                lambda r: promise_kept_share(_tickets(r), _promise_hours(r), r.horizon),
                "service"),
-        Figure("inquiries", "inquiries (questions that are not complaints)", "count", None,
+        Figure("inquiries", N_("inquiries (questions that are not complaints)"), "count", None,
                lambda r: len(_inquiries(r)), "service"),
-        Figure("inquiry_wait_hours", "inquiry wait for an answer (mean, hours)", "hours", False,
+        Figure("inquiry_wait_hours", N_("inquiry wait for an answer (mean, hours)"), "hours", False,
                lambda r: first_response_hours(_inquiries(r), r.horizon)
                if len(_inquiries(r)) else None, "service"),
-        Figure("mean_ticket_csat", "ticket CSAT (1-5)", "score", True,
+        Figure("mean_ticket_csat", N_("ticket CSAT (1-5)"), "score", True,
                lambda r: _tickets(r)["csat"].mean() if len(_tickets(r)) else None, "service"),
-        Figure("compensation_cost", "compensation paid on cases", "money", False,
+        Figure("compensation_cost", N_("compensation paid on cases"), "money", False,
                lambda r: _sum(_tickets(r), "cost")),
-        Figure("staff_cost", "desk staff (agent-hours × cost per hour)", "money", False,
+        Figure("staff_cost", N_("desk staff (agent-hours × cost per hour)"), "money", False,
                _staff_cost),
-        Figure("desk_cost", "desk cost (staff and compensation)", "money", False,
+        Figure("desk_cost", N_("desk cost (staff and compensation)"), "money", False,
                lambda r: r["staff_cost"] + r["compensation_cost"]),
         # the loyalty program
-        Figure("members", "program members", "count", None,
+        Figure("members", N_("program members"), "count", None,
                lambda r: r.within("points_ledger")["customer_id"].nunique()
                if len(r.within("points_ledger")) else 0, "loyalty"),
-        Figure("points_issued", "points issued", "count", None,
+        Figure("points_issued", N_("points issued"), "count", None,
                lambda r: _points(r, "earn") + _points(r, "bonus"), "loyalty"),
-        Figure("points_redeemed", "points redeemed", "count", None,
+        Figure("points_redeemed", N_("points redeemed"), "count", None,
                lambda r: -_points(r, "redeem"), "loyalty"),
-        Figure("points_expired", "points expired", "count", None,
+        Figure("points_expired", N_("points expired"), "count", None,
                lambda r: -_points(r, "expire"), "loyalty"),
-        Figure("points_outstanding", "points outstanding at the end", "count", None,
+        Figure("points_outstanding", N_("points outstanding at the end"), "count", None,
                lambda r: _last(r, "points_outstanding"), "loyalty"),
-        Figure("points_liability", "points liability at the end", "money", False,
+        Figure("points_liability", N_("points liability at the end"), "money", False,
                lambda r: _last(r, "points_liability"), "loyalty"),
-        Figure("breakage", "breakage (share of spent points that expired)", "share", None,
+        Figure("breakage", N_("breakage (share of spent points that expired)"), "share", None,
                _breakage, "loyalty"),
-        Figure("reward_cost", "reward cost", "money", False,
+        Figure("reward_cost", N_("reward cost"), "money", False,
                lambda r: _sum(r.within("redemptions"), "cost")),
-        Figure("tier_discounts", "tier discounts", "money", False,
+        Figure("tier_discounts", N_("tier discounts"), "money", False,
                lambda r: max(0.0, r["discounts"] - r["coupon_cost"])),
-        Figure("program_cost", "program cost (rewards and tier discounts)", "money", False,
+        Figure("program_cost", N_("program cost (rewards and tier discounts)"), "money", False,
                lambda r: r["reward_cost"] + r["tier_discounts"]),
-        Figure("tier_moves_up", "tier moves up", "count", None,
+        Figure("tier_moves_up", N_("tier moves up"), "count", None,
                lambda r: _tier_moves(r, up=True), "loyalty"),
-        Figure("tier_moves_down", "tier moves down", "count", None,
+        Figure("tier_moves_down", N_("tier moves down"), "count", None,
                lambda r: _tier_moves(r, up=False), "loyalty"),
         # outreach and surveys
-        Figure("messages", "messages sent", "count", None,
+        Figure("messages", N_("messages sent"), "count", None,
                lambda r: len(r.within("touches")), "outreach"),
-        Figure("outreach_cost", "message cost", "money", False,
+        Figure("outreach_cost", N_("message cost"), "money", False,
                lambda r: _sum(r.within("touches"), "cost")),
-        Figure("coupon_cost", "coupons redeemed", "money", False,
+        Figure("coupon_cost", N_("coupons redeemed"), "money", False,
                lambda r: _sum(r.within("touches"), "coupon")),
-        Figure("triggered_orders", "orders a message triggered", "count", True,
+        Figure("triggered_orders", N_("orders a message triggered"), "count", True,
                lambda r: (r.within("orders")["triggered_by"].astype(str) != "").sum()
                if "triggered_by" in r.within("orders") else 0, "outreach"),
-        Figure("opted_out", "customers who opted out", "count", False,
+        Figure("opted_out", N_("customers who opted out"), "count", False,
                _customer_count("opted_out", lambda s: s.astype(bool)), "outreach"),
-        Figure("won_back", "customers won back", "count", True,
+        Figure("won_back", N_("customers won back"), "count", True,
                _customer_count("times_won_back", lambda s: s > 0), "outreach"),
-        Figure("survey_answers", "survey answers", "count", None,
+        Figure("survey_answers", N_("survey answers"), "count", None,
                lambda r: len(r.within("surveys")), "surveys"),
-        Figure("survey_response_rate", "survey response rate", "share", None,
+        Figure("survey_response_rate", N_("survey response rate"), "share", None,
                _survey_response, "surveys"),
-        Figure("nps", "NPS 净推荐值", "score", True, _nps, "surveys"),
+        Figure("nps", N_("NPS 净推荐值"), "score", True, _nps, "surveys"),
         # the bottom line
-        Figure("margin_after_costs", "margin after rewards, messages and desk", "money", True,
+        Figure("margin_after_costs", N_("margin after rewards, messages and desk"), "money", True,
                lambda r: r["gross_margin"] - r["reward_cost"] - r["outreach_cost"]
                - r["compensation_cost"] - r["staff_cost"]),
-        Figure("strategy_cost", "cost of the strategy (rewards, discounts, messages, desk)",
+        Figure("strategy_cost", N_("cost of the strategy (rewards, discounts, messages, desk)"),
                "money", False,
                lambda r: r["reward_cost"] + r["discounts"] + r["outreach_cost"] + r["desk_cost"]),
-        Figure("mean_satisfaction_end", "mean satisfaction at the end (truth)", "share", True,
+        Figure("mean_satisfaction_end", N_("mean satisfaction at the end (truth)"), "share", True,
                lambda r: r.tables["customers"]["true_satisfaction_end"].mean()
                if len(r.tables["customers"]) else None),
     ]
@@ -317,40 +318,42 @@ def _of_tables(run: Run) -> float | None:
 POLICY_FIGURES: dict[str, Figure] = {
     f.name: f
     for f in (
-        Figure("tickets", "complaints handled", "count", None, _of_tables, "service"),
-        Figure("median_response_h", "median first response", "hours", False, _of_tables),
-        Figure("mean_response_h", "mean first response", "hours", False, _of_tables),
-        Figure("mean_resolution_h", "mean time to resolve", "hours", False, _of_tables),
-        Figure("followed_up_72h", "followed up within 72 h", "share", True, _of_tables),
-        Figure("csat", "ticket CSAT (1-5)", "score", True, _of_tables),
-        Figure("complainers", "customers who complained", "count", None, _of_tables),
-        Figure("complainers_left", "complainers who left", "share", False, _of_tables),
+        Figure("tickets", N_("complaints handled"), "count", None, _of_tables, "service"),
+        Figure("median_response_h", N_("median first response"), "hours", False, _of_tables),
+        Figure("mean_response_h", N_("mean first response"), "hours", False, _of_tables),
+        Figure("mean_resolution_h", N_("mean time to resolve"), "hours", False, _of_tables),
+        Figure("followed_up_72h", N_("followed up within 72 h"), "share", True, _of_tables),
+        Figure("csat", N_("ticket CSAT (1-5)"), "score", True, _of_tables),
+        Figure("complainers", N_("customers who complained"), "count", None, _of_tables),
+        Figure("complainers_left", N_("complainers who left"), "share", False, _of_tables),
         Figure(
             "complainer_satisfaction",
-            "complainers' satisfaction at the end",
+            N_("complainers' satisfaction at the end"),
             "share",
             True,
             _of_tables,
         ),
-        Figure("silent_share", "failures nobody complained about", "share", None, _of_tables),
-        Figure("silent_defections", "silent defections", "count", False, _of_tables),
+        Figure("silent_share", N_("failures nobody complained about"), "share", None, _of_tables),
+        Figure("silent_defections", N_("silent defections"), "count", False, _of_tables),
     )
 }
 
 
 def info(name: str) -> Figure:
     """The Figure for a name: a run figure, a policy-table figure, or a bracketed
-    per-reward or per-tier one."""
-    if name in FIGURES:
-        return FIGURES[name]
-    if name in POLICY_FIGURES:
-        return POLICY_FIGURES[name]
-    base, _, item = name.partition("[")
+    per-reward or per-tier one; its label in the language in use (the English label,
+    FIGURES[name].label, is the catalogue's msgid)."""
+    found = FIGURES.get(name) or POLICY_FIGURES.get(name)
+    if found is not None:
+        return replace(found, label=_(found.label))
+    base, _sep, item = name.partition("[")
     item = item.rstrip("]")
     if base == "redemption_rate":
-        return Figure(name, f"redemption rate: {item}", "share", True, lambda r: None)
+        label = _("redemption rate: {item}", item=item)
+        return Figure(name, label, "share", True, lambda r: None)
     if base == "tier_mix":
-        return Figure(name, f"customers in tier {item} at the end", "count", None, lambda r: None)
+        label = _("customers in tier {item} at the end", item=item)
+        return Figure(name, label, "count", None, lambda r: None)
     return Figure(name, name.replace("_", " "), "count", None, lambda r: None)
 
 
@@ -419,6 +422,10 @@ def nps(scores: pd.Series) -> float | None:
     return float(100.0 * ((s >= 9).mean() - (s <= 6).mean()))
 
 
+# From this size up (in absolute value) a zh reader sees money and counts in 万 (10,000s).
+WAN_FROM = 100_000
+
+
 def fmt(
     value: float | None,
     unit: str = "count",
@@ -437,38 +444,73 @@ def fmt(
     z      a z-score or a score made of them: always signed, two decimals, +0.64
     id     an identifier as it is, no separators: 12345
     number anything else: separators and at most two decimals, never 4.6e+05
-    '–' when there is no value."""
+    '–' when there is no value.
+
+    In Chinese (language_in_use() == "zh") the units are Chinese (12 天, 5.2 小时,
+    +1.2 个百分点), CNY is written ¥12,345 (other currencies keep their code: 12,345 USD),
+    and money and counts of WAN_FROM (100,000) or more in absolute value are written in
+    万 with one decimal, a trailing .0 dropped: ¥46.2 万, 150 万, -¥12.5 万, +¥10 万."""
     if value is None or isinstance(value, str):
         return "–" if value is None else value
     value = float(value)
     if not np.isfinite(value):
         return "–"
+    zh = language_in_use() == "zh"
     value = 0.0 if abs(value) < 1e-9 else value  # rounding dust, never -0 or 1e-12
     sign = "+" if signed else ""
     if unit == "share":
-        return f"{value * 100:{sign},.1f}%" if not signed else f"{value * 100:+,.1f} pp"
+        if signed:
+            return _("{value} pp", value=f"{value * 100:+,.1f}")
+        return f"{value * 100:,.1f}%"
     if unit == "id":
         return str(int(value)) if value.is_integer() else str(value)
     if unit == "z":
         return f"{value:+.2f}"
     if unit in ("score", "hours"):
-        return f"{value:{sign},.1f}" + (" h" if unit == "hours" else "")
+        text = f"{value:{sign},.1f}"
+        return _("{value} h", value=text) if unit == "hours" else text
     if unit == "days" and start is not None and not signed:
         return str((pd.Timestamp(start) + pd.Timedelta(days=int(np.floor(value)))).date())
-    whole = abs(value) >= (100 if unit in ("money", "number") else 10) or value.is_integer()
-    if unit in ("count", "days"):
-        text = f"{value:{sign},.0f}" if whole else f"{value:{sign},.1f}"
-        if unit == "days":
-            text += " day" if abs(value) == 1 else " days"
-        return text
-    if unit in ("number", "money") and 0 < abs(value) < 0.1:  # 3 digits, no exponent
-        digits = min(8, 2 - int(np.floor(np.log10(abs(value)))))
-        text = f"{value:{sign}.{digits}f}".rstrip("0").rstrip(".")
-    elif unit == "number" and 0 < abs(value) < 1:
-        text = f"{value:{sign}.3f}".rstrip("0").rstrip(".")
+    if zh and unit in ("money", "count") and abs(value) >= WAN_FROM:
+        text = f"{abs(value) / 10_000:,.1f}".removesuffix(".0") + " 万"
     else:
-        text = f"{value:{sign},.0f}" if whole else f"{value:{sign},.2f}"
-    return f"{text} {currency}".rstrip() if unit == "money" else text
+        whole = abs(value) >= (100 if unit in ("money", "number") else 10) or value.is_integer()
+        if unit in ("count", "days"):
+            text = f"{abs(value):,.0f}" if whole else f"{abs(value):,.1f}"
+        elif unit in ("number", "money") and 0 < abs(value) < 0.1:  # 3 digits, no exponent
+            digits = min(8, 2 - int(np.floor(np.log10(abs(value)))))
+            text = f"{abs(value):.{digits}f}".rstrip("0").rstrip(".")
+        elif unit == "number" and 0 < abs(value) < 1:
+            text = f"{abs(value):.3f}".rstrip("0").rstrip(".")
+        else:
+            text = f"{abs(value):,.0f}" if whole else f"{abs(value):,.2f}"
+    minus = "-" if np.signbit(value) else ""  # as Python writes it: -0.0 too
+    lead = minus or ("+" if signed else "")
+    if unit == "days":
+        days = _("{value} day", value=lead + text) if abs(value) == 1 else None
+        return days or _("{value} days", value=lead + text)
+    if unit == "money" and zh and currency == "CNY":
+        return f"{lead}¥{text}"
+    if unit == "money":
+        return f"{lead}{text} {currency}".rstrip()
+    return lead + text
+
+
+def money_scale(currency: str = "") -> tuple[float, str]:
+    """How a chart's money axis is scaled, and its unit as the title says it: thousands in
+    English (1000, 'thousand CNY'), 万 in Chinese (10000, '万元' for CNY, else '万 USD')."""
+    if language_in_use() == "zh":
+        return 10_000.0, "万元" if currency == "CNY" else f"万 {currency}".strip()
+    return 1_000.0, f"thousand {currency}".strip()
+
+
+def fmt_month(when: Any, language: str | None = None) -> str:
+    """A month as a chart's tick reads it: 2026-03, in Chinese 2026年3月 (`language`:
+    the language in use unless given)."""
+    stamp = pd.Timestamp(str(when)) if isinstance(when, pd.Period) else pd.Timestamp(when)
+    if (language or language_in_use()) == "zh":
+        return f"{stamp.year}年{stamp.month}月"
+    return f"{stamp.year}-{stamp.month:02d}"
 
 
 def plain(value: float) -> str:
@@ -512,23 +554,24 @@ def _is_number(value: Any) -> bool:
 
 
 RUN_DETAILS = {
-    "scenario": "scenario",
-    "seed": "seed",
-    "start_date": "start date",
-    "horizon_days": "days simulated",
+    "scenario": N_("scenario"),
+    "seed": N_("seed"),
+    "start_date": N_("start date"),
+    "horizon_days": N_("days simulated"),
 }
 
 
 def table(summary: dict[str, Any]) -> pd.DataFrame:
     """A run's summary as a business reader sees it: one labelled row per figure the run
     has, in FIGURES order, formatted by `fmt` (money with its currency); the run's details
-    first."""
+    first. Labels and headers are in the language in use."""
     currency = summary.get("currency", "")
-    rows = [(label, str(summary[key])) for key, label in RUN_DETAILS.items() if key in summary]
+    rows = [(_(label), str(summary[key])) for key, label in RUN_DETAILS.items() if key in summary]
     for name, f in FIGURES.items():
         if summary.get(name) is not None:
-            rows.append((f.label, fmt(summary[name], f.unit, currency=currency)))
-    return pd.DataFrame(rows, columns=["figure", "value"]).set_index("figure")
+            rows.append((_(f.label), fmt(summary[name], f.unit, currency=currency)))
+    figure, value = _("figure"), _("value")
+    return pd.DataFrame(rows, columns=[figure, value]).set_index(figure)
 
 
 # Columns of the analysis tables the notebooks show (the headline figures are in FIGURES):
@@ -536,80 +579,80 @@ def table(summary: dict[str, Any]) -> pd.DataFrame:
 COLUMNS: dict[str, tuple[str, str]] = {
     # the data contract (datasets/README.md)
     **{key: (key, "id") for key in ("customer_id", "order_id", "ticket_id", "touch_id", "crm_id")},
-    "signup_day": ("signup day", "days"),
-    "churn_day": ("churn day (truth)", "days"),
-    "day": ("day", "days"),
-    "amount": ("amount", "money"),
-    "net_amount": ("net amount", "money"),
-    "discount": ("discount", "money"),
-    "gross_margin": ("gross margin", "money"),
-    "true_purchase_rate": ("orders per day (truth)", "number"),
-    "true_dropout_prob": ("chance of leaving after an order (truth)", "share"),
-    "true_mean_spend": ("mean spend (truth)", "money"),
-    "true_spend_scale": ("spend spread (truth)", "number"),
-    "true_price_sensitivity": ("price sensitivity (truth)", "share"),
-    "true_quality_sensitivity": ("quality sensitivity (truth)", "share"),
-    "true_service_sensitivity": ("service sensitivity (truth)", "share"),
-    "true_satisfaction_start": ("satisfaction at the start (truth)", "share"),
-    "true_satisfaction_end": ("satisfaction at the end (truth)", "share"),
+    "signup_day": (N_("signup day"), "days"),
+    "churn_day": (N_("churn day (truth)"), "days"),
+    "day": (N_("day"), "days"),
+    "amount": (N_("amount"), "money"),
+    "net_amount": (N_("net amount"), "money"),
+    "discount": (N_("discount"), "money"),
+    "gross_margin": (N_("gross margin"), "money"),
+    "true_purchase_rate": (N_("orders per day (truth)"), "number"),
+    "true_dropout_prob": (N_("chance of leaving after an order (truth)"), "share"),
+    "true_mean_spend": (N_("mean spend (truth)"), "money"),
+    "true_spend_scale": (N_("spend spread (truth)"), "number"),
+    "true_price_sensitivity": (N_("price sensitivity (truth)"), "share"),
+    "true_quality_sensitivity": (N_("quality sensitivity (truth)"), "share"),
+    "true_service_sensitivity": (N_("service sensitivity (truth)"), "share"),
+    "true_satisfaction_start": (N_("satisfaction at the start (truth)"), "share"),
+    "true_satisfaction_end": (N_("satisfaction at the end (truth)"), "share"),
     # outcome cohorts (sim.analytics.service)
-    "customers": ("customers", "count"),
-    "left": ("left", "share"),
-    "satisfaction_end": ("satisfaction at the end", "share"),
-    "orders_per_customer": ("orders per customer", "count"),
-    "failures": ("failures", "count"),
-    "complained": ("complained", "count"),
-    "silent": ("never complained", "count"),
-    "silent_share": ("share who never complained", "share"),
+    "customers": (N_("customers"), "count"),
+    "left": (N_("left"), "share"),
+    "satisfaction_end": (N_("satisfaction at the end"), "share"),
+    "orders_per_customer": (N_("orders per customer"), "count"),
+    "failures": (N_("failures"), "count"),
+    "complained": (N_("complained"), "count"),
+    "silent": (N_("never complained"), "count"),
+    "silent_share": (N_("share who never complained"), "share"),
     # desk policies (sim.sections.service.DeskPolicy)
-    "response_hours": ("response promise", "hours"),
-    "response_delay_hours": ("extra delay before answering", "hours"),
-    "follow_up_hours": ("follow-up call after", "hours"),
+    "response_hours": (N_("response promise"), "hours"),
+    "response_delay_hours": (N_("extra delay before answering"), "hours"),
+    "follow_up_hours": (N_("follow-up call after"), "hours"),
     # churn warnings (sim.analytics.churn.WarningScore)
-    "flagged": ("flagged", "count"),
-    "true_positives": ("flagged and did leave", "count"),
-    "false_positives": ("false alarms", "count"),
-    "false_negatives": ("left unflagged", "count"),
-    "precision": ("precision", "share"),
-    "recall": ("recall", "share"),
-    "median_lead_days": ("median warning lead (negative: late)", "days"),
-    "false_alarm_cost": ("cost of false alarms", "money"),
+    "flagged": (N_("flagged"), "count"),
+    "true_positives": (N_("flagged and did leave"), "count"),
+    "false_positives": (N_("false alarms"), "count"),
+    "false_negatives": (N_("left unflagged"), "count"),
+    "precision": (N_("precision"), "share"),
+    "recall": (N_("recall"), "share"),
+    "median_lead_days": (N_("median warning lead (negative: late)"), "days"),
+    "false_alarm_cost": (N_("cost of false alarms"), "money"),
     # outreach and surveys (sim.analytics.feedback)
-    "message_cost": ("message cost", "money"),
-    "coupon_cost": ("coupons redeemed", "money"),
-    "coupons": ("coupons redeemed", "money"),
-    "triggered_orders": ("orders a message triggered", "count"),
-    "triggered_revenue": ("revenue of those orders", "money"),
-    "opted_out": ("opted out", "count"),
-    "cost": ("cost", "money"),
-    "opened": ("opened", "share"),
-    "converted": ("converted", "share"),
-    "opt_outs": ("opt-outs", "count"),
-    "cost_per_order": ("cost per triggered order", "money"),
-    "conversion": ("conversion", "share"),
-    "open_rate": ("open rate", "share"),
-    "coupon": ("coupon", "money"),
-    "days": ("after (days)", "days"),
-    "invited": ("invited", "count"),
-    "responded": ("responded", "count"),
-    "rate": ("response rate", "share"),
-    "satisfaction": ("satisfaction (truth)", "share"),
+    "message_cost": (N_("message cost"), "money"),
+    "coupon_cost": (N_("coupons redeemed"), "money"),
+    "coupons": (N_("coupons redeemed"), "money"),
+    "triggered_orders": (N_("orders a message triggered"), "count"),
+    "triggered_revenue": (N_("revenue of those orders"), "money"),
+    "opted_out": (N_("opted out"), "count"),
+    "cost": (N_("cost"), "money"),
+    "opened": (N_("opened"), "share"),
+    "converted": (N_("converted"), "share"),
+    "opt_outs": (N_("opt-outs"), "count"),
+    "cost_per_order": (N_("cost per triggered order"), "money"),
+    "conversion": (N_("conversion"), "share"),
+    "open_rate": (N_("open rate"), "share"),
+    "coupon": (N_("coupon"), "money"),
+    "days": (N_("after (days)"), "days"),
+    "invited": (N_("invited"), "count"),
+    "responded": (N_("responded"), "count"),
+    "rate": (N_("response rate"), "share"),
+    "satisfaction": (N_("satisfaction (truth)"), "share"),
     # comparisons (sim.experiments)
-    "redemption_rate": ("redemption rate", "share"),
-    "n": ("replications", "count"),
+    "redemption_rate": (N_("redemption rate"), "share"),
+    "n": (N_("replications"), "count"),
     # RFM summaries (sim.analytics.rfm_summary, in days)
-    "frequency": ("repeat orders", "count"),
-    "recency": ("days from first to last order", "days"),
-    "T": ("days since the first order", "days"),
-    "monetary_value": ("mean repeat order", "money"),
+    "frequency": (N_("repeat orders"), "count"),
+    "recency": (N_("days from first to last order"), "days"),
+    "T": (N_("days since the first order"), "days"),
+    "monetary_value": (N_("mean repeat order"), "money"),
     # fitted model parameters (sim.analytics.btyd)
-    "r": ("r: purchase-rate shape", "number"),
-    "alpha": ("alpha: purchase-rate scale (days)", "number"),
-    "a": ("a: dropout shape a", "number"),
-    "b": ("b: dropout shape b", "number"),
-    "p": ("p: spend shape", "number"),
-    "q": ("q: spend heterogeneity shape", "number"),
-    "v": ("v: spend heterogeneity scale", "number"),
+    "r": (N_("r: purchase-rate shape"), "number"),
+    "alpha": (N_("alpha: purchase-rate scale (days)"), "number"),
+    "a": (N_("a: dropout shape a"), "number"),
+    "b": (N_("b: dropout shape b"), "number"),
+    "p": (N_("p: spend shape"), "number"),
+    "q": (N_("q: spend heterogeneity shape"), "number"),
+    "v": (N_("v: spend heterogeneity scale"), "number"),
 }
 
 # Columns (or rows) that hold a difference: written with a sign, in the unit of their row.
@@ -669,4 +712,4 @@ def report(
 
 def _label(name: Any) -> Any:
     found = column(name)
-    return found[0] if found else name
+    return _(found[0]) if found else name

@@ -128,7 +128,7 @@ class Population(_Model):
         3000,
         ge=0,
         le=MAX_CUSTOMERS,
-        description="customers already known at the start (the initial base)",
+        description=N_("customers already known at the start (the initial base)"),
     )
     history_days: int = Field(
         180,
@@ -138,7 +138,7 @@ class Population(_Model):
         "their orders in that window are simulated too, so the CRM has history on day 0",
     )
     acquisitions_per_day: float = Field(
-        5.0, ge=0.0, le=MAX_ACQUISITIONS, description="new customers per day (Poisson arrivals)"
+        5.0, ge=0.0, le=MAX_ACQUISITIONS, description=N_("new customers per day (Poisson arrivals)")
     )
     purchase_rate: GammaPrior = GammaPrior(r=2.0, alpha=20.0)
     dropout: BetaPrior = BetaPrior(a=1.0, b=20.0)

@@ -13,6 +13,7 @@ import importlib
 import inspect
 import itertools
 import pkgutil
+import re
 import typing
 import warnings
 from collections.abc import Callable
@@ -32,6 +33,7 @@ from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
 import sim
+from sim.i18n import using
 from sim.views.fonts import use_cjk_fonts
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -506,13 +508,29 @@ def test_every_chart_function_is_drawn_here():
 CASES = [(name, i) for name, draws in CHARTS.items() for i in range(len(draws))]
 
 
+@pytest.mark.parametrize("language", ["en", "zh"])
 @pytest.mark.parametrize(("name", "i"), CASES, ids=[f"{n.rsplit('.', 1)[1]}-{i}" for n, i in CASES])
-def test_chart_reads_cleanly(world, name, i):
-    fig = CHARTS[name][i](world)
+def test_chart_reads_cleanly(world, name, i, language):
+    """Each chart in each language: Chinese labels are wider, and need the CJK font."""
+    with using(language):
+        fig = CHARTS[name][i](world)
     try:
         assert layout_problems(fig) == []
     finally:
         plt.close(fig)
+
+
+def test_a_chart_drawn_in_chinese_speaks_chinese(world):
+    with using("zh"):
+        fig = _daily(world)
+    try:
+        texts = [t.get_text() for ax in fig.axes for t in ax.get_xticklabels()]
+        texts += [ax.get_ylabel() for ax in fig.axes]
+        texts += [t.get_text() for ax in fig.axes for t in ax.get_legend().get_texts()]
+    finally:
+        plt.close(fig)
+    assert "活跃客户数" in texts and "7 日均值" in texts
+    assert any(re.fullmatch(r"2026年\d{1,2}月", t) for t in texts), texts
 
 
 def _broken() -> Figure:

@@ -120,3 +120,56 @@ def test_report_signs_differences_in_the_unit_of_the_rows_last_level():
     assert change.iloc[0, 0] == "-233 CNY"
     assert fmt(0.005, "money", currency="CNY") == "0.005 CNY"  # a message cost, was 0.01
     assert fmt(1e-12, "money", currency="CNY") == "0 CNY" and plain(-1e-12) == "0"
+
+
+# ------------------------------------------------------------- Chinese (issue 14, part 4)
+
+
+def test_chinese_money_is_yuan_and_large_amounts_are_in_wan():
+    from sim.i18n import using
+
+    with using("zh"):
+        assert fmt(12345.0, "money", currency="CNY") == "¥12,345"
+        assert fmt(32.254, "money", currency="CNY") == "¥32.25"
+        assert fmt(462400.0, "money", currency="CNY") == "¥46.2 万"
+        assert fmt(100000.0, "money", currency="CNY") == "¥10 万"  # a trailing .0 dropped
+        assert fmt(99999.0, "money", currency="CNY") == "¥99,999"  # below 100,000: as is
+        assert fmt(-125000.0, "money", currency="CNY") == "-¥12.5 万"
+        assert fmt(7600.0, "money", signed=True, currency="CNY") == "+¥7,600"
+        assert fmt(462400.0, "money", currency="USD") == "46.2 万 USD"  # other codes stay
+        assert fmt(1_500_000, "count") == "150 万" and fmt(352.0) == "352"
+        assert fmt(0.7678, "share") == "76.8%"  # a percentage reads the same
+    with using("en"):
+        assert fmt(462400.0, "money", currency="CNY") == "462,400 CNY"
+
+
+def test_chinese_units_for_days_hours_and_percentage_points():
+    from sim.i18n import using
+
+    with using("zh"):
+        assert fmt(12, "days") == "12 天" and fmt(1, "days") == "1 天"
+        assert fmt(5.24, "hours") == "5.2 小时"
+        assert fmt(-0.0125, "share", signed=True) == "-1.2 个百分点"
+        assert fmt(45.7, "days", start="2026-01-01") == "2026-02-15"
+
+
+def test_month_ticks_and_money_axes_the_chinese_way():
+    from sim.figures import fmt_month, money_scale
+    from sim.i18n import using
+
+    with using("zh"):
+        assert fmt_month("2026-03-15") == "2026年3月"
+        assert fmt_month(pd.Period("2026-11", freq="M")) == "2026年11月"
+        assert money_scale("CNY") == (10_000.0, "万元") and money_scale("USD")[1] == "万 USD"
+    with using("en"):
+        assert fmt_month("2026-03-15") == "2026-03"
+        assert money_scale("CNY") == (1_000.0, "thousand CNY")
+
+
+def test_summary_table_in_chinese():
+    from sim.i18n import using
+
+    with using("zh"):
+        shown = table({"scenario": "x", "currency": "CNY", "revenue": 462400.0, "retention": 0.5})
+    assert shown.loc["营收", "值"] == "¥46.2 万"
+    assert shown.loc["期初客户的留存率", "值"] == "50.0%" and shown.index.name == "指标"

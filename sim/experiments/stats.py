@@ -13,8 +13,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from sim.i18n import N_
+
 LEVEL = 0.95
-WITHIN_NOISE = "within noise"  # how pages say that a difference's interval includes 0
+# how pages say that a difference's interval includes 0 (tables hold it in English; pages
+# show it translated, with _(WITHIN_NOISE))
+WITHIN_NOISE = N_("within noise")
 
 
 def mean_ci(values: Sequence[float], level: float = LEVEL) -> tuple[float, float, float, int]:

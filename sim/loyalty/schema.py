@@ -14,6 +14,7 @@ import numpy as np
 from pydantic import Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from sim.i18n import N_
 from sim.sections.base import (
     MAX_DAYS,
     MAX_MONEY,
@@ -33,7 +34,9 @@ MAX_MULTIPLIER = 10.0  # "10x points" is the top of real promotions
 Multiplier = Annotated[
     float,
     Field(
-        ge=0.0, le=MAX_MULTIPLIER, description="points × this (2 = double points; 0 = no points)"
+        ge=0.0,
+        le=MAX_MULTIPLIER,
+        description=N_("points × this (2 = double points; 0 = no points)"),
     ),
 ]
 # The most points one unit of currency may earn with every rule firing at once, so that a
@@ -53,7 +56,7 @@ class _Conditional(_Rule):
     """A rule that, when its condition holds, multiplies base points and/or adds a bonus."""
 
     multiplier: Multiplier = 1.0
-    bonus: Points = Field(0, description="fixed points added when the rule fires")
+    bonus: Points = Field(0, description=N_("fixed points added when the rule fires"))
 
 
 class WeekdayRule(_Conditional):
@@ -154,7 +157,7 @@ class Tier(_Model):
 
     name: str = Field(min_length=1)
     threshold: float = Field(
-        ge=0.0, le=MAX_POINTS, description="points or spend in the window to qualify"
+        ge=0.0, le=MAX_POINTS, description=N_("points or spend in the window to qualify")
     )
     benefits: TierBenefits = Field(default_factory=TierBenefits)
 
@@ -187,7 +190,7 @@ class Expiry(_Model):
         12,
         ge=0,
         le=120,
-        description="policy month_end: at the end of the month this many months on",
+        description=N_("policy month_end: at the end of the month this many months on"),
     )
     years: int = Field(
         0, ge=0, le=10, description="policy year_end: at the end of the year this many years on"

@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from sim.i18n import _
+from sim.i18n import N_, _
 from sim.sections.base import (
     MAX_DAYS,
     MAX_FACTOR,
@@ -51,10 +51,12 @@ class Trigger(Section):
         None,
         ge=MIN_TRIGGER_DAYS,
         le=MAX_DAYS,
-        description="inactivity/winback/vip_at_risk: days since the last order; "
-        "campaign: every this many days; welcome: days after the first order",
+        description=N_(
+            "inactivity/winback/vip_at_risk: days since the last order; "
+            "campaign: every this many days; welcome: days after the first order"
+        ),
     )
-    coupon: Money = Field(0.0, description="value of the coupon it carries")
+    coupon: Money = Field(0.0, description=N_("value of the coupon it carries"))
     conversion: Probability = Field(
         0.1, description="chance an opened message leads to an order (or a return, for winback)"
     )

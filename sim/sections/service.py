@@ -53,27 +53,29 @@ class DeskPolicy(Section):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     response_hours: Hours = Field(
-        48.0, description="the response promise: first answer within this many hours"
+        48.0, description=N_("the response promise: first answer within this many hours")
     )
     response_delay_hours: float = Field(
         0.0,
         ge=0.0,
         le=MAX_DELAY_HOURS,
-        description="hours a new case waits on purpose before it joins the queue "
-        "(0 = as soon as an agent is free; a role-play style of 'I'll call back tomorrow')",
+        description=N_(
+            "hours a new case waits on purpose before it joins the queue "
+            "(0 = as soon as an agent is free; a role-play style of 'I'll call back tomorrow')"
+        ),
     )
-    apology: bool = Field(True, description="agents apologise for the failure")
+    apology: bool = Field(True, description=N_("agents apologise for the failure"))
     compensation: Literal["none", "small", "full"] = Field(
-        "small", description="compensation offered: none, a small gesture, or the full loss"
+        "small", description=N_("compensation offered: none, a small gesture, or the full loss")
     )
     escalation: Literal["never", "when_severe", "always"] = Field(
-        "when_severe", description="when a case goes to a level-2 agent"
+        "when_severe", description=N_("when a case goes to a level-2 agent")
     )
     follow_up_hours: float | None = Field(
         72.0,
         ge=0.0,
         le=MAX_DELAY_HOURS,
-        description="call back this many hours after resolution; null = no follow-up",
+        description=N_("call back this many hours after resolution; null = no follow-up"),
     )
 
 
@@ -96,13 +98,16 @@ class Service(Section):
         default_factory=lambda: {"phone": 0.45, "app": 0.35, "store": 0.2},
         description="how complaints arrive",
     )
-    l1_agents: int = Field(2, ge=1, le=MAX_AGENTS, description="level-1 agents (first line)")
+    l1_agents: int = Field(2, ge=1, le=MAX_AGENTS, description=N_("level-1 agents (first line)"))
     l2_agents: int = Field(1, ge=1, le=MAX_AGENTS, description="level-2 agents (escalations)")
     l1_hours: Hours = Field(0.5, description="mean handling time of a level-1 case")
     l2_hours: Hours = Field(2.0, description="mean handling time of a level-2 case")
     opens_at_hour: float = Field(9.0, ge=0, lt=24, description="when the desk opens each day")
     hours_open: float = Field(
-        24.0, gt=0, le=24, description="hours the desk is staffed each day (24 = round the clock)"
+        24.0,
+        gt=0,
+        le=24,
+        description=N_("hours the desk is staffed each day (24 = round the clock)"),
     )
     open_weekends: bool = Field(True, description="whether the desk works on Saturday and Sunday")
     priority_by_tier: bool = Field(

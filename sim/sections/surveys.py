@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from sim.i18n import N_
 from sim.sections.base import MAX_FACTOR, LogOdds, Probability, Section
 
 
@@ -20,7 +21,7 @@ class Surveys(Section):
     )
     quarterly_nps: bool = Field(True, description="an NPS survey to a sample every 90 days")
     nps_sample_share: Probability = Field(
-        0.3, description="share of active customers sampled for each quarterly NPS"
+        0.3, description=N_("share of active customers sampled for each quarterly NPS")
     )
     after_ticket: bool = Field(
         True, description="a CSAT survey when a complaint case closes (needs a service desk)"
@@ -30,8 +31,10 @@ class Surveys(Section):
     )
     extremity_bias: LogOdds = Field(
         2.5,
-        description="how much more the very satisfied and very dissatisfied answer: "
-        "log-odds of answering + this × (2·|satisfaction − 0.5|)²",
+        description=N_(
+            "how much more the very satisfied and very dissatisfied answer: "
+            "log-odds of answering + this × (2·|satisfaction − 0.5|)²"
+        ),
     )
     score_noise: float = Field(
         1.0, gt=0.0, le=MAX_FACTOR, description="spread of an NPS answer around 10 × s"

@@ -14,6 +14,8 @@ import matplotlib.pyplot as plt
 from IPython.display import display
 from matplotlib.figure import Figure
 
+from sim.i18n import _
+
 Draw = Callable[[dict[str, float]], tuple[str, Figure | None]]
 
 
@@ -81,16 +83,18 @@ def pyramid_panel(value, revenue=None) -> ThresholdPanel:
         high = max(v["VIP + high potential share"], vip)
         tiers = value_pyramid(value, vip=vip, high_potential=high)
         top = shown[tiers == "VIP"].sum() / shown.sum()
-        text = (
-            f"<b>VIP</b>: {int((tiers == 'VIP').sum()):,} customers bring {top:.1%} of value; "
-            f"<b>high potential</b>: {int((tiers == 'high potential').sum()):,}"
+        text = _(
+            "<b>VIP</b>: {vip:,} customers bring {share} of value; <b>high potential</b>: {high:,}",
+            vip=int((tiers == "VIP").sum()),
+            share=f"{top:.1%}",
+            high=int((tiers == "high potential").sum()),
         )
         return text, plot_pyramid(tiers, shown)
 
     return ThresholdPanel(
         {
-            "VIP share": slider("VIP share", 0.05, 0.01, 0.30, 0.01),
-            "VIP + high potential share": slider("VIP + high potential", 0.20, 0.05, 0.60, 0.01),
+            "VIP share": slider(_("VIP share"), 0.05, 0.01, 0.30, 0.01),
+            "VIP + high potential share": slider(_("VIP + high potential"), 0.20, 0.05, 0.60, 0.01),
         },
         draw,
     )
@@ -111,7 +115,7 @@ def warning_panel(
         flags = flags_for(v["no order for (days)"], v["P(alive) below"])
         scores = {}
         rows = []
-        for name, col in (("rule", "rule_flag_day"), ("model", "model_flag_day")):
+        for name, col in ((_("rule"), "rule_flag_day"), (_("model"), "model_flag_day")):
             s = score_warnings(flags[col], churn_day, as_of, cost_per_false_alarm=offer_cost)
             scores[name] = s.as_dict()
             net = winback_value(s, offer_cost, win_rate, value_if_won)
@@ -120,18 +124,23 @@ def warning_panel(
                 f"<td>{s.recall:.2f}</td><td>{s.median_lead_days:.0f}</td>"
                 f"<td>{s.false_alarm_cost:,.0f}</td><td>{net:,.0f}</td></tr>"
             )
-        head = (
-            "<tr><th></th><th>flagged</th><th>precision</th><th>recall</th>"
-            "<th>lead days</th><th>false-alarm cost</th><th>win-back net</th></tr>"
+        columns = (
+            _("flagged"),
+            _("precision"),
+            _("recall"),
+            _("lead days"),
+            _("false-alarm cost"),
+            _("win-back net"),
         )
+        head = "<tr><th></th>" + "".join(f"<th>{c}</th>" for c in columns) + "</tr>"
         return f"<table class='sim-scores'>{head}{''.join(rows)}</table>", plot_warning_scores(
             scores
         )
 
     return ThresholdPanel(
         {
-            "no order for (days)": slider("no order for (days)", 90, 15, 240, 5),
-            "P(alive) below": slider("P(alive) below", 0.5, 0.05, 0.95, 0.05),
+            "no order for (days)": slider(_("no order for (days)"), 90, 15, 240, 5),
+            "P(alive) below": slider(_("P(alive) below"), 0.5, 0.05, 0.95, 0.05),
         },
         draw,
     )

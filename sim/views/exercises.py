@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from sim.analytics import pareto_share, score_warnings
+from sim.i18n import _
 
 
 @dataclass(frozen=True)
@@ -31,20 +32,25 @@ class Feedback:
         return self.ok
 
 
-NOT_ANSWERED = Feedback(
-    False,
-    "not answered yet: put your answer in place of None above, then run this cell again",
-    answered=False,
-)
+def not_answered() -> Feedback:
+    """The feedback to an answer still None, in the language in use."""
+    return Feedback(
+        False,
+        _("not answered yet: put your answer in place of None above, then run this cell again"),
+        answered=False,
+    )
+
+
+NOT_ANSWERED = not_answered()  # in the language in use at import; checkers call not_answered()
 
 
 def exercise(check: Callable[..., Feedback]) -> Callable[..., Feedback]:
-    """A checker that answers NOT_ANSWERED while the trainee's answer (its first argument)
-    is still None, and checks it otherwise."""
+    """A checker that answers `not_answered()` while the trainee's answer (its first
+    argument) is still None, and checks it otherwise."""
 
     @functools.wraps(check)
     def checked(answer: object, *args: object, **kwargs: object) -> Feedback:
-        return NOT_ANSWERED if answer is None else check(answer, *args, **kwargs)
+        return not_answered() if answer is None else check(answer, *args, **kwargs)
 
     return checked
 
@@ -59,24 +65,36 @@ def check_pareto_share(answer, orders: pd.DataFrame, top: float = 0.2) -> Feedba
     try:
         a = float(answer)
     except (TypeError, ValueError):
-        return Feedback(False, f"give one number between 0 and 1, not {type(answer).__name__}")
+        return Feedback(
+            False, _("give one number between 0 and 1, not {kind}", kind=type(answer).__name__)
+        )
     revenue = orders.groupby("customer_id")["net_amount"].sum()
     right = pareto_share(revenue, top)
     if _close(a, right, 0.005):
-        return Feedback(True, f"right: the top {top:.0%} bring {right:.1%} of revenue")
+        return Feedback(
+            True,
+            _("right: the top {top} bring {share} of revenue", top=f"{top:.0%}",
+              share=f"{right:.1%}"),
+        )  # fmt: skip
     if _close(a / 100, right, 0.005):
-        return Feedback(False, "that is a percentage: give the share as a fraction (0.59, not 59)")
+        return Feedback(
+            False, _("that is a percentage: give the share as a fraction (0.59, not 59)")
+        )
     if _close(a, pareto_share(orders.groupby("customer_id").size(), top), 0.005):
-        return Feedback(False, "you ranked by number of orders: rank customers by revenue")
+        return Feedback(False, _("you ranked by number of orders: rank customers by revenue"))
     if _close(a, top, 0.01) or _close(a, 0.8, 0.005):
-        return Feedback(False, "that is the rule of thumb, not what this data says: compute it")
+        return Feedback(False, _("that is the rule of thumb, not what this data says: compute it"))
     if _close(a, 1 - right, 0.005):
-        return Feedback(False, "that is the share of the other 80%: sort from best to worst")
-    hint = "higher" if a < right else "lower"
+        return Feedback(False, _("that is the share of the other 80%: sort from best to worst"))
+    hint = _("higher") if a < right else _("lower")
     return Feedback(
         False,
-        f"not quite ({a:.3f}); the right share is {hint}. Sum net_amount "
-        "per customer, sort descending, take the top 20% of customers",
+        _(
+            "not quite ({answer}); the right share is {hint}. Sum net_amount "
+            "per customer, sort descending, take the top 20% of customers",
+            answer=f"{a:.3f}",
+            hint=hint,
+        ),
     )
 
 
@@ -87,19 +105,27 @@ def check_segment_count(answer, segments: pd.Series, name: str = "champions") ->
     try:
         a = int(answer)
     except (TypeError, ValueError):
-        return Feedback(False, "give a whole number of customers")
+        return Feedback(False, _("give a whole number of customers"))
     if a == right:
-        return Feedback(True, f"right: {right} {name}")
+        return Feedback(True, _("right: {n} {segment}", n=right, segment=name))
     if len(segments) and a == round(100 * right / len(segments)) and a != right:
-        return Feedback(False, "that looks like a percentage: count customers")
+        return Feedback(False, _("that looks like a percentage: count customers"))
     counts = segments.value_counts()
     other = [str(k) for k, v in counts.items() if v == a and k != name]
     if other:
-        return Feedback(False, f"that is the size of {other[0]!r}; filter on {name!r}")
+        return Feedback(
+            False,
+            _("that is the size of {other}; filter on {segment}", other=repr(other[0]),
+              segment=repr(name)),
+        )  # fmt: skip
     return Feedback(
         False,
-        f"not quite: {a} vs the count of segment == {name!r}; "
-        "check you used rfm_segment on this notebook's scores",
+        _(
+            "not quite: {answer} vs the count of segment == {segment}; "
+            "check you used rfm_segment on this notebook's scores",
+            answer=a,
+            segment=repr(name),
+        ),
     )
 
 
@@ -109,28 +135,37 @@ def check_precision(answer, flag_day, churn_day, as_of: float) -> Feedback:
     try:
         a = float(answer)
     except (TypeError, ValueError):
-        return Feedback(False, "give one number between 0 and 1")
+        return Feedback(False, _("give one number between 0 and 1"))
     s = score_warnings(flag_day, churn_day, as_of)
     if _close(a, s.precision, 0.002):
         return Feedback(
             True,
-            f"right: {s.precision:.3f} ({s.true_positives} of {s.flagged} flagged had really left)",
+            _(
+                "right: {precision} ({hits} of {flagged} flagged had really left)",
+                precision=f"{s.precision:.3f}",
+                hits=s.true_positives,
+                flagged=s.flagged,
+            ),
         )
     if _close(a, s.recall, 0.002):
         return Feedback(
             False,
-            "that is recall (share of leavers caught); precision divides by the number flagged",
+            _("that is recall (share of leavers caught); precision divides by the number flagged"),
         )
     if _close(a, 1 - s.precision, 0.002):
         return Feedback(
-            False, "that is the false-alarm share: precision is the share that really left"
+            False, _("that is the false-alarm share: precision is the share that really left")
         )
     if a > 1:
-        return Feedback(False, "precision is a share between 0 and 1")
+        return Feedback(False, _("precision is a share between 0 and 1"))
     return Feedback(
         False,
-        f"not quite: precision = true positives / flagged; "
-        f"{s.flagged} customers were flagged by day {as_of:g}",
+        _(
+            "not quite: precision = true positives / flagged; "
+            "{flagged} customers were flagged by day {day}",
+            flagged=s.flagged,
+            day=f"{as_of:g}",
+        ),
     )
 
 
@@ -138,19 +173,23 @@ def check_precision(answer, flag_day, churn_day, as_of: float) -> Feedback:
 def check_lead_sign(answer: str) -> Feedback:
     """Does an inactivity rule warn before or after a silent customer has left?"""
     text = str(answer).strip().lower()
-    if text in {"after", "late", "afterwards"}:
+    if text in {"after", "late", "afterwards", "之后", "晚", "滞后"}:
         return Feedback(
             True,
-            "right: the customer left after their last order; the rule "
-            "speaks only after N silent days, so it is always N days late",
+            _(
+                "right: the customer left after their last order; the rule "
+                "speaks only after N silent days, so it is always N days late"
+            ),
         )
-    if text in {"before", "early"}:
+    if text in {"before", "early", "之前", "早", "提前"}:
         return Feedback(
             False,
-            "look at median_lead_days: it is negative. Silent customers "
-            "leave right after their last order; silence is only visible later",
+            _(
+                "look at median_lead_days: it is negative. Silent customers "
+                "leave right after their last order; silence is only visible later"
+            ),
         )
-    return Feedback(False, "answer 'before' or 'after'")
+    return Feedback(False, _("answer 'before' or 'after'"))
 
 
 @exercise
@@ -159,29 +198,45 @@ def check_duplicate_pairs(pairs: pd.DataFrame, truth: pd.DataFrame) -> Feedback:
     from sim.crm import check_duplicates
 
     if not {"crm_id_a", "crm_id_b"} <= set(pairs.columns):
-        return Feedback(False, "give a DataFrame with columns crm_id_a and crm_id_b")
+        return Feedback(False, _("give a DataFrame with columns crm_id_a and crm_id_b"))
     r = check_duplicates(pairs, truth)
     if r["recall"] >= 0.95 and r["precision"] >= 0.95:
         return Feedback(
             True,
-            f"found {r['found']} pairs: precision {r['precision']:.0%}, "
-            f"recall {r['recall']:.0%} of {r['true_pairs']} true pairs",
+            _(
+                "found {found} pairs: precision {precision}, recall {recall} of {true} true pairs",
+                found=r["found"],
+                precision=f"{r['precision']:.0%}",
+                recall=f"{r['recall']:.0%}",
+                true=r["true_pairs"],
+            ),
         )
     msgs = []
     if r["recall"] < 0.95:
         a, b = r["missed"][0]
         msgs.append(
-            f"you found {r['recall']:.0%} of the {r['true_pairs']} true pairs; e.g. rows "
-            f"{a} and {b} are one person. Are their phones or e-mails written "
-            "differently? Normalise before comparing"
+            _(
+                "you found {recall} of the {true} true pairs; e.g. rows {a} and {b} are one "
+                "person. Are their phones or e-mails written differently? Normalise before "
+                "comparing",
+                recall=f"{r['recall']:.0%}",
+                true=r["true_pairs"],
+                a=a,
+                b=b,
+            )
         )
     if r["precision"] < 0.95:
         a, b = r["wrong"][0]
         msgs.append(
-            f"{1 - r['precision']:.0%} of your pairs are different people (e.g. rows "
-            f"{a} and {b}): a shared birth date or city alone is not enough"
+            _(
+                "{share} of your pairs are different people (e.g. rows {a} and {b}): a shared "
+                "birth date or city alone is not enough",
+                share=f"{1 - r['precision']:.0%}",
+                a=a,
+                b=b,
+            )
         )
-    return Feedback(False, "; ".join(msgs))
+    return Feedback(False, _("; ").join(msgs))
 
 
 @exercise
@@ -195,11 +250,19 @@ def check_masked_export(export: pd.DataFrame, extract: pd.DataFrame) -> Feedback
     for col in export.columns:
         values = export[col].dropna().astype(str)
         if values.map(normalise_phone).isin(phones).any():
-            return Feedback(False, f"column {col!r} holds full phone numbers: mask or drop it")
+            return Feedback(
+                False, _("column {column} holds full phone numbers: mask or drop it",
+                         column=repr(col))
+            )  # fmt: skip
         if values.map(normalise_email).isin(emails).any():
-            return Feedback(False, f"column {col!r} holds full e-mail addresses: mask or drop it")
+            return Feedback(
+                False, _("column {column} holds full e-mail addresses: mask or drop it",
+                         column=repr(col))
+            )  # fmt: skip
         if values.isin(names).any():
-            return Feedback(False, f"column {col!r} holds names: marketing needs no names")
+            return Feedback(
+                False, _("column {column} holds names: marketing needs no names", column=repr(col))
+            )
         if col == "crm_id":
-            return Feedback(False, "crm_id links straight back to the person: pseudonymise it")
-    return Feedback(True, f"no personal data left in {len(export.columns)} columns")
+            return Feedback(False, _("crm_id links straight back to the person: pseudonymise it"))
+    return Feedback(True, _("no personal data left in {n} columns", n=len(export.columns)))

@@ -28,7 +28,8 @@ from matplotlib.figure import Figure
 
 from sim import figures, paths
 from sim.experiments.design import with_values
-from sim.figures import fmt
+from sim.figures import fmt, money_scale
+from sim.i18n import N_, _
 from sim.result import Result
 from sim.runner import run
 from sim.scenario import Scenario
@@ -37,21 +38,25 @@ from sim.views.noise import (
     REPLICATIONS,
     Background,
     Paired,
+    failed_note,
     noise_note,
     pair_runs,
     paired_html,
     panel_seeds,
+    pending_note,
 )
+from sim.views.plots import date_axis
 from sim.views.widgets import Lever, explain, lever, lever_slider, run_button
 
 
 @dataclass(frozen=True)
 class LeverSpec:
-    """Which scenario field to expose, under which heading, with optional slider bounds,
-    and the figures (sim.figures names) it claims to move: tests/test_levers_act.py runs
-    the shipped world at both ends of the slider and checks that each of them moves.
-    `cap` may lower the maximum for the world at hand (see `run_months`), never below the
-    scenario's own value."""
+    """Which scenario field to expose, under which heading and label (English msgids,
+    shown in the language in use), with optional slider bounds, and the figures
+    (sim.figures names) it claims to move: tests/test_levers_act.py runs the shipped world
+    at both ends of the slider and checks that each of them moves. `cap` may lower the
+    maximum for the world at hand (see `run_months`), never below the scenario's own value.
+    Without a label, the last two names of the path make one."""
 
     group: str
     path: str
@@ -60,6 +65,7 @@ class LeverSpec:
     step: float | None = None
     moves: tuple[str, ...] = ()
     cap: Callable[[Scenario], float] | None = None
+    label: str = ""
 
 
 def run_months(scenario: Scenario) -> int:
@@ -76,33 +82,46 @@ def run_months(scenario: Scenario) -> int:
 POINTS = ("points_issued", "points_liability")
 SENT = ("messages", "outreach_cost")
 STAFF = ("staff_cost", "margin_after_costs")
-# The lab's levers: only paths, slider ranges and what they move; labels, help and limits
-# come from the schema. The gold threshold stays between silver's (500) and platinum's (4000).
+LOYALTY, OUTREACH, SERVICE, WINBACK = (
+    N_("Loyalty rules"),
+    N_("Outreach"),
+    N_("Service"),
+    N_("Win-back offer"),
+)
+# The lab's levers: paths, labels, slider ranges and what they move; help and limits come
+# from the schema. The gold threshold stays between silver's (500) and platinum's (4000).
 LAB_LEVERS: tuple[LeverSpec, ...] = (
-    LeverSpec("Loyalty rules", "loyalty.rules[weekend_double].multiplier", 1, 4, 0.25, POINTS),
-    LeverSpec("Loyalty rules", "loyalty.tiers[gold].threshold", 600, 3900, 100,
-              ("tier_discounts", "tier_moves_up")),
-    LeverSpec("Loyalty rules", "loyalty.expiry.months", 1, 36, None,
-              ("points_expired", "breakage"), cap=run_months),
-    LeverSpec("Loyalty rules", "loyalty.rules[birthday].bonus", 0, 1000, 50, POINTS),
-    LeverSpec("Outreach", "outreach.triggers[churn_warning].days", 7, 120, 1,
-              ("messages", "coupon_cost")),
-    LeverSpec("Outreach", "outreach.triggers[monthly_offer].days", 7, 120, 1,
-              ("messages", "opted_out")),
-    LeverSpec("Outreach", "outreach.fatigue.max_messages", 0, 12, None, ("opted_out",)),
-    LeverSpec("Service", "service.l1_agents", 1, 10, None, STAFF),
-    LeverSpec("Service", "service.hours_open", 4, 24, 1,
-              (*STAFF, "first_response_hours", "inquiry_wait_hours")),
-    LeverSpec("Service", "service.policy.response_hours", 2, 96, 2, ("promise_kept",)),
-    LeverSpec("Win-back offer", "outreach.triggers[winback].days", 30, 240, 5, SENT),
-    LeverSpec("Win-back offer", "outreach.triggers[winback].coupon", 0, 60, 1, ("coupon_cost",)),
+    LeverSpec(LOYALTY, "loyalty.rules[weekend_double].multiplier", 1, 4, 0.25, POINTS,
+              label=N_("weekend double multiplier")),
+    LeverSpec(LOYALTY, "loyalty.tiers[gold].threshold", 600, 3900, 100,
+              ("tier_discounts", "tier_moves_up"), label=N_("gold threshold")),
+    LeverSpec(LOYALTY, "loyalty.expiry.months", 1, 36, None,
+              ("points_expired", "breakage"), cap=run_months, label=N_("expiry months")),
+    LeverSpec(LOYALTY, "loyalty.rules[birthday].bonus", 0, 1000, 50, POINTS,
+              label=N_("birthday bonus")),
+    LeverSpec(OUTREACH, "outreach.triggers[churn_warning].days", 7, 120, 1,
+              ("messages", "coupon_cost"), label=N_("churn warning days")),
+    LeverSpec(OUTREACH, "outreach.triggers[monthly_offer].days", 7, 120, 1,
+              ("messages", "opted_out"), label=N_("monthly offer days")),
+    LeverSpec(OUTREACH, "outreach.fatigue.max_messages", 0, 12, None, ("opted_out",),
+              label=N_("fatigue max messages")),
+    LeverSpec(SERVICE, "service.l1_agents", 1, 10, None, STAFF, label=N_("service l1 agents")),
+    LeverSpec(SERVICE, "service.hours_open", 4, 24, 1,
+              (*STAFF, "first_response_hours", "inquiry_wait_hours"),
+              label=N_("service hours open")),
+    LeverSpec(SERVICE, "service.policy.response_hours", 2, 96, 2, ("promise_kept",),
+              label=N_("policy response hours")),
+    LeverSpec(WINBACK, "outreach.triggers[winback].days", 30, 240, 5, SENT,
+              label=N_("winback days")),
+    LeverSpec(WINBACK, "outreach.triggers[winback].coupon", 0, 60, 1, ("coupon_cost",),
+              label=N_("winback coupon")),
 )  # fmt: skip
 
 
 def schema_lever(scenario: Scenario, spec: LeverSpec) -> Lever:
     """A Lever for `spec.path`: bounds within the schema's limits, its description as help."""
     names = [key or name for name, key in paths.parse(spec.path)[-2:]]
-    label = " ".join(names).replace("_", " ")
+    label = _(spec.label) if spec.label else " ".join(names).replace("_", " ")
     maximum = spec.maximum
     if spec.cap is not None:
         cap = max(spec.cap(scenario), paths.value_at(scenario, spec.path))
@@ -215,17 +234,17 @@ LAB_FIGURES = (
 )
 # The parts of the cost chart: figure and legend.
 COST_PARTS = (
-    ("reward_cost", "rewards"),
-    ("discounts", "discounts + coupons"),
-    ("outreach_cost", "messages"),
-    ("desk_cost", "service desk"),
+    ("reward_cost", N_("rewards")),
+    ("discounts", N_("discounts + coupons")),
+    ("outreach_cost", N_("messages")),
+    ("desk_cost", N_("service desk")),
 )
 
 
 def lab_figures(result: Result) -> dict[str, float | None]:
     """The lab's figures of one run (the table's and the charts'), from its summary."""
     s = result.summary()
-    names = dict.fromkeys([*LAB_FIGURES, *(k for k, _ in COST_PARTS)])
+    names = dict.fromkeys([*LAB_FIGURES, *(k for k, _label in COST_PARTS)])
     return {name: s.get(name) for name in names}
 
 
@@ -244,57 +263,64 @@ def plot_lab(result: Result, baseline: Result | None = None) -> Figure:
     fig, axes = plt.subplots(2, 2, figsize=(10, 6.4), layout="constrained")
     (a_ret, a_money), (a_nps, a_cost) = axes
     now, base = result.tables["daily"], baseline.tables["daily"] if baseline else None
-    currency = result.scenario.catalogue.currency
+    scale, unit = money_scale(result.scenario.catalogue.currency)
     if base is not None:
-        a_ret.plot(base["date"], base["active"], color="0.65", lw=1.5, label="baseline")
-    a_ret.plot(now["date"], now["active"], color="C0", lw=2, label="this run")
+        a_ret.plot(base["date"], base["active"], color="0.65", lw=1.5, label=_("baseline"))
+    a_ret.plot(now["date"], now["active"], color="C0", lw=2, label=_("this run"))
     shock = now["shock"].astype(str) != ""
     if shock.any():
         days = now["date"][shock]
-        a_ret.axvspan(days.iloc[0], days.iloc[-1], color="C3", alpha=0.08, label="shock")
-    a_ret.set_title("Retention: active customers")
+        a_ret.axvspan(days.iloc[0], days.iloc[-1], color="C3", alpha=0.08, label=_("shock"))
+    a_ret.set_title(_("Retention: active customers"))
     a_ret.set_ylim(bottom=0)
     a_ret.legend(loc="lower left", frameon=False, fontsize=8)
-    for col, color, label in (("revenue", "C1", "revenue"), ("gross_margin", "C2", "margin")):
+    for col, color, label in (("revenue", "C1", _("revenue")), ("gross_margin", "C2", _("margin"))):
         if base is not None:
-            a_money.plot(base["date"], base[col].cumsum() / 1000, color="0.65", lw=1.2, ls="--")
-        a_money.plot(now["date"], now[col].cumsum() / 1000, color=color, lw=2, label=label)
-    a_money.set_title(f"Cumulative revenue and margin (thousand {currency}; grey: baseline)")
+            a_money.plot(base["date"], base[col].cumsum() / scale, color="0.65", lw=1.2, ls="--")
+        a_money.plot(now["date"], now[col].cumsum() / scale, color=color, lw=2, label=label)
+    a_money.set_title(_("Cumulative revenue and margin ({unit}; grey: baseline)", unit=unit))
     a_money.legend(loc="upper left", frameon=False, fontsize=8)
-    runs = [("baseline", baseline), ("this run", result)] if baseline else [("this run", result)]
-    cards = [(name, lab_figures(r)) for name, r in runs]
+    runs = [(True, baseline), (False, result)] if baseline else [(False, result)]
+    cards = [(is_base, lab_figures(r)) for is_base, r in runs]
     _bars_nps(a_nps, cards)
-    _bars_cost(a_cost, cards, currency)
+    _bars_cost(a_cost, cards, scale, unit)
     for ax in axes.flat:
         ax.spines[["top", "right"]].set_visible(False)
         ax.tick_params(labelsize=8)
         ax.title.set_fontsize(10)
-    a_ret.tick_params(axis="x", labelrotation=30)
-    a_money.tick_params(axis="x", labelrotation=30)
+    for ax in (a_ret, a_money):
+        date_axis(ax, now["date"])
+        ax.tick_params(axis="x", labelrotation=30)
     fig.suptitle(result.scenario.name, fontsize=11)
     return fig
 
 
-def _bars_nps(ax: Any, cards: list[tuple[str, dict]]) -> None:
-    names = [n for n, _ in cards]
-    values = [c["nps"] if c["nps"] is not None else 0.0 for _, c in cards]
-    colors = ["0.65" if n == "baseline" else "C4" for n in names]
-    bars = ax.bar(names, values, color=colors, width=0.5)
-    texts = ["n/a" if c["nps"] is None else fmt(c["nps"], "score", signed=True) for _, c in cards]
+def _bar_names(cards: list[tuple[bool, dict]]) -> list[str]:
+    """The bars' names: 'baseline' for the baseline's card, 'this run' for the other."""
+    return [_("baseline") if is_base else _("this run") for is_base, _card in cards]
+
+
+def _bars_nps(ax: Any, cards: list[tuple[bool, dict]]) -> None:
+    values = [c["nps"] if c["nps"] is not None else 0.0 for _base, c in cards]
+    colors = ["0.65" if is_base else "C4" for is_base, _card in cards]
+    bars = ax.bar(_bar_names(cards), values, color=colors, width=0.5)
+    texts = [
+        _("n/a") if c["nps"] is None else fmt(c["nps"], "score", signed=True) for _b, c in cards
+    ]
     ax.bar_label(bars, texts, padding=2)  # beyond the bar's end, above or below zero
     ax.axhline(0, color="0.3", lw=0.8)
     ax.margins(y=0.2)
-    ax.set_title("NPS (% promoters − % detractors)")
+    ax.set_title(_("NPS (% promoters − % detractors)"))
 
 
-def _bars_cost(ax: Any, cards: list[tuple[str, dict]], currency: str) -> None:
-    names = [n for n, _ in cards]
+def _bars_cost(ax: Any, cards: list[tuple[bool, dict]], scale: float, unit: str) -> None:
+    names = _bar_names(cards)
     bottom = [0.0] * len(cards)
     for i, (key, label) in enumerate(COST_PARTS):
-        values = [(c[key] or 0.0) / 1000 for _, c in cards]
-        ax.bar(names, values, bottom=bottom, width=0.5, color=f"C{i + 5}", label=label)
+        values = [(c[key] or 0.0) / scale for _base, c in cards]
+        ax.bar(names, values, bottom=bottom, width=0.5, color=f"C{i + 5}", label=_(label))
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
-    ax.set_title(f"Cost of the strategy (thousand {currency})")
+    ax.set_title(_("Cost of the strategy ({unit})", unit=unit))
     ax.legend(loc="upper left", frameon=False, fontsize=7, ncols=2)
     ax.set_ylim(top=max(bottom) * 1.35 if max(bottom) > 0 else 1)
 
@@ -338,13 +364,13 @@ class StrategyLab:
         self.groups = {lv.path: s.group for s in specs for lv in self.levers if lv.path == s.path}
         self.sliders = {lv.path: self._slider(lv) for lv in self.levers}
         self.button = run_button(lambda: self.update())
-        self.reset_button = w.Button(description="Reset levers", icon="undo")
+        self.reset_button = w.Button(description=_("Reset levers"), icon="undo")
         self.reset_button.add_class("sim-reset")
-        self.status = w.HTML("Press <b>Run</b> to simulate the world with these levers.")
+        self.status = w.HTML(_("Press <b>Run</b> to simulate the world with these levers."))
         self.status.add_class("sim-status")
         self.note = w.HTML()
         self.note.add_class("sim-noise-note")
-        self.progress = w.IntProgress(value=0, min=0, max=len(self.seeds), description="runs")
+        self.progress = w.IntProgress(value=0, min=0, max=len(self.seeds), description=_("runs"))
         self.progress.add_class("sim-progress")
         self.progress.layout.visibility = "hidden"
         self.table = w.HTML()
@@ -371,7 +397,7 @@ class StrategyLab:
     def _layout(self) -> w.Widget:
         column: list[w.Widget] = []
         for group in dict.fromkeys(self.groups.values()):
-            column.append(w.HTML(f"<b>{html.escape(group)}</b>"))
+            column.append(w.HTML(f"<b>{html.escape(_(group))}</b>"))
             column += [self.sliders[p] for p, g in self.groups.items() if g == group]
         column += [w.HBox([self.button, self.reset_button]), self.status, self.progress, self.note]
         left = w.VBox(column, layout=w.Layout(width="490px"))
@@ -418,16 +444,14 @@ class StrategyLab:
             self.note.value = noise_note(paired, None)
             return
         self.progress.value, self.progress.layout.visibility = paired.n, "visible"
-        self.note.value = (
-            f"⏳ Running the same customers {len(self.seeds) - 1} more times for the 95% intervals…"
-        )
+        self.note.value = pending_note(paired, len(self.seeds))
 
         def job(cancelled) -> None:
             start = time.perf_counter()
             try:
                 self.replicate(paired, cancelled)
             except Exception as exc:  # a thread's traceback reaches no one: say it here
-                self.note.value = f"⚠ The intervals could not be computed: {html.escape(str(exc))}"
+                self.note.value = failed_note(exc)
                 raise
             finally:
                 if not cancelled():
@@ -446,29 +470,38 @@ class StrategyLab:
     def update(self) -> None:
         """Run button: run (or fetch from the cache), then redraw figures and chart."""
         size = self.scenario.population.initial_customers
-        self.status.value = f"Running the world: {size:,} customers, seed {self.seed}…"
+        self.status.value = _(
+            "Running the world: {size:,} customers, seed {seed}…", size=size, seed=self.seed
+        )
         self.button.disabled = True
         self.jobs.cancel()  # the replications of the previous Run are no longer wanted
         hits, start = self.cache.hits, time.perf_counter()
         try:
             result = self.run_with(self.values())
         except ValueError as exc:  # the levers make an impossible world
-            self.status.value = (
-                "<span style='color:#b00'>⚠ This combination of levers is not a valid world: "
-                f"{html.escape(explain(exc))}. Move a lever back or press Reset.</span>"
+            why = _(
+                "⚠ This combination of levers is not a valid world: {reason}. "
+                "Move a lever back or press Reset.",
+                reason=html.escape(explain(exc)),
             )
+            self.status.value = f"<span style='color:#b00'>{why}</span>"
             return
         finally:
             self.button.disabled = False
         took = time.perf_counter() - start
-        served = "from the cache (same world as before)" if self.cache.hits > hits else "simulated"
+        cached = self.cache.hits > hits
+        served = _("from the cache (same world as before)") if cached else _("simulated")
         self.paired = self.first_pair()
         self.table.value = numbers_html(self.paired)
         fig = plot_lab(result, self.baseline)
         self.chart.value = figure_png(fig)
         self.figure = fig
         plt.close(fig)
-        self.status.value = f"✓ Done in {took:.1f} s, {served}. Grey = baseline."
+        self.status.value = _(
+            "✓ Done in {seconds} s, {served}. Grey = baseline.",
+            seconds=f"{took:.1f}",
+            served=served,
+        )
         self._intervals(self.paired)
 
     def _ipython_display_(self) -> None:

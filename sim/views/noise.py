@@ -20,6 +20,7 @@ import pandas as pd
 from sim.experiments.design import replication_seeds
 from sim.experiments.stats import WITHIN_NOISE, Difference, paired_difference
 from sim.figures import fmt, plain
+from sim.i18n import N_, _
 
 # Replications of a panel's Run: enough for a t-interval with 4 degrees of freedom
 # (t = 2.78; with 2 runs it is 12.7), few enough to finish in seconds (benchmarks/lab.py).
@@ -91,8 +92,9 @@ def interval_text(d: Difference, unit: str) -> str:
 
 
 def noise_word(d: Difference | None) -> str:
-    """'within noise' where the interval includes 0, else '' (also with no interval yet)."""
-    return WITHIN_NOISE if d is not None and d.within_noise else ""
+    """'within noise' (in the language in use) where the interval includes 0, else ''
+    (also with no interval yet)."""
+    return _(WITHIN_NOISE) if d is not None and d.within_noise else ""
 
 
 def change_html(d: Difference | None, unit: str) -> str:
@@ -102,12 +104,13 @@ def change_html(d: Difference | None, unit: str) -> str:
         return ""
     change = fmt(d.mean, unit, signed=True)
     if not d.known:
-        return f"{change} <small class='sim-noise-pending'>(one run)</small>"
+        pending = _("(one run)")
+        return f"{change} <small class='sim-noise-pending'>{pending}</small>"
     interval = html.escape(interval_text(d, unit))
     if d.within_noise:
         return (
             f"<span class='sim-within-noise' style='{MUTED}'>{change} <small>{interval}</small>"
-            f" {WITHIN_NOISE}</span>"
+            f" {_(WITHIN_NOISE)}</span>"
         )
     return f"<b>{change}</b> <small>{interval}</small>"
 
@@ -172,13 +175,13 @@ class Background:
 def paired_html(
     paired: Paired,
     rows: Sequence[tuple[str, str, str]],
-    mine: str = "your levers",
+    mine: str = N_("your levers"),
     css: str = "sim-lab-table",
     currency: str = "",
 ) -> str:
     """A panel's table: for each (key, label, unit) row the baseline and the changed world
     (means over the replications run so far) and the change with its 95% interval,
-    'within noise' where it includes 0."""
+    'within noise' where it includes 0. `mine` names the changed world's column (a msgid)."""
     body = []
     for key, label, unit in rows:
         a, b = paired.mean("baseline", key), paired.mean("variant", key)
@@ -187,27 +190,50 @@ def paired_html(
             f"<td><b>{fmt(b, unit, currency=currency)}</b></td>"
             f"<td>{change_html(paired.difference(key), unit)}</td></tr>"
         )
-    runs = "one run" if paired.n == 1 else f"mean of {paired.n} runs"
-    head = (
-        f"<tr><th></th><th>baseline ({runs})</th><th>{html.escape(mine)}</th>"
-        "<th>change [95% interval]</th></tr>"
-    )
+    runs = _("one run") if paired.n == 1 else _("mean of {n} runs", n=paired.n)
+    labels = (_("baseline ({runs})", runs=runs), _(mine), _("change [95% interval]"))
+    head = "<tr><th></th>" + "".join(f"<th>{html.escape(t)}</th>" for t in labels) + "</tr>"
     return f"<table class='{css}'>{head}{''.join(body)}</table>"
 
 
-def noise_note(paired: Paired, took: float | None = None, what: str = "levers") -> str:
+def noise_note(paired: Paired, took: float | None = None) -> str:
     """What the intervals under a panel's table mean, once they are in."""
     if paired.identical:
-        return (
-            f"Your {what} are the baseline's: on the same customers every run gives the same "
-            "figures, so each change is exactly 0."
+        return _(
+            "Nothing differs from the baseline: on the same customers every run gives the "
+            "same figures, so each change is exactly 0."
+        )
+    if took is None:
+        done = _("✓ 95% intervals from {n} runs on the same customers (common random numbers).",
+                 n=paired.n)  # fmt: skip
+    else:
+        done = _(
+            "✓ 95% intervals from {n} runs on the same customers (common random numbers), "
+            "in {seconds} s.",
+            n=paired.n,
+            seconds=f"{took:.1f}",
         )
     return (
-        f"✓ 95% intervals from {paired.n} runs on the same customers (common random numbers)"
-        + (f", in {took:.1f} s" if took is not None else "")
-        + f". <i>Within noise</i>: the interval includes 0, so these runs cannot tell your "
-        f"{what} from the baseline on that figure."
+        done
+        + " "
+        + _(
+            "<i>Within noise</i>: the interval includes 0, so these runs cannot tell this "
+            "change from the baseline on that figure."
+        )
     )
+
+
+def pending_note(paired: Paired, replications: int) -> str:
+    """The note while the replications behind the intervals are still running."""
+    return _(
+        "Running the same customers {n} more times for the 95% intervals…",
+        n=replications - paired.n,
+    )
+
+
+def failed_note(error: Exception) -> str:
+    """The note when a replication failed (a thread's traceback reaches no one)."""
+    return _("The intervals could not be computed: {error}", error=html.escape(str(error)))
 
 
 def replicate_in_background(

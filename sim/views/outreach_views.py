@@ -19,7 +19,8 @@ from matplotlib.figure import Figure
 from sim import paths
 from sim.analytics.feedback import cost_by_channel, nps, outreach_by_trigger, outreach_headline
 from sim.experiments.design import with_values
-from sim.figures import fmt, fmt_table
+from sim.figures import fmt, fmt_month, fmt_table
+from sim.i18n import N_, _
 from sim.result import Result
 from sim.runner import run
 from sim.scenario import Scenario
@@ -28,9 +29,11 @@ from sim.views.noise import (
     REPLICATIONS,
     Background,
     Paired,
+    failed_note,
     noise_note,
     paired_html,
     panel_seeds,
+    pending_note,
     replicate_in_background,
 )
 from sim.views.widgets import (
@@ -44,10 +47,10 @@ from sim.views.widgets import (
 )
 
 TOPIC_LABELS = {
-    "price": "price 价格",
-    "quality": "quality 品质",
-    "service": "service 服务",
-    "delivery": "delivery 配送",
+    "price": N_("price 价格"),
+    "quality": N_("quality 品质"),
+    "service": N_("service 服务"),
+    "delivery": N_("delivery 配送"),
 }
 
 
@@ -63,11 +66,24 @@ def trigger_lever(
 ) -> Lever:
     """A Lever for one field of the trigger called `name`: outreach.triggers[name].field
     (help text from the schema; PathError naming the triggers there are if none is `name`)."""
-    text = label or f"{name} {field}".replace("_", " ")
+    text = _(label) if label else f"{name} {field}".replace("_", " ")
     path = f"outreach.triggers[{name}].{field}"
     return lever(scenario, path, maximum, minimum, step, text, moves)
 
 
+# The columns of the headline table (English; the panel shows them translated).
+HEADLINE_COLUMNS = (N_("baseline"), N_("this run"), N_("change"))
+# The label of each outreach_headline figure, as the panel shows it.
+HEADLINE_LABELS = {
+    "messages": N_("messages"),
+    "message_cost": N_("message cost"),
+    "coupon_cost": N_("coupon cost"),
+    "triggered_orders": N_("triggered orders"),
+    "triggered_revenue": N_("triggered revenue"),
+    "opted_out": N_("opted out"),
+    "churned": N_("churned"),
+    "revenue": N_("revenue"),
+}
 # The unit of each outreach_headline figure, as `fmt` writes it.
 HEADLINE_UNITS = {
     "messages": "count",
@@ -83,8 +99,9 @@ HEADLINE_UNITS = {
 
 def headline_table(base: dict, now: dict) -> pd.DataFrame:
     """Baseline, this run and the change, one row per headline figure."""
-    df = pd.DataFrame({"baseline": pd.Series(base), "this run": pd.Series(now)})
-    df["change"] = df["this run"] - df["baseline"]
+    baseline, this_run, change = HEADLINE_COLUMNS
+    df = pd.DataFrame({baseline: pd.Series(base), this_run: pd.Series(now)})
+    df[change] = df[this_run] - df[baseline]
     return df
 
 
@@ -95,7 +112,8 @@ def headline_html(table: pd.DataFrame, currency: str = "") -> str:
         fmt(v, HEADLINE_UNITS.get(k, "number"), signed=True, currency=currency)
         for k, v in table["change"].items()
     ]
-    out.index = [str(k).replace("_", " ") for k in out.index]
+    out.index = [_(HEADLINE_LABELS[k]) if k in HEADLINE_LABELS else str(k) for k in out.index]
+    out.columns = [_(str(c)) for c in out.columns]  # baseline, this run, change
     return out.to_html(classes="sim-table")
 
 
@@ -112,27 +130,27 @@ def plot_outreach_comparison(
     bc, nc = cost_by_channel(base["touches"], horizon), cost_by_channel(now["touches"], horizon)
     bh, nh = outreach_headline(base, horizon), outreach_headline(now, horizon)
     panels = [
-        (axes[0, 0], bt["orders"], nt["orders"], "orders triggered, by message"),
-        (axes[0, 1], bt["messages"], nt["messages"], "messages sent, by message"),
+        (axes[0, 0], bt["orders"], nt["orders"], _("orders triggered, by message")),
+        (axes[0, 1], bt["messages"], nt["messages"], _("messages sent, by message")),
         (
             axes[1, 0],
             bc["cost"] + bc["coupons"],
             nc["cost"] + nc["coupons"],
-            "cost per channel (messages + coupons redeemed)",
+            _("cost per channel (messages + coupons redeemed)"),
         ),
         (
             axes[1, 1],
-            pd.Series({"opted out": bh["opted_out"], "churned": bh["churned"]}),
-            pd.Series({"opted out": nh["opted_out"], "churned": nh["churned"]}),
-            "customers who opted out / left",
+            pd.Series({_("opted out"): bh["opted_out"], _("churned"): bh["churned"]}),
+            pd.Series({_("opted out"): nh["opted_out"], _("churned"): nh["churned"]}),
+            _("customers who opted out / left"),
         ),
     ]
     for ax, b, n, title in panels:
         idx = list(dict.fromkeys([*b.index, *n.index]))
         b, n = b.reindex(idx, fill_value=0), n.reindex(idx, fill_value=0)
         x = np.arange(len(idx))
-        ax.bar(x - 0.2, b.to_numpy(), 0.4, color="0.7", label="baseline")
-        ax.bar(x + 0.2, n.to_numpy(), 0.4, color="C0", label="this run")
+        ax.bar(x - 0.2, b.to_numpy(), 0.4, color="0.7", label=_("baseline"))
+        ax.bar(x + 0.2, n.to_numpy(), 0.4, color="C0", label=_("this run"))
         ax.set_xticks(x, idx, rotation=20, fontsize=8)
         ax.set_title(title, fontsize=10)
         ax.spines[["top", "right"]].set_visible(False)
@@ -213,13 +231,15 @@ class OutreachPanel:
         """Button callback: run with the sliders' values, redraw the table and the chart,
         then start the replications behind the intervals."""
         self.jobs.cancel()
-        self.status.value = "running…"
+        self.status.value = _("running…")
         try:
             table = self.run_with(self.values())
         except ValueError as exc:  # a combination the schema refuses
             self.status.value = f"<span style='color:#b00'>{html.escape(explain(exc))}</span>"
             return
-        self.status.value = html.escape(f"seed {self.seed}: the same customers as the baseline")
+        self.status.value = html.escape(
+            _("seed {seed}: the same customers as the baseline", seed=self.seed)
+        )
         same = self.variant.model_dump() == self.scenario.model_dump()
         self.paired = Paired(
             [table["baseline"].to_dict()], [table["this run"].to_dict()], same, len(self.seeds)
@@ -235,18 +255,13 @@ class OutreachPanel:
         )  # fmt: skip
 
     def _redraw(self, paired: Paired, done: bool) -> None:
-        rows = [(k, k.replace("_", " "), unit) for k, unit in HEADLINE_UNITS.items()]
+        rows = [(k, _(label), HEADLINE_UNITS[k]) for k, label in HEADLINE_LABELS.items()]
         currency = self.scenario.catalogue.currency
-        self.table.value = paired_html(paired, rows, "this run", "sim-table", currency)
-        self.note.value = (
-            noise_note(paired, what="rules")
-            if done
-            else f"Running the same customers {len(self.seeds) - paired.n} more times for the "
-            "95% intervals…"
-        )
+        self.table.value = paired_html(paired, rows, N_("this run"), "sim-table", currency)
+        self.note.value = noise_note(paired) if done else pending_note(paired, len(self.seeds))
 
     def _failed(self, exc: Exception) -> None:
-        self.note.value = f"The intervals could not be computed: {html.escape(str(exc))}"
+        self.note.value = failed_note(exc)
 
     def _ipython_display_(self) -> None:
         display(self.widget)
@@ -257,20 +272,20 @@ def outreach_levers(scenario: Scenario) -> list[Lever]:
     win-back days, the fatigue threshold) and survey plan (NPS sample share, how much more
     the extremes answer), built from the schema where it allows."""
     return [
-        trigger_lever(scenario, "churn_warning", "days", 7, 120, 1, "churn warning after (days)",
-                      ("messages", "coupon_cost")),
-        trigger_lever(scenario, "churn_warning", "coupon", 0, 30, 1, "churn-warning coupon",
+        trigger_lever(scenario, "churn_warning", "days", 7, 120, 1,
+                      N_("churn warning after (days)"), ("messages", "coupon_cost")),
+        trigger_lever(scenario, "churn_warning", "coupon", 0, 30, 1, N_("churn-warning coupon"),
                       ("coupon_cost",)),
-        trigger_lever(scenario, "monthly_offer", "days", 3, 60, 1, "campaign every (days)",
+        trigger_lever(scenario, "monthly_offer", "days", 3, 60, 1, N_("campaign every (days)"),
                       ("messages", "opted_out")),
-        trigger_lever(scenario, "winback", "days", 30, 180, 1, "win-back after (days)",
+        trigger_lever(scenario, "winback", "days", 30, 180, 1, N_("win-back after (days)"),
                       ("messages", "outreach_cost")),
         lever(scenario, "outreach.fatigue.max_messages", minimum=1, maximum=12,
-              moves=("opted_out",)),
+              label=_("max messages"), moves=("opted_out",)),
         lever(scenario, "surveys.nps_sample_share", minimum=0.05, maximum=1.0, step=0.05,
-              moves=("survey_answers",)),
+              label=_("nps sample share"), moves=("survey_answers",)),
         lever(scenario, "surveys.extremity_bias", minimum=0.0, maximum=5.0, step=0.5,
-              moves=("survey_response_rate",)),
+              label=_("extremity bias"), moves=("survey_response_rate",)),
     ]  # fmt: skip
 
 
@@ -285,11 +300,12 @@ def plot_response_by_band(table: pd.DataFrame, overall: float | None = None) -> 
     for i, (n, r) in enumerate(zip(table["invited"], table["rate"].fillna(0), strict=True)):
         ax.text(i, r, f"n={n}", ha="center", va="bottom", fontsize=8)
     if overall is not None:
-        ax.axhline(overall, color="0.4", ls="--", lw=1, label=f"overall {overall:.0%}")
+        overall_label = _("overall {share}", share=f"{overall:.0%}")
+        ax.axhline(overall, color="0.4", ls="--", lw=1, label=overall_label)
         ax.legend(frameon=False)
-    ax.set_xlabel("true satisfaction when asked")
-    ax.set_ylabel("share who answered")
-    ax.set_title("Who answers a survey (the extremes answer more)")
+    ax.set_xlabel(_("true satisfaction when asked"))
+    ax.set_ylabel(_("share who answered"))
+    ax.set_title(_("Who answers a survey (the extremes answer more)"))
     ax.spines[["top", "right"]].set_visible(False)
     return fig
 
@@ -297,7 +313,7 @@ def plot_response_by_band(table: pd.DataFrame, overall: float | None = None) -> 
 def plot_nps_bias(bias: dict) -> Figure:
     """NPS as surveyed, expected from those who answered, and from everyone asked."""
     names = ["surveyed", "answerers", "everyone"]
-    labels = ["as surveyed", "answerers' truth", "everyone's truth"]
+    labels = [_("as surveyed"), _("answerers' truth"), _("everyone's truth")]
     values = [bias[k] for k in names]
     fig, ax = plt.subplots(figsize=(6, 3), layout="constrained")
     ax.bar(labels, values, color=["C0", "C0", "C3"])
@@ -305,7 +321,7 @@ def plot_nps_bias(bias: dict) -> Figure:
         ax.text(i, v, f"{v:+.0f}", ha="center", va="bottom" if v >= 0 else "top")
     ax.axhline(0, color="0.3", lw=0.8)
     ax.set_ylabel("NPS")
-    ax.set_title("NPS 净推荐值: what the survey says vs what everyone thinks")
+    ax.set_title(_("NPS 净推荐值: what the survey says vs what everyone thinks"))
     ax.spines[["top", "right"]].set_visible(False)
     return fig
 
@@ -315,14 +331,16 @@ def plot_keyword_heatmap(counts: pd.DataFrame, title: str = "", fmt: str = "{:.0
     fig, ax = plt.subplots(figsize=(8, 3.2), layout="constrained")
     data = counts.T.to_numpy(dtype=float)
     im = ax.imshow(data, aspect="auto", cmap="YlOrRd")
-    ax.set_xticks(range(len(counts.index)), counts.index, rotation=45, fontsize=8)
-    ax.set_yticks(range(len(counts.columns)), [TOPIC_LABELS.get(c, c) for c in counts.columns])
+    months = [fmt_month(m) for m in counts.index]  # '2026-01' -> 2026-01, 2026年1月
+    ax.set_xticks(range(len(counts.index)), months, rotation=45, fontsize=8)
+    topics = [_(TOPIC_LABELS[c]) if c in TOPIC_LABELS else c for c in counts.columns]
+    ax.set_yticks(range(len(counts.columns)), topics)
     top = np.nanmax(data) if data.size else 0
     for (i, j), v in np.ndenumerate(data):
         ax.text(j, i, fmt.format(v), ha="center", va="center", fontsize=7,
                 color="white" if top and v > 0.6 * top else "black")  # fmt: skip
     fig.colorbar(im, ax=ax, shrink=0.8)
-    ax.set_title(title or "What the comments talk about, month by month")
+    ax.set_title(title or _("What the comments talk about, month by month"))
     return fig
 
 

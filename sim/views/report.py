@@ -23,6 +23,7 @@ from matplotlib.ticker import MaxNLocator, StrMethodFormatter
 from sim import figures
 from sim.experiments.metrics import LOW_REDEMPTION
 from sim.figures import fmt
+from sim.i18n import N_, _, language_in_use
 from sim.outputs import write_file
 from sim.views.fonts import use_cjk_fonts
 from sim.views.noise import WITHIN_NOISE
@@ -94,7 +95,7 @@ def plot_metric_cis(means: pd.DataFrame, metric: str, order: list[str] | None = 
         pad = (hi - lo) * 0.6 or abs(hi) * 0.05 or 1.0
         ax.set_xlim(max(0.0, lo - pad), hi + pad * 0.3)
         if lo - pad > 0:
-            ax.set_xlabel("axis does not start at 0", fontsize=8, color="0.4")
+            ax.set_xlabel(_("axis does not start at 0"), fontsize=8, color="0.4")
     return fig
 
 
@@ -114,7 +115,7 @@ def plot_tier_mix(mix: pd.DataFrame) -> Figure:
         loc="lower left",
         bbox_to_anchor=(0, 1),
     )
-    ax.set_xlabel("customers at the end (mean over replications)")
+    ax.set_xlabel(_("customers at the end (mean over replications)"))
     ax.spines[["top", "right"]].set_visible(False)
     return fig
 
@@ -156,14 +157,14 @@ def plot_heatmap(
         ax.text(j, i, text, ha="center", va="center", fontsize=9, color=color)
     fig.colorbar(im, ax=ax, shrink=0.8)
     if quiet.any():
-        mark = Patch(facecolor="none", edgecolor="0.4", hatch="///", label=NOISE_MARK)
+        mark = Patch(facecolor="none", edgecolor="0.4", hatch="///", label=_(NOISE_MARK))
         fig.legend(handles=[mark], loc="outside lower center", frameon=False, fontsize=8)
     if title:
         ax.set_title(title, fontsize=11, loc="left")
     return fig
 
 
-NOISE_MARK = "≈, hatched: within noise of the baseline (its 95% interval includes 0)"
+NOISE_MARK = N_("≈, hatched: within noise of the baseline (its 95% interval includes 0)")
 
 
 # ---------------------------------------------------------------------- report
@@ -191,23 +192,24 @@ td.low{background:#f9d9d6;font-weight:bold} td.noise,span.noise{color:#767676;fo
 
 
 def render_report(cmp: Comparison, title: str | None = None) -> str:
-    """The report as an HTML string."""
-    title = title or f"What-if report: {cmp.scenario.name}"
+    """The report as an HTML string, in the language in use (its lang attribute too)."""
+    title = title or _("What-if report: {scenario}", scenario=cmp.scenario.name)
+    lang = "zh-CN" if language_in_use() == "zh" else "en"
     parts = [
         "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
+        f'<html lang="{lang}"><head><meta charset="utf-8">',
         f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>",
         f"<h1>{_e(title)}</h1>",
         _meta(cmp),
         _how_to_read(cmp),
-        "<h2>Differences against the baseline</h2>",
+        _h2(_("Differences against the baseline")),
         _legend(),
         _headline(cmp),
-        "<h2>Means and 95% confidence intervals</h2>",
+        _h2(_("Means and 95% confidence intervals")),
         _charts(cmp),
         _rewards(cmp),
         _tiers(cmp),
-        "<h2>All metrics</h2>",
+        _h2(_("All metrics")),
         _all_metrics(cmp),
         "</body></html>",
     ]
@@ -226,29 +228,37 @@ def _e(text: object) -> str:
     return html.escape(str(text))
 
 
+def _h2(text: str) -> str:
+    return f"<h2>{_e(text)}</h2>"
+
+
 def _meta(cmp: Comparison) -> str:
     size = []
     if cmp.customers is not None:
-        size.append(f"{cmp.customers:,} initial customers")
+        size.append(_("{n:,} initial customers", n=cmp.customers))
     if cmp.days is not None:
-        size.append(f"{cmp.days} days")
+        size.append(fmt(cmp.days, "days"))
     seeds = ", ".join(str(s) for s in cmp.seeds[:5]) + (", …" if len(cmp.seeds) > 5 else "")
+    variants = ", ".join(cmp.variants)
     rows = [
-        ("Scenario", cmp.scenario.name),
-        ("Variants", ", ".join(cmp.variants) + " (each against the baseline: the scenario as is)"),
-        ("Replications", f"{cmp.replications} per variant, with common random numbers"),
-        ("Seeds", f"root seed {cmp.seed}; replication seeds {seeds}"),
-        ("World", ", ".join(size) or "as in the scenario"),
-        ("Made", dt.date.today().isoformat() + " with python -m sim compare"),
-    ]
+        (_("Scenario"), cmp.scenario.name),
+        (_("Variants"), _("{variants} (each against the baseline: the scenario as is)",
+                          variants=variants)),
+        (_("Replications"), _("{n} per variant, with common random numbers",
+                              n=cmp.replications)),
+        (_("Seeds"), _("root seed {seed}; replication seeds {seeds}", seed=cmp.seed,
+                       seeds=seeds)),
+        (_("World"), ", ".join(size) or _("as in the scenario")),
+        (_("Made"), _("{date} with python -m sim compare", date=dt.date.today().isoformat())),
+    ]  # fmt: skip
     body = "".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in rows)
     return f"<table class='meta'>{body}</table>"
 
 
 def _how_to_read(cmp: Comparison) -> str:
-    return (
-        "<div class='note'><b>How to read this.</b> Each variant was simulated "
-        f"{cmp.replications} times, and so was the baseline; replication k of every variant "
+    note = _(
+        "<b>How to read this.</b> Each variant was simulated "
+        "{n} times, and so was the baseline; replication k of every variant "
         "uses the same random customers (common random numbers), so the difference between "
         "a variant and the baseline is measured replication by replication. The "
         "<i>difference</i> column is the average of those differences, and the 95% "
@@ -257,20 +267,26 @@ def _how_to_read(cmp: Comparison) -> str:
         "change is good for the business, red if bad, blue for figures that are neither "
         "(points issued, tier moves). An interval that includes 0 means the simulation "
         "cannot tell the variant from the baseline with this many replications: it reads "
-        f"<i>{WITHIN_NOISE}</i>, in grey. "
+        "<i>{within_noise}</i>, in grey. "
         "Rewards redeemed by fewer than "
-        f"{LOW_REDEMPTION:.0%} of the customers who could afford them are flagged: members do "
+        "{low} of the customers who could afford them are flagged: members do "
         "not value them. These are simulated customers: treat the figures as a comparison "
-        "of rules, not a forecast.</div>"
+        "of rules, not a forecast.",
+        n=cmp.replications,
+        within_noise=_(WITHIN_NOISE),
+        low=f"{LOW_REDEMPTION:.0%}",
     )
+    return f"<div class='note'>{note}</div>"
 
 
 def _legend() -> str:
+    excludes, includes = _e(_("CI excludes 0:")), _e(_("CI includes 0:"))
+    better, worse, changed = _e(_("better")), _e(_("worse")), _e(_("changed"))
     return (
-        "<p class='legend'>CI excludes 0: <span style='background:#d9f2dd'>better</span>"
-        "<span style='background:#f9d9d6'>worse</span>"
-        "<span style='background:#dde8f7'>changed</span>"
-        f"CI includes 0: <span class='noise'>{WITHIN_NOISE}</span></p>"
+        f"<p class='legend'>{excludes} <span style='background:#d9f2dd'>{better}</span>"
+        f"<span style='background:#f9d9d6'>{worse}</span>"
+        f"<span style='background:#dde8f7'>{changed}</span>"
+        f"{includes} <span class='noise'>{_e(_(WITHIN_NOISE))}</span></p>"
     )
 
 
@@ -285,12 +301,12 @@ def _cell_class(row: pd.Series) -> str:
 
 def _rows(t: pd.DataFrame) -> str:
     out = []
-    for _, r in t.iterrows():
+    for _i, r in t.iterrows():
         info = figures.info(r["metric"])
         cls = _cell_class(r)
         ci = f"[{fmt(r['ci_low'], info.unit, True)}, {fmt(r['ci_high'], info.unit, True)}]"
         if r.get("within_noise", False):
-            cls, ci = "noise", f"{ci} {WITHIN_NOISE}"
+            cls, ci = "noise", f"{ci} {_(WITHIN_NOISE)}"
         out.append(
             f"<tr><td>{_e(info.label)}</td><td>{fmt(r['baseline_mean'], info.unit)}</td>"
             f"<td>{fmt(r['variant_mean'], info.unit)}</td>"
@@ -300,10 +316,12 @@ def _rows(t: pd.DataFrame) -> str:
     return "".join(out)
 
 
-_HEAD = (
-    "<tr><th>metric</th><th>baseline</th><th>variant</th><th>difference</th>"
-    "<th>95% CI</th><th>n</th></tr>"
-)
+# The columns of a metrics table (English msgids, shown in the language in use).
+_HEAD = (N_("metric"), N_("baseline"), N_("variant"), N_("difference"), N_("95% CI"), N_("n"))
+
+
+def _head(columns: tuple[str, ...] = _HEAD) -> str:
+    return "<tr>" + "".join(f"<th>{_e(_(c))}</th>" for c in columns) + "</tr>"
 
 
 def _headline(cmp: Comparison) -> str:
@@ -313,7 +331,7 @@ def _headline(cmp: Comparison) -> str:
         rows = t[(t["variant"] == name) & t["metric"].isin(HEADLINE)].copy()
         rows["_o"] = rows["metric"].map(HEADLINE.index)
         rows = rows.sort_values("_o")
-        out.append(f"<h3>{_e(name)}</h3><table>{_HEAD}{_rows(rows)}</table>")
+        out.append(f"<h3>{_e(name)}</h3><table>{_head()}{_rows(rows)}</table>")
     return "".join(out)
 
 
@@ -321,7 +339,7 @@ def _all_metrics(cmp: Comparison) -> str:
     t = cmp.table
     out = []
     for name in cmp.variants:
-        out.append(f"<h3>{_e(name)}</h3><table>{_HEAD}{_rows(t[t['variant'] == name])}</table>")
+        out.append(f"<h3>{_e(name)}</h3><table>{_head()}{_rows(t[t['variant'] == name])}</table>")
     return "".join(out)
 
 
@@ -338,20 +356,25 @@ def _rewards(cmp: Comparison) -> str:
     if not len(r):
         return ""
     rows = []
-    for _, x in r.iterrows():
+    for _i, x in r.iterrows():
         cls = "low" if x["low"] else ""
-        flag = f"under {LOW_REDEMPTION:.0%}" if x["low"] else ""
+        flag = _("under {share}", share=f"{LOW_REDEMPTION:.0%}") if x["low"] else ""
         rows.append(
             f"<tr><td>{_e(x['variant'])}</td><td>{_e(x['reward'])}</td>"
             f"<td class='{cls}'>{fmt(x['redemption_rate'], 'share')}</td>"
             f"<td>[{fmt(x['ci_low'], 'share')}, {fmt(x['ci_high'], 'share')}]</td>"
             f"<td>{flag}</td></tr>"
         )
+    what = _(
+        "Share of the times a member could afford a reward that they redeemed it (mean over "
+        "replications, 95% CI)."
+    )
+    head = _head((N_("variant"), N_("reward"), N_("redemption rate"), N_("95% CI"), N_("flag")))
     return (
-        "<h2>Rewards: redemption rate</h2><p>Share of the times a member could afford a "
-        "reward that they redeemed it (mean over replications, 95% CI).</p><table>"
-        "<tr><th>variant</th><th>reward</th><th>redemption rate</th><th>95% CI</th>"
-        "<th>flag</th></tr>" + "".join(rows) + "</table>"
+        _h2(_("Rewards: redemption rate"))
+        + f"<p>{_e(what)}</p><table>{head}"
+        + "".join(rows)
+        + "</table>"
     )
 
 
@@ -359,13 +382,15 @@ def _tiers(cmp: Comparison) -> str:
     mix = cmp.tier_mix()
     if not len(mix):
         return ""
-    head = "<tr><th>variant</th>" + "".join(f"<th>{_e(c)}</th>" for c in mix.columns) + "</tr>"
+    head = f"<tr><th>{_e(_('variant'))}</th>" + "".join(f"<th>{_e(c)}</th>" for c in mix.columns)
+    head += "</tr>"
     body = "".join(
         f"<tr><td>{_e(v)}</td>" + "".join(f"<td>{fmt(x, 'count')}</td>" for x in row) + "</tr>"
         for v, row in zip(mix.index, mix.to_numpy(), strict=True)
     )
+    what = _("Mean number of customers in each tier (silver / gold / platinum) on the last day.")
     return (
-        "<h2>Tier mix at the end</h2><p>Mean number of customers in each tier "
-        "(silver / gold / platinum) on the last day.</p>"
-        f"<table>{head}{body}</table>" + _png(plot_tier_mix(mix))
+        _h2(_("Tier mix at the end"))
+        + f"<p>{_e(what)}</p><table>{head}{body}</table>"
+        + _png(plot_tier_mix(mix))
     )

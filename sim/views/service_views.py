@@ -18,6 +18,7 @@ from matplotlib.figure import Figure
 from sim.analytics.feedback import silent_share
 from sim.analytics.service import compare_policies, policy_row, response_distribution
 from sim.figures import fmt, fmt_table, info
+from sim.i18n import N_, _
 from sim.result import Result
 from sim.runner import run
 from sim.scenario import Scenario
@@ -27,9 +28,11 @@ from sim.views.noise import (
     REPLICATIONS,
     Background,
     Paired,
+    failed_note,
     noise_note,
     paired_html,
     panel_seeds,
+    pending_note,
     replicate_in_background,
 )
 from sim.views.widgets import run_button, run_outputs, show_figure
@@ -129,15 +132,29 @@ def controlled_recovery(
     return failing, without_failures(failing)
 
 
-def policy_table(table: pd.DataFrame, currency: str = "") -> pd.DataFrame:
-    """The rows of TABLE_ROWS of a `compare_policies` table, labelled and written as a report
-    would (76.8%, 462,400 CNY, 5.2 h); a 'vs' column is a signed change."""
+def policy_table(table: pd.DataFrame, currency: str = "", labels: bool = True) -> pd.DataFrame:
+    """The rows of TABLE_ROWS of a `compare_policies` table, written as a report would
+    (76.8%, 462,400 CNY, 5.2 h); a 'vs' column is a signed change. Rows and columns carry
+    the figures' labels in the language in use; labels=False keeps the figure names."""
     shown = table.loc[[r for r in TABLE_ROWS if r in table.index]]
     units = {r: info(r).unit for r in shown.index}
     out = fmt_table(shown, units, by="index", currency=currency)
     for col in [c for c in shown.columns if " vs " in str(c)]:
         out[col] = [fmt(v, units[r], signed=True, currency=currency) for r, v in shown[col].items()]
-    return out.rename(index={r: info(r).label for r in shown.index})
+    if labels:
+        out.index = [info(r).label for r in out.index]
+        out.columns = [_column(c) for c in out.columns]
+    return out
+
+
+def _column(name: object) -> str:
+    """A policy table's column as the panel shows it: 'baseline', 'your policy', and
+    'your policy vs baseline' in the language in use; other policy names as they are."""
+    left, vs, right = str(name).partition(" vs ")
+    if vs:
+        return _("{policy} vs {baseline}", policy=_column(left), baseline=_column(right))
+    known = {"baseline": _("baseline"), "your policy": _("your policy")}
+    return known.get(left, left)
 
 
 def plot_policy_comparison(table: pd.DataFrame, policies: list[str] | None = None) -> Figure:
@@ -149,7 +166,8 @@ def plot_policy_comparison(table: pd.DataFrame, policies: list[str] | None = Non
         label, higher_better = info(m).label, info(m).higher_is_better
         values = table.loc[m, cols].astype(float).to_numpy()
         ax.bar(cols, values, color=[f"C{i}" for i in range(len(cols))])
-        ax.set_title(f"{label} ({'↑' if higher_better else '↓'} better)", fontsize=9)
+        better = _("↑ better") if higher_better else _("↓ better")
+        ax.set_title(f"{label} ({better})", fontsize=9)
         ax.tick_params(axis="x", labelrotation=20, labelsize=8)
         ax.spines[["top", "right"]].set_visible(False)
         if m == "retention":
@@ -157,7 +175,7 @@ def plot_policy_comparison(table: pd.DataFrame, policies: list[str] | None = Non
             ax.set_ylim(max(0.0, low - 0.05), min(1.0, np.nanmax(values) + 0.02))
     for ax in list(axes.flat)[len(metrics) :]:
         ax.set_visible(False)
-    fig.suptitle("What if the whole desk handled complaints this way?")
+    fig.suptitle(_("What if the whole desk handled complaints this way?"))
     return fig
 
 
@@ -170,8 +188,13 @@ def plot_response_times(tickets: dict[str, pd.DataFrame], promise_hours: float =
     for i, name in enumerate(dist.columns):
         ax.bar(x + i * width, dist[name], width, label=name, color=f"C{i}")
     ax.set_xticks(x + 0.4 - width / 2, dist.index)
-    ax.set_ylabel("tickets")
-    ax.set_title(f"time to first response (the promise: {promise_hours:g} h, 48 小时响应承诺)")
+    ax.set_ylabel(_("tickets"))
+    ax.set_title(
+        _(
+            "time to first response (the promise: {hours} h, 48 小时响应承诺)",
+            hours=f"{promise_hours:g}",
+        )
+    )
     ax.legend(frameon=False)
     ax.spines[["top", "right"]].set_visible(False)
     return fig
@@ -181,18 +204,19 @@ def plot_silent_share(by_severity: pd.DataFrame) -> Figure:
     """Stacked bars per severity: failures that were complained about vs those that were not."""
     fig, ax = plt.subplots(figsize=(6, 3), layout="constrained")
     idx = list(by_severity.index)
-    ax.bar(idx, by_severity["complained"], color="C0", label="complained (a ticket)")
+    ax.bar(idx, by_severity["complained"], color="C0", label=_("complained (a ticket)"))
     ax.bar(
         idx,
         by_severity["silent"],
         bottom=by_severity["complained"],
         color="0.7",
-        label="silent (no ticket)",
+        label=_("silent (no ticket)"),
     )
-    for i, (_, row) in enumerate(by_severity.iterrows()):
-        ax.text(i, row["failures"], f"{row['silent_share']:.0%} silent", ha="center", va="bottom")
-    ax.set_ylabel("orders that went wrong")
-    ax.set_title("Most unhappy customers never complain")
+    for i, (_sev, row) in enumerate(by_severity.iterrows()):
+        silent = _("{share} silent", share=f"{row['silent_share']:.0%}")
+        ax.text(i, row["failures"], silent, ha="center", va="bottom")
+    ax.set_ylabel(_("orders that went wrong"))
+    ax.set_title(_("Most unhappy customers never complain"))
     ax.legend(frameon=False)
     ax.spines[["top", "right"]].set_visible(False)
     return fig
@@ -204,7 +228,7 @@ def check_silent_share(answer: object, orders: pd.DataFrame) -> Feedback:
     try:
         a = float(answer)  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        return Feedback(False, "give one number between 0 and 1")
+        return Feedback(False, _("give one number between 0 and 1"))
     right = silent_share(orders)
     failed = orders["service_failure"].astype(str) != "none"
     silent = failed & ~orders["complained"].astype(bool)
@@ -213,24 +237,31 @@ def check_silent_share(answer: object, orders: pd.DataFrame) -> Feedback:
         return bool(np.isfinite(a) and abs(a - x) <= tol)
 
     if near(right):
-        return Feedback(True, f"right: {right:.1%} of failures never reached the desk")
+        return Feedback(
+            True, _("right: {share} of failures never reached the desk", share=f"{right:.1%}")
+        )
     if near(right * 100, 0.5):
-        return Feedback(False, "that is a percentage: give the share as a fraction (0.86, not 86)")
+        return Feedback(
+            False, _("that is a percentage: give the share as a fraction (0.86, not 86)")
+        )
     if near(1 - right):
-        return Feedback(False, "that is the share who complained; the question asks who did not")
+        return Feedback(False, _("that is the share who complained; the question asks who did not"))
     if near(float(silent.sum() / len(orders)), 0.0005):
         return Feedback(
-            False, "you divided by all orders: divide by the orders that went wrong only"
+            False, _("you divided by all orders: divide by the orders that went wrong only")
         )
     if near(float((~orders["complained"].astype(bool)).mean())):
         return Feedback(
             False,
-            "service_failure 'none' means nothing went wrong: keep only failed orders first",
+            _("service_failure 'none' means nothing went wrong: keep only failed orders first"),
         )
     return Feedback(
         False,
-        f"not quite ({a:.3f}): filter orders with service_failure != 'none', then take the "
-        "share where complained is False",
+        _(
+            "not quite ({answer}): filter orders with service_failure != 'none', then take "
+            "the share where complained is False",
+            answer=f"{a:.3f}",
+        ),
     )
 
 
@@ -257,35 +288,37 @@ def policy_widgets(policy: DeskPolicy) -> dict[str, w.Widget]:
             min=0,
             max=168,
             step=1,
-            description="response delay (h)",
+            description=_("response delay (h)"),
             continuous_update=False,
         ),
-        "apology": w.Checkbox(value=policy.apology, description="apologise"),
+        "apology": w.Checkbox(value=policy.apology, description=_("apologise")),
         "compensation": w.Dropdown(
             options=["none", "small", "full"],
             value=policy.compensation,
-            description="compensation",
+            description=_("compensation"),
         ),
         "escalation": w.Dropdown(
             options=["never", "when_severe", "always"],
             value=policy.escalation,
-            description="escalation",
+            description=_("escalation"),
         ),
         "follow_up_hours": w.FloatSlider(
             value=policy.follow_up_hours if policy.follow_up_hours is not None else 0.0,
             min=0,
             max=168,
             step=1,
-            description="follow-up after (h)",
+            description=_("follow-up after (h)"),
             continuous_update=False,
         ),
-        "follow_up": w.Checkbox(value=policy.follow_up_hours is not None, description="follow up"),
+        "follow_up": w.Checkbox(
+            value=policy.follow_up_hours is not None, description=_("follow up")
+        ),
     }
     for name, widget in ws.items():
         widget.style = style
-        help_text = fields[name].description if name in fields else "call back at all"
-        moved = ", ".join(info(m).label for m in POLICY_MOVES[name])
-        widget.tooltip = f"{help_text} — moves: {moved}"
+        help_text = _(fields[name].description) if name in fields else _("call back at all")
+        moved = _("moves: {figures}", figures=", ".join(info(m).label for m in POLICY_MOVES[name]))
+        widget.tooltip = f"{help_text} — {moved}"
         widget.add_class("sim-policy")
     return ws
 
@@ -364,13 +397,16 @@ class PolicyPanel:
         """Button callback: run with the controls' policy, redraw the table and chart, then
         start the replications behind the intervals."""
         self.jobs.cancel()
-        self.status.value = "running…"
+        self.status.value = _("running…")
         table = self.run_with(self.policy())
-        self.status.value = html.escape(f"seed {self.seed}, same customers as the baseline")
+        self.status.value = html.escape(
+            _("seed {seed}, same customers as the baseline", seed=self.seed)
+        )
         same = self.variant.model_dump() == self.scenario.model_dump()
         self.paired = Paired(
             [policy_row(self.baseline)], [policy_row(self.result)], same, len(self.seeds)
         )
+        self._redraw(self.paired, self.paired.complete)
         fig = plot_policy_comparison(table, ["baseline", "your policy"])
         self.figure = fig
         show_figure(self.out, fig)
@@ -382,16 +418,11 @@ class PolicyPanel:
     def _redraw(self, paired: Paired, done: bool) -> None:
         rows = [(r, info(r).label, info(r).unit) for r in TABLE_ROWS]
         currency = self.scenario.catalogue.currency
-        self.table.value = paired_html(paired, rows, "your policy", "sim-table", currency)
-        self.note.value = (
-            noise_note(paired, what="policy")
-            if done
-            else f"Running the same customers {len(self.seeds) - paired.n} more times for the "
-            "95% intervals…"
-        )
+        self.table.value = paired_html(paired, rows, N_("your policy"), "sim-table", currency)
+        self.note.value = noise_note(paired) if done else pending_note(paired, len(self.seeds))
 
     def _failed(self, exc: Exception) -> None:
-        self.note.value = f"The intervals could not be computed: {html.escape(str(exc))}"
+        self.note.value = failed_note(exc)
 
     def _ipython_display_(self) -> None:
         display(self.widget)

@@ -17,6 +17,7 @@ from IPython.display import display
 from sim import paths
 from sim.experiments.design import with_values
 from sim.figures import fmt, info
+from sim.i18n import _
 from sim.result import Result
 from sim.runner import run
 from sim.scenario import Scenario, ScenarioError
@@ -48,7 +49,8 @@ def lever(
 ) -> Lever:
     """A Lever for `path` (sim.paths syntax, e.g. loyalty.tiers[gold].threshold): the
     slider's range is the one asked for, kept within the schema's limits, and its help
-    text is the field's description; `moves` names the figures it claims to move.
+    text is the field's description (in the language in use where the schema marks it
+    with N_); `moves` names the figures it claims to move.
     PathError when the scenario has no such field."""
     info, value = paths.field_at(scenario, path)
     integer = isinstance(value, int) and not isinstance(value, bool)
@@ -64,20 +66,25 @@ def lever(
     if step is None:
         step = 1 if integer else round((maximum - minimum) / 100, 6)
     label = label or paths.parse(path)[-1][0].replace("_", " ")
-    return Lever(path, label, info.description or label, minimum, maximum, step, integer, moves)
+    help_text = _(info.description) if info.description else label
+    return Lever(path, label, help_text, minimum, maximum, step, integer, moves)
 
 
 def moves_text(lv: Lever) -> str:
     """What a lever claims to move, in the figures' own labels (for its tooltip)."""
-    return "moves: " + ", ".join(info(m).label for m in lv.moves) if lv.moves else ""
+    if not lv.moves:
+        return ""
+    return _("moves: {figures}", figures=", ".join(info(m).label for m in lv.moves))
 
 
 def explain(error: ValueError) -> str:
     """A short, readable reason why the levers do not make a valid world."""
     if isinstance(error, ScenarioError):
         return "; ".join(
-            f"{p.path}: expected {p.expected}, found {p.found}" for p in error.problems[:3]
-        )
+            _("{path}: expected {expected}, found {found}", path=p.path, expected=p.expected,
+              found=p.found)
+            for p in error.problems[:3]
+        )  # fmt: skip
     return str(error)
 
 
@@ -103,7 +110,7 @@ def lever_slider(
 
 def run_button(on_run: Callable[[], None]) -> w.Button:
     """The primary Run button of a panel (class sim-run: the browser tests click it)."""
-    button = w.Button(description="Run", button_style="primary", icon="play")
+    button = w.Button(description=_("Run"), button_style="primary", icon="play")
     button.add_class("sim-run")
     button.on_click(lambda _b: on_run())
     return button
@@ -148,7 +155,9 @@ def summary_html(result: Result, baseline: Result | None = None) -> str:
         if base is not None and isinstance(v, int | float) and isinstance(base.get(k), int | float):
             delta = fmt(v - base[k], f.unit, signed=True, currency=currency)
         rows.append(f"<tr><td>{html.escape(f.label)}</td><td>{cell}</td><td>{delta}</td></tr>")
-    head = "<tr><th></th><th>this run</th><th>vs baseline</th></tr>" if base else ""
+    head = ""
+    if base:
+        head = "<tr><th></th><th>{}</th><th>{}</th></tr>".format(_("this run"), _("vs baseline"))
     return f"<table class='sim-summary'>{head}{''.join(rows)}</table>"
 
 
@@ -173,10 +182,10 @@ class RunPanel:
         self.seed = seed
         self.sliders: dict[str, w.Widget] = {}
         for lv in levers:
-            _, value = paths.field_at(scenario, lv.path)
+            _info, value = paths.field_at(scenario, lv.path)
             self.sliders[lv.path] = lever_slider(lv, (start or {}).get(lv.path, value))
         self.seed_box = w.IntText(
-            value=seed, description="seed", style={"description_width": "140px"}
+            value=seed, description=_("seed"), style={"description_width": "140px"}
         )
         self.button = run_button(lambda: self.update())
         self.status, self.table, self.out = run_outputs()
@@ -208,7 +217,7 @@ class RunPanel:
 
     def update(self) -> None:
         """Button callback: run with the sliders' values and redraw."""
-        self.status.value = "running…"
+        self.status.value = _("running…")
         try:
             result = self.run_with(self.values(), seed=self.seed_box.value)
         except ValueError as exc:  # an impossible combination of levers
@@ -216,8 +225,11 @@ class RunPanel:
             return
         base = self.baseline if self.show_baseline and self.baseline is not result else None
         s = result.summary()
-        self.status.value = (
-            f"{s['customers']:,} customers, {s['orders']:,} orders, seed {result.seed}"
+        self.status.value = _(
+            "{customers:,} customers, {orders:,} orders, seed {seed}",
+            customers=s["customers"],
+            orders=s["orders"],
+            seed=result.seed,
         )
         self.table.value = summary_html(result, base)
         fig = plot_daily(
