@@ -52,8 +52,8 @@ def test_no_twin_without_an_english_notebook():
     [(en, zh) for en, zh in zn.pairs() if zh.exists()],
     ids=[en.name for en, zh in zn.pairs() if zh.exists()],
 )
-def test_the_twin_has_the_english_code(en, zh):
-    drifts = zn.code_drift(en, zh)
+def test_the_twin_has_the_english_code_and_chinese_prose(en, zh):
+    drifts = zn.code_drift(en, zh) + zn.untranslated(zh)
     assert not drifts, "\n".join(map(str, drifts)) + "\n(python -m tools.zh_notebooks sync)"
 
 
@@ -197,3 +197,14 @@ def test_a_missing_twin_and_an_orphan_are_reported(tmp_path):
     assert len(problems) == 2
     assert problems[0].startswith("zh/01_x.ipynb: missing")
     assert problems[1].startswith("zh/09_gone.ipynb: no English notebook")
+
+
+def test_new_starts_a_twin_the_check_lists_until_its_markdown_is_chinese(tmp_path):
+    write(tmp_path / "01_x.ipynb", english())
+    assert zn.main(["new", "01_x.ipynb", "--root", str(tmp_path)]) == 0
+    zh = tmp_path / "zh" / "01_x.ipynb"
+    assert zn.code_drift(tmp_path / "01_x.ipynb", zh) == []
+    assert [str(d) for d in zn.untranslated(zh)] == [
+        "zh/01_x.ipynb, cell 1: markdown still in English: translate it"
+    ]
+    assert zn.main(["new", "01_x.ipynb", "--root", str(tmp_path)]) == 2  # never overwrites

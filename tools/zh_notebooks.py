@@ -7,6 +7,7 @@ differ: a changed number or name is drift.
 
     python -m tools.zh_notebooks check   # list every drift and every missing twin (exit 1)
     python -m tools.zh_notebooks sync    # copy drifted English code cells into the twins
+    python -m tools.zh_notebooks new 03_loyalty_design.ipynb   # start a twin to translate
 
 Sim-free on purpose: it reads notebooks as JSON (nbformat) and code with `tokenize`.
 """
@@ -264,13 +265,43 @@ def code_drift(en: Path | dict, zh: Path | dict, name: str | None = None) -> lis
     return drifts
 
 
+def untranslated(zh: Path | dict, name: str | None = None) -> list[Drift]:
+    """The markdown cells of a zh notebook still in English: Latin letters, no Chinese."""
+    if name is None:
+        name = f"{ZH}/{zh.name}" if isinstance(zh, Path) else "zh notebook"
+    return [
+        Drift(name, i + 1, None, "markdown still in English: translate it")
+        for i, cell in enumerate(_read(zh)["cells"])
+        if cell["cell_type"] == "markdown"
+        and re.search("[A-Za-z]", _source(cell))
+        and not CJK.search(_source(cell))
+    ]
+
+
 def check(root: Path = NOTEBOOKS) -> list[str]:
-    """Every problem of the zh twins under `root`, as lines to print: missing twins, drift."""
+    """Every problem of the zh twins under `root`, as lines to print: missing twins, drift,
+    markdown left in English."""
     problems = missing_twins(root)
     for en, zh in pairs(root):
         if zh.exists():
-            problems += [str(d) for d in code_drift(en, zh)]
+            problems += [str(d) for d in code_drift(en, zh) + untranslated(zh)]
     return problems
+
+
+def new_twin(en: Path, zh: Path) -> None:
+    """Start the zh twin of `en`: its cells copied, outputs cleared, the language line set.
+    Its markdown is still English: `check` lists it until it is translated."""
+    if zh.exists():
+        raise FileExistsError(f"{zh}: already exists; edit it, or `sync` its code")
+    nb = copy.deepcopy(_read(en))
+    first = True
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "code":
+            cell["outputs"], cell["execution_count"] = [], None
+            if first:
+                cell["source"], first = with_language_line(_source(cell)), False
+    zh.parent.mkdir(parents=True, exist_ok=True)
+    write_notebook(nb, zh)
 
 
 def with_language_line(english: str) -> str:
@@ -403,9 +434,11 @@ def sync(root: Path = NOTEBOOKS) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`check`: print every problem, exit 1 if any. `sync`: copy drifted code, then check."""
+    """`check`: print every problem, exit 1 if any. `sync`: copy drifted code, then check.
+    `new NAME...`: start twins to translate."""
     parser = argparse.ArgumentParser(prog="python -m tools.zh_notebooks", description=__doc__)
-    parser.add_argument("command", choices=["check", "sync"])
+    parser.add_argument("command", choices=["check", "sync", "new"])
+    parser.add_argument("names", nargs="*", help="new: the English notebooks to start twins of")
     parser.add_argument("--root", type=Path, default=NOTEBOOKS, help="the notebooks folder")
     args = parser.parse_args(argv)
     if not args.root.is_dir():
@@ -413,6 +446,16 @@ def main(argv: list[str] | None = None) -> int:
             f"{args.root}: no such folder; give the notebooks folder with --root", file=sys.stderr
         )
         return 2
+    if args.command == "new":
+        for name in args.names:
+            en, zh = args.root / Path(name).name, args.root / ZH / Path(name).name
+            if not en.exists() or zh.exists():
+                why = "no such English notebook" if not en.exists() else "its twin exists"
+                print(f"{en}: {why}; nothing written", file=sys.stderr)
+                return 2
+            new_twin(en, zh)
+            print(f"{ZH}/{zh.name}: started; translate its markdown, then run check")
+        return 0
     if args.command == "sync":
         for line in sync(args.root):
             print(line)
