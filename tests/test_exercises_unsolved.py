@@ -1,5 +1,6 @@
 """After "Run all cells" every exercise still waits for the trainee: the notebooks are
-executed here and their outputs read. (nbval runs them too, but compares no output.)"""
+executed here and their outputs read, English and Chinese twins (notebooks/zh/). (nbval runs
+them too, but compares no output.)"""
 
 from __future__ import annotations
 
@@ -13,9 +14,11 @@ NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 
 
 def executed_text(name: str) -> str:
-    """Every text output of notebook `name` run top to bottom, as one string."""
-    nb = nbformat.read(NOTEBOOKS / name, as_version=4)
-    NotebookClient(nb, timeout=180, resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
+    """Every text output of notebook `name` (zh/NAME for a twin) run top to bottom, as one
+    string."""
+    path = NOTEBOOKS / name
+    nb = nbformat.read(path, as_version=4)
+    NotebookClient(nb, timeout=180, resources={"metadata": {"path": str(path.parent)}}).execute()
     texts = []
     for cell in nb.cells:
         for out in cell.get("outputs", []):
@@ -44,6 +47,26 @@ def test_after_run_all_every_exercise_waits_for_the_trainee(name):
         assert "handed in after" not in text and "of 15 points" not in text
     if name.startswith("04"):  # the role-play waits for the first reply
         assert "the example agent's route" in text and "your route" not in text
+
+
+def not_answered_in_chinese() -> str:
+    """What an unanswered exercise says in Chinese, up to its colon (as the catalogue has it)."""
+    from sim import i18n
+    from sim.views.exercises import check_pareto_share
+
+    with i18n.using("zh"):
+        said = str(check_pareto_share(None)).removeprefix("… ")
+    return said.replace("：", ":").split(":")[0]
+
+
+TWINS = [name for name in EXERCISES if (NOTEBOOKS / "zh" / name).exists()]
+
+
+@pytest.mark.parametrize("name", TWINS)
+def test_the_chinese_twin_leaves_every_exercise_for_the_trainee_too(name):
+    text = executed_text(f"zh/{name}")
+    assert text.count(not_answered_in_chinese()) == EXERCISES[name]
+    assert "✔" not in text
 
 
 CHECKERS = [
