@@ -23,7 +23,6 @@ PENDING = {
     "06_outreach_feedback.ipynb",
     "07_planner_what_if.ipynb",
     # on this branch, one commit each
-    "08_golden_30_minutes.ipynb",
     "09_strategy_lab.ipynb",
 }
 
