@@ -22,8 +22,6 @@ PENDING = {
     "05_churn_warning_winback.ipynb",
     "06_outreach_feedback.ipynb",
     "07_planner_what_if.ipynb",
-    # on this branch, one commit each
-    "09_strategy_lab.ipynb",
 }
 
 
