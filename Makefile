@@ -16,8 +16,16 @@ $(STAMP): pyproject.toml
 # As root (a container, a classroom VM) JupyterLab refuses to start without --allow-root.
 ROOT_FLAG = $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
+# Chinese when SIM_LANG (else the system locale, as sim.i18n decides) says zh: `make lab SIM_LANG=zh`
+# opens JupyterLab in Chinese (its language pack jupyterlab-language-pack-zh-CN, chosen by the
+# settings in lab/zh/overrides.json) on notebooks/zh/; `make app SIM_LANG=zh` serves the Chinese
+# strategy lab. SIM_LANG, given on the command line, reaches the kernels too.
+ZH = $(filter zh%,$(or $(SIM_LANG),$(LC_ALL),$(LC_MESSAGES),$(LANG)))
+NOTEBOOKS_DIR = notebooks/$(if $(ZH),zh/)
+LAB_LANGUAGE = $(if $(ZH),--LabApp.app_settings_dir=$(CURDIR)/lab/zh)
+
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab notebooks/ $(ROOT_FLAG)
+	$(VENV)/bin/jupyter lab $(NOTEBOOKS_DIR) $(ROOT_FLAG) $(LAB_LANGUAGE)
 
 # The strategy lab as a web app, code hidden (Voila run by app/room.py, configured by
 # app/voila.py). Serve participants on the network with: make app APP_IP=0.0.0.0
@@ -26,7 +34,7 @@ lab: $(STAMP)
 APP_IP ?= 127.0.0.1
 APP_PORT ?= 8866
 app: $(STAMP)
-	JUPYTER_CONFIG_PATH=$(CURDIR)/app $(PY) -m app.room notebooks/09_strategy_lab.ipynb \
+	JUPYTER_CONFIG_PATH=$(CURDIR)/app $(PY) -m app.room $(NOTEBOOKS_DIR)09_strategy_lab.ipynb \
 		--Voila.ip=$(APP_IP) --port=$(APP_PORT) $(if $(APP_SEATS),--RoomKernelManager.max_kernels=$(APP_SEATS)) \
 		$(if $(APP_POOL),--pool_size=$(APP_POOL)) $(if $(APP_TOKEN),--Voila.token=$(APP_TOKEN))
 
@@ -59,6 +67,7 @@ format: $(STAMP)
 # module with its shared worlds) per worker; TEST_WORKERS=1 runs them one at a time.
 TEST_WORKERS ?= auto
 XDIST = -n $(TEST_WORKERS) --dist loadfile
+# nbval runs every notebook under notebooks/, the Chinese twins in notebooks/zh/ included.
 test: lint browser-deps
 	MPLBACKEND=Agg $(PY) -m pytest $(XDIST) tests
 	$(PY) -m pytest $(XDIST) --nbval-lax --nbval-cell-timeout=120 -p no:cacheprovider notebooks
@@ -85,7 +94,7 @@ messages: $(STAMP)
 	rm -f $(MESSAGES_POT)
 
 strip: $(STAMP)
-	$(VENV)/bin/nbstripout notebooks/*.ipynb
+	$(VENV)/bin/nbstripout notebooks/*.ipynb $(wildcard notebooks/zh/*.ipynb)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -23,7 +23,7 @@ from browser.page import (
     wait_for_lab,
 )
 from browser.room import kernel_pids, wait_until
-from browser.servers import jupyterlab, voila
+from browser.servers import LAB_NOTEBOOK, LAB_NOTEBOOK_ZH, jupyterlab, voila
 from playwright.sync_api import Page, expect, sync_playwright
 
 pytestmark = pytest.mark.skipif(
@@ -69,13 +69,15 @@ def kernel_idle(page: Page, timeout_ms: float = 60_000) -> None:
     )
 
 
-def check_lever_run_changes(page: Page, errors: KernelErrors, name: str) -> None:
+def check_lever_run_changes(
+    page: Page, errors: KernelErrors, name: str, language: str = "en"
+) -> None:
     """Move the lever, click Run: the numbers and the chart must change, with no errors."""
     before = lab_state(page)
     shot(page, f"{name}_before.png")
     readout = move_slider(page, LEVER)
     assert readout.strip() in ("60", "60.00"), f"the lever did not move (readout {readout!r})"
-    run_and_wait(page, timeout_ms=30_000)
+    run_and_wait(page, timeout_ms=30_000, language=language)
     after = lab_state(page)
     shot(page, f"{name}_after.png")
     assert after[0] != before[0], "the figures table did not change after Run"
@@ -85,9 +87,14 @@ def check_lever_run_changes(page: Page, errors: KernelErrors, name: str) -> None
     assert not rendered_stderr(page), f"stderr in the page: {rendered_stderr(page)}"
 
 
-def test_lab_in_jupyterlab_runs_all_and_reacts_to_a_lever(browser, tmp_path):
+NOTEBOOK = {"en": LAB_NOTEBOOK, "zh": LAB_NOTEBOOK_ZH}
+SUFFIX = {"en": "", "zh": "_zh"}  # screenshots of the Chinese lab
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_lab_in_jupyterlab_runs_all_and_reacts_to_a_lever(browser, tmp_path, language):
     start = time.monotonic()
-    with jupyterlab(tmp_path) as server:
+    with jupyterlab(tmp_path, NOTEBOOK[language]) as server:
         page = new_page(browser)
         errors = KernelErrors().watch(page)
         page.goto(server.url)
@@ -101,9 +108,9 @@ def test_lab_in_jupyterlab_runs_all_and_reacts_to_a_lever(browser, tmp_path):
         assert prompts and all(re.search(r"\[\d+\]", p) for p in prompts), (
             f"not every cell ran: {prompts}"
         )
-        check_lever_run_changes(page, errors, "jupyterlab")
+        check_lever_run_changes(page, errors, f"jupyterlab{SUFFIX[language]}", language)
         page.close()
-    print(f"JupyterLab check: {time.monotonic() - start:.1f} s")
+    print(f"JupyterLab check ({language}): {time.monotonic() - start:.1f} s")
 
 
 def load_voila(browser, url: str, errors: KernelErrors, elsewhere: list[str]) -> Page:
@@ -161,3 +168,18 @@ def test_lab_as_a_voila_app_hides_code_and_reacts_to_a_lever(browser, tmp_path):
         assert "'_xsrf' argument missing" not in log, server.log_tail()
     took = time.monotonic() - start
     print(f"Voila: first load and lever check {first:.1f} s; {RELOADS} more loads: {took:.1f} s")
+
+
+def test_the_chinese_lab_as_a_voila_app_hides_code_and_reacts_to_a_lever(browser, tmp_path):
+    """`make app SIM_LANG=zh`: the Chinese twin, its prose in Chinese, its lever working."""
+    with voila(tmp_path, notebook=LAB_NOTEBOOK_ZH) as server:
+        errors, elsewhere = KernelErrors(), []
+        page = load_voila(browser, server.url, errors, elsewhere)
+        finish_loading(page, "voila_zh")
+        body = page.locator("body").inner_text()
+        assert "策略实验室" in body and "复盘" in body
+        assert "Strategy lab" not in body and "Debrief" not in body
+        assert "StrategyLab(" not in body, "the app shows code"
+        check_lever_run_changes(page, errors, "voila_zh", "zh")
+        page.close(run_before_unload=True)
+        assert not elsewhere, f"the page fetched from outside the app: {elsewhere}"

@@ -1,5 +1,6 @@
 """After "Run all cells" every exercise still waits for the trainee: the notebooks are
-executed here and their outputs read. (nbval runs them too, but compares no output.)"""
+executed here and their outputs read, English and Chinese twins (notebooks/zh/). (nbval runs
+them too, but compares no output.)"""
 
 from __future__ import annotations
 
@@ -11,20 +12,23 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
 
 
 @functools.cache
 def executed(name: str) -> nbformat.NotebookNode:
-    """Notebook `name` run top to bottom (once per test session: every test here reads the
-    same executed copy)."""
-    nb = nbformat.read(NOTEBOOKS / name, as_version=4)
-    NotebookClient(nb, timeout=180, resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
+    """Notebook `name` (zh/NAME for a twin) run top to bottom, once per test session: every
+    test here reads the same executed copy."""
+    path = NOTEBOOKS / name
+    nb = nbformat.read(path, as_version=4)
+    NotebookClient(nb, timeout=180, resources={"metadata": {"path": str(path.parent)}}).execute()
     return nb
 
 
 def executed_text(name: str) -> str:
-    """Every text output of notebook `name` run top to bottom, as one string."""
+    """Every text output of notebook `name` (zh/NAME for a twin) run top to bottom, as one
+    string."""
     nb = executed(name)
     texts = []
     for cell in nb.cells:
@@ -54,6 +58,36 @@ def test_after_run_all_every_exercise_waits_for_the_trainee(name):
         assert "handed in after" not in text and "of 15 points" not in text
     if name.startswith("04"):  # the role-play waits for the first reply
         assert "the example agent's route" in text and "your route" not in text
+
+
+def _head(said: str) -> str:
+    """'not answered yet' out of a not-answered message, in either language."""
+    said = said.replace("：", ":").replace("（", "(")
+    return said.split(":")[0].split("(")[0].strip()
+
+
+def not_answered_in_chinese() -> tuple[str, str]:
+    """What an unanswered exercise and an unanswered golden-30 task say in Chinese, up to the
+    colon or bracket (as the catalogue has it; English where it has none yet)."""
+    from sim import i18n
+    from sim.golden30.checks import Report
+    from sim.views.exercises import check_pareto_share
+
+    with i18n.using("zh"):
+        exercise = str(check_pareto_share(None)).removeprefix("… ")
+        task = str(Report("T", answered=False)).removeprefix("T")
+    return _head(exercise), _head(task.lstrip(":： "))
+
+
+TWINS = [name for name in EXERCISES if (NOTEBOOKS / "zh" / name).exists()]
+
+
+@pytest.mark.parametrize("name", TWINS)
+def test_the_chinese_twin_leaves_every_exercise_for_the_trainee_too(name):
+    text = executed_text(f"zh/{name}")
+    exercise, task = not_answered_in_chinese()
+    assert text.count(task if name.startswith("08") else exercise) == EXERCISES[name]
+    assert "✔" not in text
 
 
 CHECKERS = [

@@ -57,9 +57,10 @@ def lab_state(page: Page) -> tuple[str, bytes]:
 
 
 def wait_for_lab(page: Page, timeout_ms: float) -> None:
-    """Wait until the lab shows its chart and a finished status."""
+    """Wait until the lab shows its chart and a finished status (it starts with ✓ in any
+    language)."""
     expect(page.locator("img.sim-lab-chart")).to_be_visible(timeout=timeout_ms)
-    expect(page.locator(".sim-status")).to_contain_text("Done", timeout=timeout_ms)
+    expect(page.locator(".sim-status")).to_contain_text("✓", timeout=timeout_ms)
 
 
 def move_slider(page: Page, css: str, key: str = "End") -> str:
@@ -70,10 +71,15 @@ def move_slider(page: Page, css: str, key: str = "End") -> str:
     return slider.locator(".widget-readout").inner_text()
 
 
-def run_and_wait(page: Page, timeout_ms: float) -> None:
-    """Click Run and wait for a fresh simulation to finish."""
+def run_and_wait(page: Page, timeout_ms: float, language: str = "en") -> None:
+    """Click Run and wait for a fresh simulation to finish (the status says "simulated", in
+    the page's language as the catalogue has it)."""
+    from sim import i18n
+
+    with i18n.using(language):
+        fresh = i18n._("simulated")
     page.locator(".sim-run button, button.sim-run").first.click()
-    expect(page.locator(".sim-status")).to_contain_text("simulated", timeout=timeout_ms)
+    expect(page.locator(".sim-status")).to_contain_text(fresh, timeout=timeout_ms)
 
 
 def shot(page: Page, name: str) -> Path:

@@ -26,6 +26,7 @@ import matplotlib
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 LAB_NOTEBOOK = "notebooks/09_strategy_lab.ipynb"
+LAB_NOTEBOOK_ZH = "notebooks/zh/09_strategy_lab.ipynb"  # its Chinese twin
 
 
 @dataclass
@@ -121,8 +122,9 @@ def _serve(cmd: list[str], env: dict, cwd: Path, log: Path, url: str, ready: str
 
 
 @contextmanager
-def jupyterlab(tmp: Path) -> Iterator[Server]:
-    """JupyterLab on 127.0.0.1 with a token, serving a copy of notebooks/ and scenarios/."""
+def jupyterlab(tmp: Path, notebook: str = LAB_NOTEBOOK) -> Iterator[Server]:
+    """JupyterLab on 127.0.0.1 with a token, serving a copy of notebooks/ and scenarios/, the
+    page opened on `notebook`."""
     root = tmp / "root"
     for folder in ("notebooks", "scenarios"):
         shutil.copytree(ROOT / folder, root / folder, ignore=shutil.ignore_patterns(".*"))
@@ -138,7 +140,7 @@ def jupyterlab(tmp: Path) -> Iterator[Server]:
         f"--ServerApp.root_dir={root}",
     ]
     base = f"http://127.0.0.1:{port}"
-    url = f"{base}/lab/tree/{LAB_NOTEBOOK}?token={token}"
+    url = f"{base}/lab/tree/{notebook}?token={token}"
     env = isolated_env(tmp)
     with _serve(
         cmd, env, root, tmp / "jupyterlab.log", url, f"{base}/api/status?token={token}"
@@ -147,15 +149,15 @@ def jupyterlab(tmp: Path) -> Iterator[Server]:
 
 
 @contextmanager
-def voila(tmp: Path, *options: str) -> Iterator[Server]:
-    """The `make app` command (app/room.py with app/voila.py) on a free port; `options` are
-    more command-line settings (a token, the cap, shorter culling)."""
+def voila(tmp: Path, *options: str, notebook: str = LAB_NOTEBOOK) -> Iterator[Server]:
+    """The `make app` command (app/room.py with app/voila.py) serving `notebook` on a free port;
+    `options` are more command-line settings (a token, the cap, shorter culling)."""
     port = free_port()
     cmd = [
         sys.executable,
         "-m",
         "app.room",
-        LAB_NOTEBOOK,
+        notebook,
         "--Voila.ip=127.0.0.1",
         f"--port={port}",
         "--no-browser",
