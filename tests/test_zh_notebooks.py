@@ -14,24 +14,9 @@ from tools import zh_notebooks as zn
 
 NOTEBOOKS = zn.NOTEBOOKS
 ENGLISH = [en for en, _ in zn.pairs()]
-# Twins being translated on another branch of issue 14 (wip-zhnb2). Strict: once a twin lands
-# this test fails until its name leaves the set.
-PENDING = {
-    "03_loyalty_design.ipynb",
-    "04_complaint_handling.ipynb",
-    "05_churn_warning_winback.ipynb",
-    "06_outreach_feedback.ipynb",
-    "07_planner_what_if.ipynb",
-}
 
 
-def _marks(name: str) -> list:
-    if name in PENDING:
-        return [pytest.mark.xfail(reason="translated on another branch", strict=True)]
-    return []
-
-
-@pytest.mark.parametrize("en", [pytest.param(p, id=p.name, marks=_marks(p.name)) for p in ENGLISH])
+@pytest.mark.parametrize("en", [pytest.param(p, id=p.name) for p in ENGLISH])
 def test_every_english_notebook_has_a_chinese_twin(en):
     assert (NOTEBOOKS / "zh" / en.name).exists(), f"notebooks/zh/{en.name} is missing"
 
