@@ -72,7 +72,7 @@ def test_the_lab_table_in_chinese(world):
     text = visible(page)
     for label in labels:
         assert label in text and re.search(r"[\u4e00-\u9fff]", label), label
-    assert "基准（1 次运行）" in text and "你的设置" in text and "（1 次运行）" in text
+    assert "基准（1 次运行）" in text and "你的杠杆设置" in text and "（1 次运行）" in text
     assert english_sentences(text) == []
     assert latin_words(text, KEPT) == set()
     with using("en"):
