@@ -31,11 +31,15 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+from sim.i18n import N_, _
+
 MARKER = ".customer-workbench"
 TOOL = "customer-workbench"
 _TEMP = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)-[0-9a-f]{8}\.(?P<kind>tmp|old)$")
 _SHOWN = 5  # files named in a message
 STALE_AFTER = 86_400  # seconds, where a process cannot be asked whether it still runs
+NOT_A_FOLDER = N_("{shown}: exists and is not a folder; choose another {option}")
+CANNOT_WRITE = N_("{shown}: cannot write there ({reason})")
 
 
 class OutputError(Exception):
@@ -62,18 +66,27 @@ def check_folder(
     here = Path.cwd().resolve()
     if target == here or target in here.parents:
         raise OutputError(
-            f"{shown}: that is the current folder or holds it, which is never replaced; "
-            f"name a new folder, e.g. {option} out/run1"
+            _(
+                "{shown}: that is the current folder or holds it, which is never replaced; "
+                "name a new folder, e.g. {option} out/run1",
+                shown=shown,
+                option=option,
+            )
         )
     for item in inputs:
         used = Path(item).resolve()
         if target == used or target in used.parents:
             raise OutputError(
-                f"{shown}: holds {item}, an input of this command, so it is never "
-                f"replaced; choose another {option}"
+                _(
+                    "{shown}: holds {item}, an input of this command, so it is never "
+                    "replaced; choose another {option}",
+                    shown=shown,
+                    item=item,
+                    option=option,
+                )
             )
     if target.exists() and not target.is_dir():
-        raise OutputError(f"{shown}: exists and is not a folder; choose another {option}")
+        raise OutputError(_(NOT_A_FOLDER, shown=shown, option=option))
     if target.is_dir():
         _check_replace(target, shown, force, option)
     _probe(target.parent, shown)
@@ -86,21 +99,36 @@ def _check_replace(target: Path, shown: str, force: bool, option: str) -> None:
         return
     if not force:
         raise OutputError(
-            f"{shown}: folder exists and is not empty; nothing was written. Use --force to "
-            f"replace it (only a folder this tool wrote), or choose another {option}"
+            _(
+                "{shown}: folder exists and is not empty; nothing was written. Use --force to "
+                "replace it (only a folder this tool wrote), or choose another {option}",
+                shown=shown,
+                option=option,
+            )
         )
     ours = _marked(target)
     if ours is None:
         raise OutputError(
-            f"{shown}: this tool did not write that folder (it has no {MARKER} file), so "
-            f"--force does not replace it; it holds {_names(_files(target))}. Move those "
-            f"files away or choose another {option}"
+            _(
+                "{shown}: this tool did not write that folder (it has no {marker} file), so "
+                "--force does not replace it; it holds {files}. Move those "
+                "files away or choose another {option}",
+                shown=shown,
+                marker=MARKER,
+                files=_names(_files(target)),
+                option=option,
+            )
         )
     extra = _files(target, skip=set(ours) | {MARKER})
     if extra:
         raise OutputError(
-            f"{shown}: holds files this tool did not write: {_names(extra)}; --force "
-            f"replaces only what it wrote. Move them away or choose another {option}"
+            _(
+                "{shown}: holds files this tool did not write: {files}; --force "
+                "replaces only what it wrote. Move them away or choose another {option}",
+                shown=shown,
+                files=_names(extra),
+                option=option,
+            )
         )
 
 
@@ -121,7 +149,9 @@ def write_folder(
         tmp = _temp(target)
         os.mkdir(tmp)  # the mode any new folder gets (mkdtemp's would be private)
     except OSError as exc:
-        raise OutputError(f"{option} {directory}: cannot write there ({exc.strerror})") from None
+        raise OutputError(
+            _(CANNOT_WRITE, shown=f"{option} {directory}", reason=exc.strerror)
+        ) from None
     try:
         _mark(
             tmp, by, [], writing=True
@@ -199,7 +229,8 @@ def _files(folder: Path, skip: set[str] = frozenset(), limit: int | None = _SHOW
 
 def _names(files: list[str]) -> str:
     more = len(files) - _SHOWN
-    return ", ".join(files[:_SHOWN]) + (" and more" if more > 0 else "")
+    shown = ", ".join(files[:_SHOWN])
+    return _("{files} and more", files=shown) if more > 0 else shown
 
 
 # --------------------------------------------------------------------- files
@@ -223,18 +254,32 @@ def _file_target(path: str | os.PathLike, force: bool, option: str, create_folde
     shown = f"{option} {path}"
     target = Path(path).resolve()
     if target.is_dir():
-        raise OutputError(f"{shown}: is a folder; give a file name, e.g. {option} {path}/NAME")
+        raise OutputError(
+            _(
+                "{shown}: is a folder; give a file name, e.g. {option} {path}/NAME",
+                shown=shown,
+                option=option,
+                path=path,
+            )
+        )
     if target.exists() or target.is_symlink():
         if not force:
             raise OutputError(
-                f"{shown}: a file is already there; nothing was written. Use --force to "
-                "replace it, or choose another name"
+                _(
+                    "{shown}: a file is already there; nothing was written. Use --force to "
+                    "replace it, or choose another name",
+                    shown=shown,
+                )
             )
         if not target.is_file():
-            raise OutputError(f"{shown}: is not a plain file; choose another name")
+            raise OutputError(_("{shown}: is not a plain file; choose another name", shown=shown))
     if not target.parent.is_dir() and not create_folder:
         raise OutputError(
-            f"{shown}: there is no folder {target.parent}; create it or choose another"
+            _(
+                "{shown}: there is no folder {folder}; create it or choose another",
+                shown=shown,
+                folder=target.parent,
+            )
         )
     return target
 
@@ -256,7 +301,7 @@ def write_file(
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
         fd = os.open(tmp, flags, 0o666)  # the mode any new file gets (mkstemp's is private)
     except OSError as exc:
-        raise OutputError(f"{option} {path}: cannot write there ({exc.strerror})") from None
+        raise OutputError(_(CANNOT_WRITE, shown=f"{option} {path}", reason=exc.strerror)) from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(raw)
@@ -279,13 +324,18 @@ def check_collection(
     shown = f"{option} {directory}"
     target = Path(directory).resolve()
     if target.exists() and not target.is_dir():
-        raise OutputError(f"{shown}: exists and is not a folder; choose another {option}")
+        raise OutputError(_(NOT_A_FOLDER, shown=shown, option=option))
     if target.is_dir() and _marked(target) is None:
         other = [f for f in _files(target, limit=None) if not allowed.fullmatch(f)]
         if other:
             raise OutputError(
-                f"{shown}: this tool did not write that folder (it has no {MARKER} file) "
-                f"and it holds other files: {_names(other)}. Choose a new or empty folder"
+                _(
+                    "{shown}: this tool did not write that folder (it has no {marker} file) "
+                    "and it holds other files: {files}. Choose a new or empty folder",
+                    shown=shown,
+                    marker=MARKER,
+                    files=_names(other),
+                )
             )
     _probe(target, shown)
     if target.is_dir():
@@ -308,13 +358,26 @@ def _probe(folder: Path, shown: str) -> None:
     while not existing.exists() and existing != existing.parent:
         existing = existing.parent
     if not existing.is_dir():
-        raise OutputError(f"{shown}: {existing} is a file, not a folder; choose another path")
+        raise OutputError(
+            _(
+                "{shown}: {existing} is a file, not a folder; choose another path",
+                shown=shown,
+                existing=existing,
+            )
+        )
     probe = _temp(existing / "probe")
     try:
         os.mkdir(probe)
         os.rmdir(probe)
     except OSError as exc:
-        raise OutputError(f"{shown}: cannot write in {existing} ({exc.strerror})") from None
+        raise OutputError(
+            _(
+                "{shown}: cannot write in {existing} ({reason})",
+                shown=shown,
+                existing=existing,
+                reason=exc.strerror,
+            )
+        ) from None
 
 
 def sweep(folder: str | os.PathLike) -> list[Path]:

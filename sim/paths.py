@@ -15,9 +15,11 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from sim.i18n import N_, _
 from sim.problems import closest
 
 _PART = re.compile(r"([A-Za-z_]\w*)(?:\[([^\]\[]+)\])?")
+NO_FIELDS = N_("{name} is inside something that has no fields")
 
 
 class PathError(KeyError, ValueError):
@@ -29,7 +31,7 @@ class PathError(KeyError, ValueError):
         self.path, self.reason = path, reason
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.reason}"
+        return _("{path}: {reason}", path=self.path, reason=self.reason)
 
 
 def parse(path: str) -> list[tuple[str, str | None]]:
@@ -42,9 +44,10 @@ def parse(path: str) -> list[tuple[str, str | None]]:
         end = match.end() if match else pos
         if match is None or (end < len(path) and path[end] != "."):
             bad = path[pos:].split(".")[0]
-            what = repr(bad) if bad else "an empty part"
+            what = repr(bad) if bad else _("an empty part")
             raise PathError(
-                path, f"cannot read {what}; a path looks like loyalty.tiers[gold].threshold"
+                path,
+                _("cannot read {what}; a path looks like loyalty.tiers[gold].threshold", what=what),
             )
         parts.append((match.group(1), match.group(2)))
         if end == len(path):
@@ -54,8 +57,13 @@ def parse(path: str) -> list[tuple[str, str | None]]:
 
 def _nowhere(path: str, name: str, known: list[str]) -> PathError:
     guess = closest(name, known)
-    hint = f"; did you mean {guess!r}?" if guess else ""
-    return PathError(path, f"nothing called {name!r} here{hint}")
+    if guess:
+        reason = _(
+            "nothing called {name} here; did you mean {guess}?", name=repr(name), guess=repr(guess)
+        )
+    else:
+        reason = _("nothing called {name} here", name=repr(name))
+    return PathError(path, reason)
 
 
 def _child(node: Any, name: str, path: str) -> Any:
@@ -67,7 +75,7 @@ def _child(node: Any, name: str, path: str) -> Any:
         if name in type(node).model_fields:
             return getattr(node, name)
         raise _nowhere(path, name, list(type(node).model_fields))
-    raise PathError(path, f"{name!r} is inside something that has no fields")
+    raise PathError(path, _(NO_FIELDS, name=repr(name)))
 
 
 def _name(item: Any) -> Any:
@@ -77,15 +85,17 @@ def _name(item: Any) -> Any:
 def _item(items: Any, key: str, path: str) -> Any:
     """The item of `items` whose name is `key`, or the item at position `key`."""
     if not isinstance(items, list | tuple):
-        raise PathError(path, f"[{key}] picks from a list, and this is not one")
+        raise PathError(path, _("[{key}] picks from a list, and this is not one", key=key))
     for item in items:
         if _name(item) == key:
             return item
     if key.lstrip("-").isdigit() and -len(items) <= int(key) < len(items):
         return items[int(key)]
     names = [str(_name(item)) for item in items if _name(item) is not None]
-    known = ", ".join(names) or f"{len(items)} items without names"
-    raise PathError(path, f"no item named {key!r} here; there are: {known}")
+    known = ", ".join(names) or _("{n} items without names", n=len(items))
+    raise PathError(
+        path, _("no item named {key} here; there are: {known}", key=repr(key), known=known)
+    )
 
 
 def _walk(root: Any, parts: list[tuple[str, str | None]], path: str) -> Any:
@@ -93,7 +103,7 @@ def _walk(root: Any, parts: list[tuple[str, str | None]], path: str) -> Any:
     for name, key in parts:
         node = _child(node, name, path)
         if node is None:
-            raise PathError(path, f"{name!r} is off in this scenario (null)")
+            raise PathError(path, _("{name} is off in this scenario (null)", name=repr(name)))
         if key is not None:
             node = _item(node, key, path)
     return node
@@ -126,7 +136,7 @@ def field_at(scenario: BaseModel, path: str) -> tuple[Any, Any]:
     *parents, (leaf, key) = parse(path)
     node = _walk(scenario, parents, path)
     if key is not None or not isinstance(node, BaseModel):
-        raise PathError(path, "the last part must be a field")
+        raise PathError(path, _("the last part must be a field"))
     fields = type(node).model_fields
     if leaf not in fields:
         raise _nowhere(path, leaf, list(fields))
@@ -141,7 +151,7 @@ def set_values(data: dict[str, Any], values: Mapping[str, Any]) -> dict[str, Any
         *parents, (leaf, key) = parse(path)
         node = _walk(out, parents, path)
         if not isinstance(node, dict):
-            raise PathError(path, f"{leaf!r} is inside something that has no fields")
+            raise PathError(path, _(NO_FIELDS, name=repr(leaf)))
         if leaf not in node:
             raise _nowhere(path, leaf, [str(k) for k in node])
         if key is None:

@@ -13,6 +13,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from sim.i18n import _
 from sim.problems import Problem, ScenarioError
 from sim.scenario import Scenario
 
@@ -36,9 +37,13 @@ class RunSize:
     peak_bytes: float
 
     def describe(self) -> str:
-        return (
-            f"about {_gb(self.peak_bytes)} for {self.customers:,.0f} customers, "
-            f"{self.orders:,.0f} orders and {self.touches:,.0f} messages"
+        return _(
+            "about {memory} for {customers:,.0f} customers, "
+            "{orders:,.0f} orders and {touches:,.0f} messages",
+            memory=_gb(self.peak_bytes),
+            customers=self.customers,
+            orders=self.orders,
+            touches=self.touches,
         )
 
 
@@ -129,15 +134,29 @@ def check_run_size(
     if days is not None:
         ways.append(f"--days {days}")
     if parallel > 1:
-        ways.append("fewer --workers")
-    times = f"{parallel} runs at once, " if parallel > 1 else ""
+        ways.append(_("fewer --workers"))
+    if parallel > 1:
+        found = _(
+            "{n} runs at once, {size}, {total} in all",
+            n=parallel,
+            size=size.describe(),
+            total=_gb(need),
+        )
+    else:
+        found = size.describe()
+    if ways:
+        hint = _(
+            "shrink it with {ways}, or pass --allow-large to run it anyway",
+            ways=_(" or ").join(ways),
+        )
+    else:
+        hint = _("pass --allow-large to run it anyway")
     problem = Problem(
         "population.initial_customers",
         None,
-        f"a run that fits in the memory free here ({_gb(limit)})",
-        f"{times}{size.describe()}" + (f", {_gb(need)} in all" if parallel > 1 else ""),
-        (f"shrink it with {' or '.join(ways)}, " if ways else "")
-        + "or pass --allow-large to run it anyway",
+        _("a run that fits in the memory free here ({memory})", memory=_gb(limit)),
+        found,
+        hint,
     )
     raise ScenarioError([problem], source)
 

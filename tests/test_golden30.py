@@ -345,3 +345,21 @@ def test_a_huge_answer_is_priced_and_checked(case):
     by_name = {i.name: i for i in report.items}
     assert "cannot price" in by_name["offer"].message
     assert by_name["why: value"].points == 0 and by_name["channel"].points == 1
+
+
+def test_feedback_is_chinese_when_zh_and_field_names_stay_as_written(case):
+    from sim.i18n import using
+
+    value, _, _ = _right(case)
+    close = {**value, "clv_180d": value["clv_180d"] * 1.2}
+    with using("zh"):
+        report = check_value(close, case)
+        text = str(report)
+        empty = str(check_value({}, case))
+        clock = Timer(clock=lambda: 0.0).text()
+    assert text.startswith("任务 1 · 客户价值评估：得 3 分（满分 4 分）"), text
+    assert "接近，但偏高 20%" in text and "clv_180d (1/2)" in text  # the answer's key as written
+    assert "还没有作答（本题共 4 分）" in empty
+    assert clock == "未开始（30 分钟）"
+    with using("en"):
+        assert "close but high by 20%" in str(check_value(close, case))

@@ -310,3 +310,29 @@ def test_the_glossary_check_sees_a_wrong_term():
     assert missing_terms("play a role-play script", "演练角色扮演脚本", terms) == [
         "role-play -> 情景模拟"
     ]
+
+
+def test_a_loyalty_rule_broken_is_reported_in_chinese_with_field_and_line(tmp_path):
+    text = (ROOT / "scenarios" / "coffee_chain.yaml").read_text(encoding="utf-8")
+    line = next(i for i, t in enumerate(text.splitlines(), 1) if "name: gold, threshold" in t)
+    bad = tmp_path / "tiers.yaml"
+    bad.write_text(text.replace("threshold: 1500", "threshold: 400", 1), encoding="utf-8")
+    p = cli("validate", str(bad), SIM_LANG="zh")
+    assert p.returncode == 2 and "Traceback" not in p.stderr
+    field = "loyalty.tiers[1].threshold"  # as the file writes it
+    assert f"{bad} 第 {line} 行：{field}：应为高于 silver 门槛 500 的值" in p.stderr
+    assert "实际为400" in p.stderr.replace(" ", "")
+    assert "会员等级列表请按门槛从低到高排列" in p.stderr
+
+
+def test_an_output_folder_that_is_not_ours_is_refused_in_chinese(tmp_path):
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "notes.txt").write_text("keep me", encoding="utf-8")
+    args = ("run", "scenarios/coffee_chain.yaml", "--out", str(out), "--days", "5")
+    p = cli(*args, "--force", SIM_LANG="zh")
+    assert p.returncode == 2 and "Traceback" not in p.stderr
+    assert f"--out {out}：这个文件夹不是本工具写的（没有 .customer-workbench 文件）" in p.stderr
+    assert "notes.txt" in p.stderr and (out / "notes.txt").read_text() == "keep me"
+    english = cli(*args, "--force", SIM_LANG="en")
+    assert "this tool did not write that folder" in english.stderr

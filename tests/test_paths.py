@@ -89,3 +89,17 @@ def test_limits_come_from_the_schema_also_inside_optional_fields():
     assert paths.limits(info) == (0, 1e4, True)
     info, _ = paths.field_at(COFFEE, "service.policy.follow_up_hours")  # inside X | None
     assert paths.limits(info) == (0, 24 * 31, False)
+
+
+def test_a_path_that_leads_nowhere_is_explained_in_chinese_with_the_path_as_written():
+    from sim.i18n import using
+
+    with using("zh"):
+        with pytest.raises(paths.PathError) as info:
+            paths.set_values(COFFEE.model_dump(), {"loyalty.tierz[0].threshold": 1})
+        shown = str(info.value)
+    assert shown == "loyalty.tierz[0].threshold：这里没有 'tierz'；是不是想写 'tiers'？"
+    with using("zh"), pytest.raises(paths.PathError, match="已有：silver"):
+        paths.value_at(COFFEE, "loyalty.tiers[diamond].threshold")
+    with using("en"), pytest.raises(paths.PathError, match="did you mean 'tiers'"):
+        paths.value_at(COFFEE, "loyalty.tierz[0].threshold")

@@ -270,7 +270,7 @@ def test_cards_command_writes_printable_cards_in_both_languages(tmp_path: Path, 
 
     # an existing file is kept unless --force; --lang picks one language
     assert main(["roleplay", "cards", str(WRONG_ORDER), "--out", str(out), "--lang", "zh"]) == 2
-    assert "already there" in capsys.readouterr().err
+    assert "该位置已有文件" in capsys.readouterr().err  # --lang zh: the message is Chinese too
     assert out.read_text(encoding="utf-8") == page
     argv = ["roleplay", "cards", *map(str, SCRIPTS), "--out", str(out), "--lang", "zh", "--force"]
     assert main(argv) == 0

@@ -176,3 +176,25 @@ def test_a_revisit_shows_the_again_line(shop):
     session.choose(next(i for i, t in enumerate(texts) if "Is your colleague all right" in t))
     assert session.node_id == "listen" and session.line().get("en") != first
     assert "And the drinks?" in render_turn(session)
+
+
+def test_the_debrief_is_chinese_by_default_when_the_language_in_use_is_zh(shop):
+    from sim.i18n import using
+    from sim.roleplay.player_terminal import render_debrief
+    from sim.roleplay.player_widget import debrief_html
+
+    walked = play(shop, [2, 2], seed=CALM)
+    with using("zh"):
+        report = debrief(shop, walked)  # no lang given: the language in use
+        text, page = render_debrief(report), debrief_html(report)
+    labels = {i.key: i.label for i in report.items}
+    assert labels["kept_promise"] == "兑现48小时响应承诺" and labels["apologised"] == "真诚道歉"
+    assert "复盘" in text and "结局：客户流失" in text and f"得分：{report.score} / 7" in text
+    assert "第2轮要求找经理" in page and "<h4>复盘</h4>" in page
+    with using("en"):
+        english = render_debrief(debrief(shop, walked))
+    assert "DEBRIEF" in english and "Ending: lost customer" in english
+    assert not CJK.search(english), english
+    # an explicit language still wins over the language in use (a cards sheet prints both)
+    with using("zh"):
+        assert debrief(shop, walked, "en").items[3].label == "Kept the 48-hour response promise"

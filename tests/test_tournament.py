@@ -396,3 +396,22 @@ def test_cli_force_never_replaces_the_team_files(tmp_path, capsys):
     (out / "notes.txt").write_text("notes")
     assert main([*args, "--out", str(out)]) == 2
     assert "notes.txt" in capsys.readouterr().err and (out / "notes.txt").exists()
+
+
+def test_pages_are_chinese_when_zh_with_metric_columns_as_written(practice, tmp_path):
+    from sim.i18n import using
+
+    with using("zh"):
+        out = write_pages(practice, tmp_path / "zh")
+    board = pd.read_csv(out / "leaderboard.csv")
+    assert {"rank", "score", *SCORED} <= set(board.columns)  # the data keeps its names
+    html = (out / "leaderboard.html").read_text(encoding="utf-8")
+    assert '<html lang="zh-CN">' in html and "：排行榜</h1>" in html
+    assert "<th>名次</th><th>团队</th><th>得分</th>" in html and "得分怎么算。" in html
+    page = (out / "teams" / "points-galore.html").read_text(encoding="utf-8")
+    assert "<h2>教练点评</h2>" in page and "<h2>突发变量带来了什么</h2>" in page
+    assert "积分负债是全场平均的" in page  # the coaching sentence, in Chinese
+    assert "base_points_per_unit" in page  # the team's levers as its file writes them
+    with using("en"):
+        english = write_pages(practice, tmp_path / "en")
+    assert '<html lang="en">' in (english / "leaderboard.html").read_text(encoding="utf-8")

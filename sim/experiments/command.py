@@ -14,6 +14,7 @@ from pathlib import Path
 from sim.cli import LIMITS, out_of_range
 from sim.experiments.design import read_variant
 from sim.experiments.store import RunStore
+from sim.i18n import _
 from sim.outputs import OutputError, check_file, interrupted_code
 
 # Metrics printed on the terminal; the report and --out hold them all.
@@ -40,13 +41,20 @@ def parse_variant_args(specs: list[str]) -> dict[str, Path]:
         name, file = name.strip(), file.strip()
         if not sep or not name or not file:
             raise UsageError(
-                f"--variant {spec!r}: expected NAME=FILE, "
-                "e.g. --variant no_program=scenarios/variants/no_program.yaml"
+                _(
+                    "--variant {spec}: expected NAME=FILE, "
+                    "e.g. --variant no_program=scenarios/variants/no_program.yaml",
+                    spec=repr(spec),
+                )
             )
         if name == "baseline":
-            raise UsageError("--variant: 'baseline' names the base scenario; choose another NAME")
+            raise UsageError(
+                _("--variant: 'baseline' names the base scenario; choose another NAME")
+            )
         if name in out:
-            raise UsageError(f"--variant: the name {name!r} is given twice; names must differ")
+            raise UsageError(
+                _("--variant: the name {name} is given twice; names must differ", name=repr(name))
+            )
         out[name] = Path(file)
     return out
 
@@ -54,13 +62,15 @@ def parse_variant_args(specs: list[str]) -> dict[str, Path]:
 def _check(args: argparse.Namespace) -> None:
     if args.replications < 2:
         raise UsageError(
-            f"--replications: expected at least 2 (a confidence interval needs two), "
-            f"found {args.replications}"
+            _(
+                "--replications: expected at least 2 (a confidence interval needs two), found {n}",
+                n=args.replications,
+            )
         )
     if args.workers is not None and args.workers < 1:
-        raise UsageError(f"--workers: expected at least 1, found {args.workers}")
+        raise UsageError(_("--workers: expected at least 1, found {n}", n=args.workers))
     if args.workers is not None and args.scheduler:
-        raise UsageError("--workers and --scheduler: give one (Dask sets its own workers)")
+        raise UsageError(_("--workers and --scheduler: give one (Dask sets its own workers)"))
     bad = out_of_range(args, LIMITS)
     if bad:
         raise UsageError(bad)
@@ -103,12 +113,23 @@ def compare_command(args: argparse.Namespace) -> int:
         )
     except (OSError, TimeoutError) as exc:
         if args.scheduler:
-            print(f"--scheduler {args.scheduler}: cannot reach it ({exc})", file=sys.stderr)
+            message = _(
+                "--scheduler {address}: cannot reach it ({reason})",
+                address=args.scheduler,
+                reason=exc,
+            )
+            print(message, file=sys.stderr)
             return 2
         raise
     except KeyboardInterrupt as exc:
-        kept = f"; finished runs are kept in {args.out}: run the same command to resume"
-        print("interrupted" + (kept if args.out else ""), file=sys.stderr)
+        if args.out:
+            message = _(
+                "interrupted; finished runs are kept in {folder}: run the same command to resume",
+                folder=args.out,
+            )
+        else:
+            message = _("interrupted")
+        print(message, file=sys.stderr)
         return interrupted_code(exc)
     print(headline_text(cmp))
     if args.report:
@@ -117,7 +138,7 @@ def compare_command(args: argparse.Namespace) -> int:
         except OutputError as exc:  # the file appeared, or the folder went, while running
             print(exc, file=sys.stderr)
             return 2
-        print(f"report: {path}")
+        print(_("report: {file}", file=path))
     return 0
 
 
@@ -141,13 +162,18 @@ def headline_text(cmp) -> str:
     """A few lines per variant: difference against the baseline with its 95% CI."""
     t = cmp.table
     lines = [
-        f"{cmp.scenario.name}: {cmp.replications} replications per variant, seed {cmp.seed}; "
-        "difference vs baseline [95% CI]  (* = CI excludes 0)"
+        _(
+            "{scenario}: {n} replications per variant, seed {seed}; "
+            "difference vs baseline [95% CI]  (* = CI excludes 0)",
+            scenario=cmp.scenario.name,
+            n=cmp.replications,
+            seed=cmp.seed,
+        )
     ]
     for name in cmp.variants:
         lines.append(f"  {name}")
         rows = t[(t["variant"] == name) & t["metric"].isin(HEADLINE)]
-        for _, r in rows.set_index("metric").reindex(HEADLINE).dropna(how="all").iterrows():
+        for _metric, r in rows.set_index("metric").reindex(HEADLINE).dropna(how="all").iterrows():
             star = "*" if r["significant"] else " "
             lines.append(
                 f"    {star} {r.name:<22} {_num(r['difference']):>14}  "

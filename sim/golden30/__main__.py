@@ -49,7 +49,7 @@ def _main(argv: list[str]) -> int:
             try:
                 check_world(scenario)
             except CaseError as exc:
-                return _fail(f"--scenario {args.scenario}: {exc}")
+                return _fail(_("--scenario {file}: {reason}", file=args.scenario, reason=exc))
             case = make_case(scenario, args.seed, args.pick, args.customers, args.days)
             path = write_answer_key(case, args.out, overwrite=args.force)
         except ScenarioError as exc:

@@ -15,6 +15,7 @@ import pandas as pd
 
 from sim.golden30.case import Case
 from sim.golden30.timer import Timer
+from sim.i18n import N_, _
 
 
 @dataclass(frozen=True)
@@ -57,11 +58,20 @@ class Report:
 
     def __str__(self) -> str:
         if not self.answered:
-            return (
-                f"{self.title}: not answered yet ({self.possible:g} points to earn). "
-                "Fill in your answer above, then run this cell again."
+            return _(
+                "{title}: not answered yet ({possible:g} points to earn). "
+                "Fill in your answer above, then run this cell again.",
+                title=_(self.title),
+                possible=self.possible,
             )
-        lines = [f"{self.title}: {self.points:g} of {self.possible:g} points"]
+        lines = [
+            _(
+                "{title}: {points:g} of {possible:g} points scored",
+                title=_(self.title),
+                points=self.points,
+                possible=self.possible,
+            )
+        ]
         lines += [f"  {i}" for i in self.items]
         if self.timer is not None:
             lines.append(f"  {self.timer.text()}")
@@ -99,7 +109,7 @@ def answered(answer: Any) -> bool:
 
 def _missing(answer: dict, key: str, how: str) -> Item | None:
     if key not in answer or answer[key] is None or str(answer[key]).strip() == "":
-        return Item(key, 0, 1, f"missing: fill in {key!r}. {how}")
+        return Item(key, 0, 1, _("missing: fill in {key}. {how}", key=repr(key), how=how))
     return None
 
 
@@ -111,7 +121,7 @@ def check_value(answer: dict, case: Case) -> Report:
     answer = answer if isinstance(answer, dict) else {}
     k = case._key["value"]
     items: list[Item] = []
-    how_rfm = (
+    how_rfm = _(
         "Build rfm_summary(case.orders, observation_end=case.today) for every customer, then "
         "rfm_scores and rfm_segment, and read the row of case.customer_id"
     )
@@ -119,59 +129,92 @@ def check_value(answer: dict, case: Case) -> Report:
     if seg is None:
         given = str(answer["rfm_segment"]).strip().lower()
         if given == k["rfm_segment"]:
-            seg = Item("rfm_segment", 1, 1, f"right: R={k['R']}, F={k['F']} make '{given}'")
+            seg = Item(
+                "rfm_segment",
+                1,
+                1,
+                _("right: R={r}, F={f} make {segment}", r=k["R"], f=k["F"], segment=repr(given)),
+            )
         else:
             seg = Item(
                 "rfm_segment",
                 0,
                 1,
-                f"'{given}' is not what this customer's R and F scores give. Scores are "
-                "quantiles over ALL customers, not this one alone: " + how_rfm,
+                _(
+                    "{given} is not what this customer's R and F scores give. Scores are "
+                    "quantiles over ALL customers, not this one alone: {how}",
+                    given=repr(given),
+                    how=how_rfm,
+                ),
             )
     items.append(seg)
     tier = _missing(
-        answer, "pyramid_tier", "value_pyramid(clv of every customer) gives VIP / high potential"
+        answer,
+        "pyramid_tier",
+        _("value_pyramid(clv of every customer) gives VIP / high potential"),
     )
     if tier is None:
         given = str(answer["pyramid_tier"]).strip()
         if given.lower() == k["pyramid_tier"].lower():
-            tier = Item("pyramid_tier", 1, 1, f"right: {k['pyramid_tier']}")
+            tier = Item("pyramid_tier", 1, 1, _(RIGHT, answer=k["pyramid_tier"]))
         else:
             tier = Item(
                 "pyramid_tier",
                 0,
                 1,
-                f"'{given}' is not the tier. The pyramid ranks customers by expected value "
-                "(the 180-day CLV), not by past spend: VIP = top 5%, high potential = next 15%",
+                _(
+                    "{given} is not the pyramid tier. The pyramid ranks customers by their future "
+                    "value (the 180-day CLV), not by past spend: VIP = top 5%, high potential "
+                    "= next 15%",
+                    given=repr(given),
+                ),
             )
     items.append(tier)
     items.append(_check_clv(answer, k))
-    return Report("Task 1 · value (客户价值评估)", items, answered=answered(answer))
+    return Report(TASK_VALUE, items, answered=answered(answer))
 
 
 def _check_clv(answer: dict, k: dict) -> Item:
-    method = "BG/NBD + Gamma-Gamma, horizon 180 days, step 30, discount 1% a step, margin 70%"
+    method = _(
+        "BG/NBD + Gamma-Gamma over the next 180 days, step 30, discount 1% a step, margin 70%"
+    )
     a = _number(answer.get("clv_180d"))
     if a is None:
-        return Item("clv_180d", 0, 2, f"missing: give the CLV as one number ({method})")
+        return Item(
+            "clv_180d", 0, 2, _("missing: give the CLV as one number ({method})", method=method)
+        )
     right = k["clv_180d"]
     err = abs(a - right) / max(abs(right), 1e-9)
     if err <= 0.05:
-        return Item("clv_180d", 2, 2, f"right: about {right:,.0f} over the next 180 days")
+        return Item(
+            "clv_180d", 2, 2, _("right: about {clv:,.0f} over the next 180 days", clv=right)
+        )
     for other, why in (
-        (k["past_revenue"], "that is what the customer has spent so far; CLV looks forward"),
-        (right / CLV_MARGIN, "you left out the margin: CLV is profit, not revenue (× 0.7)"),
-        (k["clv_undiscounted"], "you did not discount: use discount_rate=0.01 per 30-day step"),
+        (k["past_revenue"], N_("that is what the customer has spent so far; CLV looks forward")),
+        (right / CLV_MARGIN, N_("you left out the margin: CLV is profit, not revenue (× 0.7)")),
+        (k["clv_undiscounted"], N_("you did not discount: use discount_rate=0.01 per 30-day step")),
     ):
         if abs(a - other) <= 0.05 * max(abs(other), 1e-9):
-            return Item("clv_180d", 1 if err <= 0.3 else 0, 2, why)
-    direction = "high" if a > right else "low"
+            return Item("clv_180d", 1 if err <= 0.3 else 0, 2, _(why))
+    high = a > right
     if err <= 0.3:
-        return Item("clv_180d", 1, 2, f"close but {direction} by {err:.0%}: check {method}")
-    return Item("clv_180d", 0, 2, f"too {direction} (off by {err:.0%}); compute it with {method}")
+        close = _("close but high by {off:.0%}: check {method}", off=err, method=method)
+        if not high:
+            close = _("close but low by {off:.0%}: check {method}", off=err, method=method)
+        return Item("clv_180d", 1, 2, close)
+    if high:
+        far = _("too high (off by {off:.0%}); compute it with {method}", off=err, method=method)
+    else:
+        far = _("too low (off by {off:.0%}); compute it with {method}", off=err, method=method)
+    return Item("clv_180d", 0, 2, far)
 
 
 CLV_MARGIN = 0.7
+RIGHT = N_("right: {answer}")
+TASK_VALUE = N_("Task 1 · value (客户价值评估)")
+TASK_SERVICE = N_("Task 2 · service history (服务记录)")
+TASK_OPPORTUNITY = N_("Task 3 · next opportunity (创造机会)")
+GOLDEN30 = N_("黄金30分钟 golden 30 minutes")
 
 
 # ---------------------------------------------------------------------- service
@@ -182,10 +225,12 @@ def check_service(answer: dict, case: Case) -> Report:
     answer = answer if isinstance(answer, dict) else {}
     k = case._key["service"]
     items: list[Item] = []
-    look = "Look at case.tickets (one row per complaint)"
     for name, how in (
-        ("tickets", f"{look}: count its rows"),
-        ("open_tickets", f"{look}: open = no resolved_day yet"),
+        ("tickets", _("Look at case.tickets (one row per complaint): count its rows")),
+        (
+            "open_tickets",
+            _("Look at case.tickets (one row per complaint): open = no resolved_day yet"),
+        ),
     ):
         miss = _missing(answer, name, how)
         if miss:
@@ -193,53 +238,64 @@ def check_service(answer: dict, case: Case) -> Report:
             continue
         a = _number(answer[name])
         if a == k[name]:
-            items.append(Item(name, 1, 1, f"right: {k[name]}"))
+            items.append(Item(name, 1, 1, _(RIGHT, answer=k[name])))
         elif name == "open_tickets" and a == k["tickets"] and k["tickets"] != k[name]:
             items.append(
-                Item(name, 0, 1, "that counts every ticket; open ones have no resolved_day")
+                Item(name, 0, 1, _("that counts every ticket; open ones have no resolved_day"))
             )
         else:
-            items.append(Item(name, 0, 1, f"{answer[name]} is not it. {how}"))
+            items.append(
+                Item(name, 0, 1, _("{given} is not it. {how}", given=answer[name], how=how))
+            )
     items.append(_check_last(answer, case, k))
-    sev = _missing(answer, "last_complaint_severity", f"{look}: the severity of the latest one")
+    sev = _missing(
+        answer,
+        "last_complaint_severity",
+        _("Look at case.tickets (one row per complaint): the severity of the latest one"),
+    )
     if sev is None:
         given = str(answer["last_complaint_severity"]).strip().lower()
         if given == str(k["last_complaint_severity"]).lower():
-            sev = Item("last_complaint_severity", 1, 1, f"right: {given}")
+            sev = Item("last_complaint_severity", 1, 1, _(RIGHT, answer=given))
         else:
             sev = Item(
                 "last_complaint_severity",
                 0,
                 1,
-                f"'{given}' is not the severity of the latest ticket: sort by opened_day",
+                _(
+                    "{given} is not the severity of the latest ticket: sort by opened_day",
+                    given=repr(given),
+                ),
             )
     items.append(sev)
     items.append(_check_promise(answer, k))
-    return Report("Task 2 · service history (服务记录)", items, answered=answered(answer))
+    return Report(TASK_SERVICE, items, answered=answered(answer))
 
 
 def _check_last(answer: dict, case: Case, k: dict) -> Item:
     name = "last_complaint_day"
     if k[name] is None:
         if answer.get(name) in (None, "", "none"):
-            return Item(name, 1, 1, "right: no complaint on record")
-        return Item(name, 0, 1, "this customer never complained: answer None")
+            return Item(name, 1, 1, _("right: no complaint on record"))
+        return Item(name, 0, 1, _("this customer never complained: answer None"))
     a = _day(answer.get(name), case)
     if a is None:
         return Item(
-            name, 0, 1, "missing: give the day (opened_day) or the date of the latest ticket"
+            name, 0, 1, _("missing: give the day (opened_day) or the date of the latest ticket")
         )
     if abs(a - k[name]) <= 1:
-        return Item(name, 1, 1, f"right: day {k[name]:.0f} ({case.date(k[name])})")
+        return Item(
+            name, 1, 1, _("right: day {day:.0f} ({date})", day=k[name], date=case.date(k[name]))
+        )
     if abs(a - k["first_complaint_day"]) <= 1 and k["tickets"] > 1:
-        return Item(name, 0, 1, "that is the first complaint; the last is the latest opened_day")
-    return Item(name, 0, 1, "not the latest ticket: take the largest opened_day in case.tickets")
+        return Item(name, 0, 1, _("that is the first complaint; the last is the latest opened_day"))
+    return Item(name, 0, 1, _("not the latest ticket: take the largest opened_day in case.tickets"))
 
 
 def _check_promise(answer: dict, k: dict) -> Item:
     name = "promise_kept"
     if k["last_complaint_day"] is None:
-        return Item(name, 1, 1, "no complaint, no promise to keep")
+        return Item(name, 1, 1, _("no complaint, no promise to keep"))
     given = answer.get(name)
     right = k[name]
     if isinstance(given, str):
@@ -249,18 +305,27 @@ def _check_promise(answer: dict, k: dict) -> Item:
             name,
             0,
             1,
-            "missing: was the latest ticket answered within the promise? "
-            "(promise_kept column; 48 小时响应承诺)",
+            _(
+                "missing: was the latest ticket answered within the promise? "
+                "(promise_kept column; 48 小时响应承诺)"
+            ),
         )
     if given == right:
-        what = "kept" if right else ("not answered yet" if right is None else "broken")
-        return Item(name, 1, 1, f"right: the response promise was {what}")
+        if right:
+            said = _("right: the response promise was kept")
+        elif right is None:
+            said = _("right: the latest ticket is not answered yet")
+        else:
+            said = _("right: the response promise was broken")
+        return Item(name, 1, 1, said)
     return Item(
         name,
         0,
         1,
-        "check the promise_kept column of the latest ticket (first_response_day − opened_day "
-        "against the 48-hour promise)",
+        _(
+            "check the promise_kept column of the latest ticket (first_response_day − "
+            "opened_day against the 48-hour promise)"
+        ),
     )
 
 
@@ -311,17 +376,26 @@ def check_opportunity(answer: dict, case: Case) -> Report:
     items: list[Item] = []
     channel = str(answer.get("channel", "") or "").strip().lower()
     if not channel:
-        items.append(Item("channel", 0, 1, "missing: say how you reach the customer"))
+        items.append(Item("channel", 0, 1, _("missing: say how you reach the customer")))
     elif channel in k["good_channels"]:
-        items.append(Item("channel", 1, 1, f"right: {channel} is a person talking to a person"))
+        items.append(
+            Item(
+                "channel",
+                1,
+                1,
+                _("right: {channel} is a person talking to a person", channel=channel),
+            )
+        )
     elif b["opted_out"]:
         items.append(
             Item(
                 "channel",
                 0,
                 1,
-                "this customer opted out of messages (profile."
-                "opted_out): only a person (phone, in store) may reach out",
+                _(
+                    "this customer opted out of messages (profile.opted_out): only a person "
+                    "(phone, in store) may reach out"
+                ),
             )
         )
     else:
@@ -330,17 +404,26 @@ def check_opportunity(answer: dict, case: Case) -> Report:
                 "channel",
                 0,
                 1,
-                f"'{channel}' is automated: a VIP who complained and is buying less needs a "
-                f"person. Use one of {', '.join(k['good_channels'])} (outreach channels with "
-                "human: true, or the store)",
+                _(
+                    "{channel} is automated: a VIP who complained and is buying less needs a "
+                    "person. Use one of {channels} (outreach channels with human: true, or "
+                    "the store)",
+                    channel=repr(channel),
+                    channels=", ".join(k["good_channels"]),
+                ),
             )
         )
     offer = answer.get("offer")
     cost = offer_cost(offer, case) if offer not in (None, "") else None
-    rewards = ", ".join(k["rewards"]) or "a coupon"
+    rewards = ", ".join(k["rewards"]) or _("a coupon")
     if offer in (None, ""):
         items.append(
-            Item("offer", 0, 1, f"missing: add a gesture ({rewards}, 'N points', a coupon)")
+            Item(
+                "offer",
+                0,
+                1,
+                _("missing: add a gesture ({rewards}, 'N points', a coupon)", rewards=rewards),
+            )
         )
     elif cost is None:
         items.append(
@@ -348,7 +431,11 @@ def check_opportunity(answer: dict, case: Case) -> Report:
                 "offer",
                 0,
                 1,
-                f"cannot price '{offer}': name a reward ({rewards}), 'N points' or a coupon value",
+                _(
+                    "cannot price {offer}: name a reward ({rewards}), 'N points' or a coupon value",
+                    offer=repr(str(offer)),
+                    rewards=rewards,
+                ),
             )
         )
     elif cost > k["max_offer_cost"]:
@@ -357,23 +444,32 @@ def check_opportunity(answer: dict, case: Case) -> Report:
                 "offer",
                 0,
                 1,
-                f"'{offer}' costs about {cost:,.0f}, more than 15% of the customer's expected "
-                f"180-day value ({k['max_offer_cost']:,.0f}): a gesture, not a bribe",
+                _(
+                    "{offer} costs about {cost:,.0f}, more than 15% of what the customer is "
+                    "worth over the next 180 days ({most:,.0f}): a gesture, not a bribe",
+                    offer=repr(str(offer)),
+                    cost=cost,
+                    most=k["max_offer_cost"],
+                ),
             )
         )
     else:
-        items.append(Item("offer", 1, 1, f"right: a gesture costing about {cost:,.2f}"))
+        items.append(
+            Item("offer", 1, 1, _("right: a gesture costing about {cost:,.2f}", cost=cost))
+        )
     action = str(answer.get("action", "") or "")
     if not action.strip():
-        items.append(Item("action", 0, 1, "missing: say what you will do"))
+        items.append(Item("action", 0, 1, _("missing: say what you will do")))
     elif k["must_resolve_open_case"] and not _has(action, "resolve"):
         items.append(
             Item(
                 "action",
                 0,
                 1,
-                "a ticket is still open: the first step is to resolve "
-                "it; selling before fixing reads as not listening",
+                _(
+                    "a ticket is still open: the first step is to resolve it; selling before "
+                    "fixing reads as not listening"
+                ),
             )
         )
     elif case._key["service"]["tickets"] and not (
@@ -384,23 +480,28 @@ def check_opportunity(answer: dict, case: Case) -> Report:
                 "action",
                 0,
                 1,
-                "the action ignores the complaint: acknowledge it "
-                "(apologise, check it was fixed, follow up) before any offer",
+                _(
+                    "the action ignores the complaint: acknowledge it (apologise, check it was "
+                    "fixed, follow up) before any offer"
+                ),
             )
         )
     else:
-        items.append(Item("action", 1, 1, "right: the action starts from the complaint"))
+        items.append(Item("action", 1, 1, _("right: the action starts from the complaint")))
     why = str(answer.get("why", "") or "")
-    for kind, hint in (
-        ("value", "why this customer matters (tier, segment or CLV)"),
-        ("service", "the service history (the complaint, the ticket)"),
-        ("behaviour", "what changed in behaviour (orders dropped in the last 90 days)"),
-    ):
+    for kind, missing in (
+        ("value", N_("the justification does not cite why this customer matters (pyramid "
+                     "tier, segment or CLV)")),
+        ("service", N_("the justification does not cite the service history (the "
+                       "complaint, the ticket)")),
+        ("behaviour", N_("the justification does not cite what changed in behaviour "
+                         "(orders dropped in the last 90 days)")),
+    ):  # fmt: skip
         if _has(why, kind):
-            items.append(Item(f"why: {kind}", 1, 1, "cited"))
+            items.append(Item(f"why: {kind}", 1, 1, _("cited")))
         else:
-            items.append(Item(f"why: {kind}", 0, 1, f"the justification does not cite {hint}"))
-    return Report("Task 3 · next opportunity (创造机会)", items, answered=answered(answer))
+            items.append(Item(f"why: {kind}", 0, 1, _(missing)))
+    return Report(TASK_OPPORTUNITY, items, answered=answered(answer))
 
 
 def grade(
@@ -416,4 +517,4 @@ def grade(
         *check_service(service, case).items,
         *check_opportunity(opportunity, case).items,
     ]
-    return Report("黄金30分钟 golden 30 minutes", items, timer, answered=handed_in)
+    return Report(GOLDEN30, items, timer, answered=handed_in)

@@ -7,6 +7,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from sim.i18n import _
+
 
 @dataclass
 class Timer:
@@ -46,13 +48,15 @@ class Timer:
         """'23:41 left', 'not started (30 minutes)' or 'time is up (31:05 used)'. Plain
         words: a clock emoji draws as a box where the browser lacks an emoji font."""
         if self.started is None:
-            return f"not started ({self.minutes:g} minutes)"
+            return _("not started ({minutes:g} minutes)", minutes=self.minutes)
         used = _mmss(self.elapsed)
         if self.stopped is not None:
-            return f"handed in after {used}" + (" (over time)" if self.expired else "")
+            if self.expired:
+                return _("handed in after {used} (over time)", used=used)
+            return _("handed in after {used}", used=used)
         if self.expired:
-            return f"time is up ({used} used)"
-        return f"{_mmss(self.remaining)} left"
+            return _("time is up ({used} used)", used=used)
+        return _("{left} left", left=_mmss(self.remaining))
 
 
 def _mmss(seconds: float) -> str:

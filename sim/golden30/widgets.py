@@ -14,6 +14,7 @@ from collections.abc import Callable
 from sim.golden30.case import Case
 from sim.golden30.checks import Report, grade
 from sim.golden30.timer import Timer
+from sim.i18n import _
 
 
 def timer_widget(timer: Timer, tick: float = 1.0):
@@ -23,7 +24,7 @@ def timer_widget(timer: Timer, tick: float = 1.0):
     import ipywidgets as widgets
 
     label = widgets.Label(value=timer.text())
-    button = widgets.Button(description="Start the 30 minutes", button_style="primary")
+    button = widgets.Button(description=_("Start the 30 minutes"), button_style="primary")
     button.add_class("golden30-start")
     box = widgets.HBox([button, label])
     box.add_class("golden30-timer")
@@ -38,7 +39,7 @@ def timer_widget(timer: Timer, tick: float = 1.0):
             refresh()
         refresh()
 
-    def start(_: object = None) -> str:
+    def start(_click: object = None) -> str:
         if timer.started is None:
             timer.start()
         button.disabled = True
@@ -64,15 +65,15 @@ def hand_in_widget(
     Report; `.view` shows the result."""
     import ipywidgets as widgets
 
-    button = widgets.Button(description="Hand in", button_style="success")
+    button = widgets.Button(description=_("Hand in"), button_style="success")
     button.add_class("golden30-hand-in")
-    view = widgets.HTML(
-        value="<pre>Not handed in yet: answer the three tasks, then press Hand in "
-        "(it stops the clock).</pre>"
+    waiting = _(
+        "Not handed in yet: answer the three tasks, then press Hand in (it stops the clock)."
     )
+    view = widgets.HTML(value=f"<pre>{html.escape(waiting)}</pre>")
     box = widgets.VBox([button, view])
 
-    def hand_in(_: object = None) -> Report:
+    def hand_in(_click: object = None) -> Report:
         report = grade(*answers(), case, timer)
         view.value = f"<pre>{html.escape(str(report))}</pre>"
         button.disabled = report.answered

@@ -14,7 +14,7 @@ import numpy as np
 from pydantic import Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from sim.i18n import N_
+from sim.i18n import N_, _
 from sim.sections.base import (
     MAX_DAYS,
     MAX_MONEY,
@@ -99,9 +99,9 @@ class DateRangeRule(_Conditional):
     def _ordered(self) -> DateRangeRule:
         if self.end < self.start:
             raise _invalid(
-                f"an end date on or after the start ({self.start.isoformat()})",
+                _("an end date on or after the start ({start})", start=self.start.isoformat()),
                 self.end.isoformat(),
-                "swap start and end",
+                _("swap start and end"),
                 at=("end",),
             )
         return self
@@ -143,10 +143,12 @@ class TierBenefits(_Model):
     def _no_gifts(cls, data: object) -> object:
         if isinstance(data, dict) and "gifts" in data:
             raise _invalid(
-                "discount and priority",
+                _("discount and priority"),
                 "gifts",
-                "tier gifts are not simulated (no effect on customers, no cost): delete "
-                "gifts, or model a gift as a reward in loyalty.rewards",
+                _(
+                    "tier gifts are not simulated (no effect on customers, no cost): delete "
+                    "gifts, or model a gift as a reward in loyalty.rewards"
+                ),
                 at=("gifts",),
             )
         return data
@@ -211,9 +213,9 @@ class Reward(_Model):
     def _positive(cls, value: object) -> object:
         if isinstance(value, int | float) and not isinstance(value, bool) and value < 1:
             raise _invalid(
-                "a point cost of at least 1",
+                _("a point cost of at least 1"),
                 _describe(value),
-                "a reward costing no points would be free for every member",
+                _("a reward costing no points would be free for every member"),
             )
         return value
 
@@ -298,9 +300,13 @@ class LoyaltyProgram(_Model):
             before, here = tiers[i - 1], tiers[i]
             if here.threshold <= before.threshold:
                 raise _invalid(
-                    f"a threshold above {before.name}'s {before.threshold:g}",
+                    _(
+                        "a threshold above {tier}'s {threshold:g}",
+                        tier=before.name,
+                        threshold=before.threshold,
+                    ),
                     f"{here.threshold:g}",
-                    "list tiers from the lowest threshold to the highest",
+                    _("list tiers from the lowest threshold to the highest"),
                     at=(i, "threshold"),
                 )
         return tiers
@@ -321,10 +327,15 @@ class LoyaltyProgram(_Model):
         per_unit = self.base_points_per_unit / self.currency_unit * most
         if per_unit > MAX_POINTS_PER_UNIT:
             raise _invalid(
-                f"at most {MAX_POINTS_PER_UNIT:,.0f} points per unit of currency "
-                "with every rule firing",
-                f"{per_unit:,.4g} (base_points_per_unit / currency_unit × the multipliers)",
-                "lower base_points_per_unit or the multipliers, or raise currency_unit",
+                _(
+                    "at most {most:,.0f} points per unit of currency with every rule firing",
+                    most=MAX_POINTS_PER_UNIT,
+                ),
+                _(
+                    "{points:,.4g} (base_points_per_unit / currency_unit × the multipliers)",
+                    points=per_unit,
+                ),
+                _("lower base_points_per_unit or the multipliers, or raise currency_unit"),
                 at=("base_points_per_unit",),
             )
         return self
@@ -334,9 +345,9 @@ class LoyaltyProgram(_Model):
         names = [t.name for t in self.tiers]
         if self.base_tier in names:
             raise _invalid(
-                "a base tier name different from the tiers' names",
+                _("a base tier name different from the tiers' names"),
                 repr(self.base_tier),
-                "base_tier names members below every threshold; rename it",
+                _("base_tier names members below every threshold; rename it"),
                 at=("base_tier",),
             )
         for i, rule in enumerate(self.rules):
@@ -344,7 +355,10 @@ class LoyaltyProgram(_Model):
                 for j, name in enumerate(rule.tiers):
                     if name not in names and name != self.base_tier:
                         raise _invalid(
-                            "a tier named in tiers: " + ", ".join(repr(n) for n in names),
+                            _(
+                                "a tier named in tiers: {names}",
+                                names=", ".join(repr(n) for n in names),
+                            ),
                             repr(name),
                             _guess(name, [*names, self.base_tier]),
                             at=("rules", i, "tiers", j),
@@ -361,7 +375,11 @@ class LoyaltyProgram(_Model):
             if isinstance(rule, CategoryRule):
                 for j, name in enumerate(rule.categories):
                     if name not in categories:
-                        message = f"unknown category {name!r}; {_guess(name, categories)}"
+                        message = _(
+                            "unknown category {name}; {hint}",
+                            name=repr(name),
+                            hint=_guess(name, categories),
+                        )
                         out.append((("rules", i, "categories", j), message))
         return out
 
@@ -376,7 +394,10 @@ class LoyaltyProgram(_Model):
         for path, _message in self.check_against(categories):
             name = self.rules[path[1]].categories[path[3]]
             return _invalid(
-                "a category from catalogue.categories: " + ", ".join(map(repr, categories)),
+                _(
+                    "a category from catalogue.categories: {names}",
+                    names=", ".join(map(repr, categories)),
+                ),
                 repr(name),
                 _guess(name, categories),
                 at=tuple(at) + path,
@@ -393,13 +414,26 @@ def _day(value: object) -> object:
     return value
 
 
+# what a list of named things says of a name given twice: (expected, hint) per kind
+_UNIQUE = {
+    "rule": (N_("a rule name used only once"), N_("give each rule its own name")),
+    "tier": (N_("a tier name used only once"), N_("give each tier its own name")),
+    "reward": (N_("a reward name used only once"), N_("give each reward its own name")),
+}
+
+
 def _unique(names: list[str], what: str) -> None:
+    expected, hint = _UNIQUE[what]
     for i, name in enumerate(names):
         if name in names[:i]:
             raise _invalid(
-                f"a {what} name used only once",
-                f"{name!r} again (already [{names.index(name)}])",
-                f"give each {what} its own name",
+                _(expected),
+                _(
+                    "{name} again (already [{index}])",
+                    name=repr(name),
+                    index=names.index(name),
+                ),
+                _(hint),
                 at=(i, "name"),
             )
 
@@ -407,5 +441,7 @@ def _unique(names: list[str], what: str) -> None:
 def _guess(word: str, options: list[str]) -> str:
     close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
     if close:
-        return f"did you mean {close[0]!r}?"
-    return "known: " + ", ".join(options) if options else "define it first"
+        return _("did you mean {guess}?", guess=repr(close[0]))
+    if options:
+        return _("known: {names}", names=", ".join(options))
+    return _("define it first")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 
+from sim.i18n import N_, _
 from sim.outputs import OutputError, write_file
 from sim.roleplay.lint import lint_file, lint_script
 from sim.roleplay.pair import cards_document
@@ -26,13 +27,24 @@ def lint_command(files: list[str]) -> int:
             status = 2
         else:
             print(
-                f"{name}: ok ({script.id}, {len(script.nodes)} nodes, {len(script.events)} events)"
+                _(
+                    "{file}: ok ({id}, {nodes} nodes, {events} events)",
+                    file=name,
+                    id=script.id,
+                    nodes=len(script.nodes),
+                    events=len(script.events),
+                )
             )
     return status
 
 
-def _playable(file: str, what: str = "play") -> Script | None:
-    """The script, or None after printing why it cannot be used (load or fatal lint)."""
+CANNOT_PLAY = N_("{file}: cannot play this script:")
+CANNOT_PRINT = N_("{file}: cannot print cards of this script:")
+
+
+def _playable(file: str, cannot: str = CANNOT_PLAY) -> Script | None:
+    """The script, or None after printing why it cannot be used (load or fatal lint);
+    `cannot` heads the list of fatal problems."""
     try:
         script = load_script(file)
     except ScriptError as exc:
@@ -40,23 +52,24 @@ def _playable(file: str, what: str = "play") -> Script | None:
         return None
     fatal = [i.render(script.source) for i in lint_script(script) if i.fatal]
     if fatal:
-        print("\n".join([f"{file}: cannot {what} this script:"] + fatal), file=sys.stderr)
+        print("\n".join([_(cannot, file=file), *fatal]), file=sys.stderr)
         return None
     return script
 
 
 def cards_command(files: list[str], out: str, lang: str = "both", force: bool = False) -> int:
     """Write the customer cards (and agent views) of `files` to one printable HTML file."""
-    scripts = [_playable(name, "print cards of") for name in files]
+    scripts = [_playable(name, CANNOT_PRINT) for name in files]
     if any(s is None for s in scripts):
         return 2
     missing = [s.source for s in scripts if s.customer is None]
     if missing:
-        print(
-            f"{', '.join(missing)}: no customer card to print; add a 'customer:' section "
-            "(name, persona, goal, triggers, lines)",
-            file=sys.stderr,
+        message = _(
+            "{files}: no customer card to print; add a 'customer:' section ({fields})",
+            files=", ".join(missing),
+            fields="name, persona, goal, triggers, lines",
         )
+        print(message, file=sys.stderr)
         return 2
     languages = ["en", "zh"] if lang == "both" else [lang]
     try:
@@ -64,11 +77,18 @@ def cards_command(files: list[str], out: str, lang: str = "both", force: bool = 
     except OutputError as exc:
         print(exc, file=sys.stderr)
         return 2
-    print(f"{written}: {len(scripts)} customer card(s) in {', '.join(languages)}")
+    print(
+        _(
+            "{file}: {n} customer card(s) in {languages}",
+            file=written,
+            n=len(scripts),
+            languages=", ".join(languages),
+        )
+    )
     return 0
 
 
-def play_command(file: str, lang: str = "en", seed: int = 0) -> int:
+def play_command(file: str, lang: str | None = None, seed: int = 0) -> int:
     """Play a script in the terminal; refuses a script with fatal lint problems."""
     script = _playable(file)
     if script is None:

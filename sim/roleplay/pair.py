@@ -9,44 +9,43 @@ from __future__ import annotations
 import html
 from typing import Literal
 
+from sim.i18n import N_
 from sim.roleplay.engine import Session
 from sim.roleplay.player_terminal import render_debrief, ui
-from sim.roleplay.rubric import debrief
+from sim.roleplay.rubric import debrief, in_language, language
 from sim.roleplay.script import Script
 
 Format = Literal["markdown", "html"]
 Block = tuple  # ("h", level, text) | ("p", text) | ("ul", [items]) | ("ol", [items])
 
 WORDS = {
-    "card": ("Customer card", "客户角色卡"),
-    "agent": ("Agent view", "坐席视图"),
-    "you_are": ("You are", "你的身份"),
-    "persona": ("Who you are", "人物设定"),
-    "goal": ("What you want", "你想要什么"),
-    "triggers": ("Hidden triggers (do not show the agent)", "隐藏触发点（不要给坐席看）"),
-    "lines": ("Lines to use", "可用台词"),
-    "situation": ("Situation", "情境"),
-    "rules": ("House rules", "规则"),
-    "rules_text": (
-        "Respond within {p} hours, follow up within {f} hours of resolving, budget "
-        "{b:g} {cur}. Choose one reply at each step and tell the facilitator its number.",
-        "{p}小时内回应，解决后{f}小时内回访，预算{b:g} {cur}。"
-        "每一步选一个回复，并把编号告诉主持人。",
+    "card": N_("Customer card"),
+    "agent": N_("Agent view"),
+    "you_are": N_("You are"),
+    "persona": N_("Who you are"),
+    "goal": N_("What you want"),
+    "triggers": N_("Hidden triggers (do not show the agent)"),
+    "lines": N_("Lines to use"),
+    "situation": N_("Situation"),
+    "rules": N_("House rules"),
+    "rules_text": N_(
+        "Respond within {p} hours, follow up within {f} hours of resolving, budget {b:g} "
+        "{cur}. Choose one reply at each step and tell the facilitator its number."
     ),
-    "moment": ("Moment", "环节"),
-    "says": ("The customer says", "客户说"),
-    "replies": ("Your replies", "你的回复"),
-    "no_card": ("This script has no customer card.", "此脚本没有客户角色卡。"),
+    "moment": N_("Moment"),
+    "says": N_("The customer says"),
+    "replies": N_("Your replies"),
+    "no_card": N_("This script has no customer card."),
 }
 
 
-def _colon(lang: str) -> str:
-    return "：" if lang == "zh" else ": "
+def _w(key: str, lang: str | None, **values: object) -> str:
+    return in_language(lang, WORDS[key], **values)
 
 
-def _w(key: str, lang: str, **values: object) -> str:
-    en, zh = WORDS[key]
-    return (zh if lang == "zh" else en).format(**values)
+def _labelled(key: str, text: str, lang: str) -> str:
+    """'Customer card: The cold latte' / '客户角色卡：冷掉的拿铁'."""
+    return ui("said", lang, who=_w(key, lang), text=text)
 
 
 def render(blocks: list[Block], fmt: Format = "markdown") -> str:
@@ -73,14 +72,16 @@ def render(blocks: list[Block], fmt: Format = "markdown") -> str:
     return "\n".join(out)
 
 
-def customer_card(script: Script, lang: str = "en", fmt: Format = "markdown") -> str:
-    """What the customer-player knows: persona, goal, hidden triggers, lines to use."""
+def customer_card(script: Script, lang: str | None = None, fmt: Format = "markdown") -> str:
+    """What the customer-player knows: persona, goal, hidden triggers, lines to use (in
+    `lang`, default the language in use)."""
+    lang = language(lang)
     c = script.customer
-    blocks: list[Block] = [("h", 2, f"{_w('card', lang)}{_colon(lang)}{script.title.get(lang)}")]
+    blocks: list[Block] = [("h", 2, _labelled("card", script.title.get(lang), lang))]
     if c is None:
         return render(blocks + [("p", _w("no_card", lang))], fmt)
     blocks += [
-        ("p", f"{_w('you_are', lang)}{_colon(lang)}{c.name.get(lang)}"),
+        ("p", _labelled("you_are", c.name.get(lang), lang)),
         ("h", 3, _w("persona", lang)),
         ("p", c.persona.get(lang)),
         ("h", 3, _w("goal", lang)),
@@ -93,11 +94,12 @@ def customer_card(script: Script, lang: str = "en", fmt: Format = "markdown") ->
     return render(blocks, fmt)
 
 
-def agent_view(script: Script, lang: str = "en", fmt: Format = "markdown") -> str:
+def agent_view(script: Script, lang: str | None = None, fmt: Format = "markdown") -> str:
     """What the agent-player sees: the situation, the rules, and each moment's replies.
 
     Effects and flags stay hidden: the agent chooses as on the job, the script scores.
     """
+    lang = language(lang)
     rules = _w(
         "rules_text",
         lang,
@@ -107,7 +109,7 @@ def agent_view(script: Script, lang: str = "en", fmt: Format = "markdown") -> st
         cur=script.currency,
     )
     blocks: list[Block] = [
-        ("h", 2, f"{_w('agent', lang)}{_colon(lang)}{script.title.get(lang)}"),
+        ("h", 2, _labelled("agent", script.title.get(lang), lang)),
         ("h", 3, _w("situation", lang)),
         ("p", script.situation.get(lang)),
         ("h", 3, _w("rules", lang)),
@@ -118,14 +120,15 @@ def agent_view(script: Script, lang: str = "en", fmt: Format = "markdown") -> st
             continue
         blocks += [
             ("h", 3, f"{_w('moment', lang)} {nid}"),
-            ("p", f"{_w('says', lang)}{_colon(lang)}{node.say.get(lang)}"),
+            ("p", _labelled("says", node.say.get(lang), lang)),
             ("ol", [c.text.get(lang) for c in node.choices]),
         ]
     return render(blocks, fmt)
 
 
-def printable(script: Script, lang: str = "en", fmt: Format = "html") -> str:
+def printable(script: Script, lang: str | None = None, fmt: Format = "html") -> str:
     """Customer card and agent view in one document, each on its own printed page."""
+    lang = language(lang)
     card, agent = customer_card(script, lang, fmt), agent_view(script, lang, fmt)
     if fmt == "markdown":
         return f"{card}\n---\n\n{agent}"
@@ -158,8 +161,8 @@ def cards_document(scripts: list[Script], languages: list[str]) -> str:
 class PairSession:
     """The scorekeeper for a pair: record the agent's replies, read the live score."""
 
-    def __init__(self, script: Script, lang: str = "en", seed: int = 0) -> None:
-        self.script, self.lang = script, lang
+    def __init__(self, script: Script, lang: str | None = None, seed: int = 0) -> None:
+        self.script, self.lang = script, language(lang)
         self.session = Session(script, seed)
 
     def prompt(self) -> str:
@@ -167,7 +170,9 @@ class PairSession:
         node, lang = self.session.node, self.lang
         lines = [f"⚡ {e.text.get(lang)}" for e in self.session.banners]
         says = self.session.line().get(lang)
-        lines.append(f"[{self.session.node_id}] {ui('customer', lang)}: {says}")
+        lines.append(
+            f"[{self.session.node_id}] " + ui("said", lang, who=ui("customer", lang), text=says)
+        )
         # numbered as on the agent view (the node's full list), conditions applied
         lines += [
             f"  {node.choices.index(c) + 1}. {c.text.get(lang)}" for c in self.session.options()
@@ -180,7 +185,14 @@ class PairSession:
         choice = choices[number - 1] if 1 <= number <= len(choices) else None
         if choice is None or choice not in available:
             allowed = [self.session.node.choices.index(c) + 1 for c in available]
-            raise ValueError(f"reply {number} is not available here; choose one of {allowed}")
+            raise ValueError(
+                in_language(
+                    self.lang,
+                    N_("reply {number} is not available here; choose one of {allowed}"),
+                    number=number,
+                    allowed=allowed,
+                )
+            )
         self.session.choose(available.index(choice))
 
     @property

@@ -13,25 +13,25 @@ import html
 
 import ipywidgets as w
 
+from sim.i18n import N_
 from sim.roleplay.pair import PairSession, _w, customer_card
 from sim.roleplay.player_terminal import clock_text, ui
-from sim.roleplay.player_widget import _meter, debrief_html
-from sim.roleplay.rubric import debrief
+from sim.roleplay.player_widget import _bold_said, _meter, debrief_html
+from sim.roleplay.rubric import debrief, in_language, language
 from sim.roleplay.script import Script
 
 WORDS = {
-    "say_now": ("Say now", "现在说"),
-    "your_lines": ("Your own lines (click one when you use it)", "你的台词（用到时点一下）"),
-    "conversation": ("Conversation", "对话"),
-    "customer_own": ("Customer (own words)", "客户（自由发挥）"),
-    "waiting": ("Waiting for the agent's reply.", "等待坐席回复。"),
-    "ended": ("The conversation is over.", "对话结束。"),
+    "say_now": N_("Say now"),
+    "your_lines": N_("Your own lines (click one when you use it)"),
+    "conversation": N_("Conversation"),
+    "customer_own": N_("Customer (own words)"),
+    "waiting": N_("Waiting for the agent's reply."),
+    "ended": N_("The conversation is over."),
 }
 
 
 def _p(key: str, lang: str) -> str:
-    en, zh = WORDS[key]
-    return zh if lang == "zh" else en
+    return in_language(lang, WORDS[key])
 
 
 def _html(css: str) -> w.HTML:
@@ -43,7 +43,8 @@ def _html(css: str) -> w.HTML:
 class PairPlayer:
     """Two views of one conversation: the agent replies, the customer acts from her card."""
 
-    def __init__(self, script: Script, lang: str = "en", seed: int = 0) -> None:
+    def __init__(self, script: Script, lang: str | None = None, seed: int = 0) -> None:
+        lang = language(lang)
         self.script, self.lang, self.seed = script, lang, seed
         title = f"<h3>{html.escape(script.title.get(lang))}</h3>"
         self.banner = _html("roleplay-banner")
@@ -52,7 +53,7 @@ class PairPlayer:
         self.replies = w.VBox()
         self.replies.add_class("roleplay-choices")
         self.debrief = _html("roleplay-debrief")
-        restart = w.Button(description="↺", tooltip="restart")
+        restart = w.Button(description="↺", tooltip=in_language(lang, N_("restart")))
         restart.on_click(lambda _b: self.restart())
         situation = f"<p><i>{html.escape(script.situation.get(lang))}</i></p>"
         self.agent = w.VBox(
@@ -130,11 +131,15 @@ class PairPlayer:
             for e in session.banners
         )
         self.banner.value = self.customer_banner.value = banners
-        cost = f"{ui('cost', lang)}: {session.state.cost:g} {self.script.currency}"
-        self.clock.value = html.escape(f"{ui('clock', lang)}: {clock_text(session, lang)} · {cost}")
-        rows = "".join(
-            f"<p><b>{html.escape(who)}:</b> {html.escape(text)}</p>" for who, text in self.said
+        cost = ui(
+            "said",
+            lang,
+            who=ui("cost", lang),
+            text=f"{session.state.cost:g} {self.script.currency}",
         )
+        clock = ui("said", lang, who=ui("clock", lang), text=clock_text(session, lang))
+        self.clock.value = html.escape(f"{clock} · {cost}")
+        rows = "".join(f"<p>{_bold_said(who, text, lang)}</p>" for who, text in self.said)
         self.conversation.value = f"<h4>{html.escape(_p('conversation', lang))}</h4>{rows}"
         self.mood.value, self.trust.value = session.state.mood, session.state.trust
         node = session.node

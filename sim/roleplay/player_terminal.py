@@ -8,41 +8,42 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from sim.i18n import N_
 from sim.roleplay.engine import Session, Transcript
-from sim.roleplay.rubric import Debrief, debrief, duration
+from sim.roleplay.rubric import Debrief, debrief, duration, in_language, language
 from sim.roleplay.script import Script
 
 UI = {
-    "mood": ("Mood ", "情绪"),
-    "trust": ("Trust", "信任"),
-    "clock": ("Clock", "时钟"),
-    "elapsed": ("{t} elapsed", "已用时 {t}"),
-    "left": ("{t} left on the {p}-hour promise", "距{p}小时承诺还剩 {t}"),
-    "late": ("the {p}-hour promise is broken", "已超出{p}小时承诺"),
-    "kept": ("responded after {t}", "{t}内已回应"),
-    "cost": ("Cost", "成本"),
-    "event": ("!! ", "！！"),
-    "customer": ("Customer", "客户"),
-    "prompt": ("Your reply (1-{n}, q to quit): ", "你的回复（1-{n}，q 退出）："),
-    "again": ("Please type a number from 1 to {n}.", "请输入 1 到 {n} 之间的数字。"),
-    "debrief": ("DEBRIEF", "复盘"),
-    "score": ("Score: {s} of {n}", "得分：{s} / {n}"),
-    "ending": ("Ending: {e}", "结局：{e}"),
-    "good": ("good recovery", "成功挽回"),
-    "partial": ("partial recovery", "部分挽回"),
-    "lost": ("lost customer", "客户流失"),
-    "quit": ("Stopped before the end.", "已中途退出。"),
-    "agent": ("Agent", "坐席"),
-    "sudden": ("Sudden variable", "突发变量"),
-    "day": ("day {d}", "第{d}天"),
-    "eof": ("Input ended before the conversation did.", "输入在对话结束前就结束了。"),
+    "mood": N_("Mood "),
+    "trust": N_("Trust"),
+    "clock": N_("Clock"),
+    "elapsed": N_("{t} elapsed"),
+    "left": N_("{t} left on the {p}-hour promise"),
+    "late": N_("the {p}-hour promise is broken"),
+    "kept": N_("responded after {t}"),
+    "cost": N_("Cost"),
+    "event": N_("!! "),
+    "customer": N_("Customer"),
+    "prompt": N_("Your reply (1-{n}, q to quit): "),
+    "again": N_("Please type a number from 1 to {n}."),
+    "debrief": N_("DEBRIEF"),
+    "score": N_("Score: {s} of {n}"),
+    "ending": N_("Ending: {e}"),
+    "good": N_("good recovery"),
+    "partial": N_("partial recovery"),
+    "lost": N_("lost customer"),
+    "quit": N_("Stopped before the end."),
+    "agent": N_("Agent"),
+    "sudden": N_("Sudden variable"),
+    "day": N_("day {d}"),
+    "eof": N_("Input ended before the conversation did."),
+    "said": N_("{who}: {text}"),
 }
 
 
-def ui(key: str, lang: str, **values: object) -> str:
-    """An interface string in `lang`."""
-    en, zh = UI[key]
-    return (zh if lang == "zh" else en).format(**values)
+def ui(key: str, lang: str | None = None, **values: object) -> str:
+    """An interface string in `lang` (None: the language in use)."""
+    return in_language(lang, UI[key], **values)
 
 
 def bar(value: float, width: int = 20) -> str:
@@ -51,8 +52,9 @@ def bar(value: float, width: int = 20) -> str:
     return f"[{'#' * filled}{'.' * (width - filled)}] {value:3.0f}"
 
 
-def clock_text(session: Session, lang: str = "en") -> str:
+def clock_text(session: Session, lang: str | None = None) -> str:
     """Elapsed time and where the response promise stands."""
+    lang = language(lang)
     s, p = session.state, session.script.promise_hours
     # the clock counts from the complaint; past a day it names the day, so a callback the
     # next day never reads as minutes of the same call
@@ -69,61 +71,69 @@ def clock_text(session: Session, lang: str = "en") -> str:
     return " · ".join(parts)
 
 
-def render_route(script: Script, transcript: Transcript, lang: str = "en") -> list[str]:
+def render_route(script: Script, transcript: Transcript, lang: str | None = None) -> list[str]:
     """The route of a play, one line per reply and per sudden variable (by its label)."""
+    lang = language(lang)
     out = []
     for item in transcript.log:
         if item[0] == "choice":
             reply = script.nodes[item[1]].choices[item[2]].text.get(lang)
-            out.append(f"{ui('agent', lang)}: {reply}")
+            out.append(ui("said", lang, who=ui("agent", lang), text=reply))
         elif item[0] == "event":
-            out.append(f"⚡ {ui('sudden', lang)}: {script.event_label(item[1], lang)}")
+            said = ui("said", lang, who=ui("sudden", lang), text=script.event_label(item[1], lang))
+            out.append(f"⚡ {said}")
     return out
 
 
-def render_turn(session: Session, lang: str = "en") -> str:
+def render_turn(session: Session, lang: str | None = None) -> str:
     """What the player sees before replying: banners, meters, clock, the line, the options."""
+    lang = language(lang)
     script, s = session.script, session.state
     out = [f"{ui('event', lang)}{event.text.get(lang)}" for event in session.banners]
     out += [
         f"{ui('mood', lang)} {bar(s.mood)}   {ui('trust', lang)} {bar(s.trust)}",
-        f"{ui('clock', lang)}: {clock_text(session, lang)}   "
-        f"{ui('cost', lang)}: {s.cost:g} {script.currency}",
+        ui("said", lang, who=ui("clock", lang), text=clock_text(session, lang))
+        + "   "
+        + ui("said", lang, who=ui("cost", lang), text=f"{s.cost:g} {script.currency}"),
         "",
     ]
     if session.node.note is not None:
         out.append(f"({session.node.note.get(lang)})")
-    out.append(f"{ui('customer', lang)}: {session.line().get(lang)}")
+    out.append(ui("said", lang, who=ui("customer", lang), text=session.line().get(lang)))
     if not session.ended:
         out.append("")
         out += [f"  {i}. {c.text.get(lang)}" for i, c in enumerate(session.options(), 1)]
     return "\n".join(out)
 
 
-def render_debrief(report: Debrief, lang: str = "en") -> str:
+def render_debrief(report: Debrief, lang: str | None = None) -> str:
     """The debrief as text: the ending, its lesson, each rubric point with why."""
+    lang = language(lang)
     out = ["", "=" * 60, ui("debrief", lang), "=" * 60]
     if report.kind:
         out.append(ui("ending", lang, e=ui(report.kind, lang)))
     if report.text:
         out += ["", report.text, ""]
     for item in report.items:
-        out.append(f"[{'x' if item.earned else ' '}] {item.label}: {item.why}")
+        mark = "x" if item.earned else " "
+        out.append(f"[{mark}] " + ui("said", lang, who=item.label, text=item.why))
     out += ["", ui("score", lang, s=report.score, n=len(report.items))]
     return "\n".join(out)
 
 
 def play_terminal(
     script: Script,
-    lang: str = "en",
+    lang: str | None = None,
     seed: int = 0,
     read: Callable[[str], str] = input,
     write: Callable[[str], None] = print,
 ) -> tuple[Transcript, Debrief | None]:
     """Play to the end reading replies with `read`; the debrief is None if the player quit.
 
-    Raises EOFError when input runs out mid-conversation.
+    Raises EOFError when input runs out mid-conversation. `lang` defaults to the language
+    in use.
     """
+    lang = language(lang)
     session = Session(script, seed)
     write(f"== {script.title.get(lang)} ==")
     write(script.situation.get(lang))

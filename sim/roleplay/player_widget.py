@@ -10,9 +10,10 @@ import html
 
 import ipywidgets as w
 
+from sim.i18n import N_
 from sim.roleplay.engine import Session, Transcript
 from sim.roleplay.player_terminal import clock_text, ui
-from sim.roleplay.rubric import Debrief, debrief
+from sim.roleplay.rubric import Debrief, debrief, in_language, language
 from sim.roleplay.script import Script
 
 
@@ -22,8 +23,14 @@ def _meter(label: str, css: str) -> w.FloatProgress:
     return bar
 
 
-def debrief_html(report: Debrief, lang: str = "en") -> str:
+def _bold_said(who: str, text: str, lang: str) -> str:
+    """'<b>Customer:</b> text' in `lang`'s punctuation, both parts escaped."""
+    return ui("said", lang, who=f"<b>{html.escape(who)}</b>", text=html.escape(text))
+
+
+def debrief_html(report: Debrief, lang: str | None = None) -> str:
     """The debrief as an HTML table: each rubric point, earned or not, and why."""
+    lang = language(lang)
     rows = "".join(
         f"<tr><td>{'✔' if i.earned else '✘'}</td><td>{html.escape(i.label)}</td>"
         f"<td>{html.escape(i.why)}</td></tr>"
@@ -42,7 +49,8 @@ class RolePlayPlayer:
     """The customer's line, mood and trust meters, the clock, one button per reply, the
     banner of a sudden variable, and the debrief at the end."""
 
-    def __init__(self, script: Script, lang: str = "en", seed: int = 0) -> None:
+    def __init__(self, script: Script, lang: str | None = None, seed: int = 0) -> None:
+        lang = language(lang)
         self.script = script
         self.lang = lang
         self.seed = seed
@@ -60,7 +68,7 @@ class RolePlayPlayer:
         self.choices.add_class("roleplay-choices")
         self.debrief = w.HTML()
         self.debrief.add_class("roleplay-debrief")
-        self.restart_button = w.Button(description="↺", tooltip="restart")
+        self.restart_button = w.Button(description="↺", tooltip=in_language(lang, N_("restart")))
         self.restart_button.on_click(lambda _b: self.restart())
         self.widget = w.VBox(
             [
@@ -106,13 +114,13 @@ class RolePlayPlayer:
         self.mood.value, self.trust.value = s.mood, s.trust
         self.mood.bar_style = "danger" if s.mood < 30 else "info"
         self.trust.bar_style = "danger" if s.trust < 30 else "info"
-        cost = f"{ui('cost', lang)}: {s.cost:g} {self.script.currency}"
-        self.clock.value = html.escape(f"{ui('clock', lang)}: {clock_text(self.session, lang)}")
+        cost = ui("said", lang, who=ui("cost", lang), text=f"{s.cost:g} {self.script.currency}")
+        clock = ui("said", lang, who=ui("clock", lang), text=clock_text(self.session, lang))
+        self.clock.value = html.escape(clock)
         self.clock.value += f" &nbsp; {html.escape(cost)}"
         note = f"<p><i>({html.escape(node.note.get(lang))})</i></p>" if node.note else ""
         self.line.value = (
-            f"{note}<p><b>{html.escape(ui('customer', lang))}:</b> "
-            f"{html.escape(self.session.line().get(lang))}</p>"
+            f"{note}<p>{_bold_said(ui('customer', lang), self.session.line().get(lang), lang)}</p>"
         )
         buttons = []
         for i, choice in enumerate(self.session.options()):

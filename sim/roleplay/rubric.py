@@ -8,94 +8,59 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sim.i18n import N_, _, language_in_use, using
 from sim.roleplay.engine import Mark, Transcript
 from sim.roleplay.script import Script
 
 LABELS = {
-    "acknowledged": ("Acknowledged the problem", "承认问题"),
-    "apologised": ("Apologised", "真诚道歉"),
-    "owned_fix": ("Owned the fix", "主动负责解决"),
-    "kept_promise": ("Kept the {p}-hour response promise", "兑现{p}小时响应承诺"),
-    "followed_up": ("Followed up within {f} hours", "{f}小时内二次回访"),
-    "escalated": ("Escalated when needed", "需要时升级处理"),
-    "cost": ("Cost within budget", "成本控制在预算内"),
+    "acknowledged": N_("Acknowledged the problem"),
+    "apologised": N_("Apologised"),
+    "owned_fix": N_("Owned the fix"),
+    "kept_promise": N_("Kept the {p}-hour response promise"),
+    "followed_up": N_("Followed up within {f} hours"),
+    "escalated": N_("Escalated when needed"),
+    "cost": N_("Cost within budget"),
 }
 
 _WHY = {
-    "flag_yes": ("Earned at turn {turn}: “{choice}”", "第{turn}轮获得：“{choice}”"),
-    "acknowledged_no": (
+    "flag_yes": N_("Earned at turn {turn}: “{choice}”"),
+    "acknowledged_no": N_(
         "You never named the customer's problem back to them; people calm down once they "
-        "hear that they were understood.",
-        "你始终没有复述客户的问题；客户听到自己被理解后才会平静下来。",
+        "hear that they were understood."
     ),
-    "apologised_no": (
-        "No apology. It costs nothing, and without it compensation reads as a bribe.",
-        "没有道歉。道歉不花钱，没有道歉的补偿会显得像在收买。",
+    "apologised_no": N_(
+        "No apology. It costs nothing, and without it compensation reads as a bribe."
     ),
-    "owned_fix_no": (
-        "Nobody took ownership of the fix; the customer left not knowing who would solve it.",
-        "没有人对解决方案负责；客户离开时不知道谁来解决问题。",
+    "owned_fix_no": N_(
+        "Nobody took ownership of the fix; the customer left not knowing who would solve it."
     ),
-    "promise_yes": (
-        "First real response after {t}, inside the {p}-hour promise.",
-        "首次实质性回应用时{t}，在{p}小时承诺之内。",
+    "promise_yes": N_("First real response after {t}, inside the {p}-hour promise."),
+    "promise_late": N_("First real response after {t}: the {p}-hour promise was broken."),
+    "promise_never": N_("The customer never got a real response ({t} on the clock)."),
+    "follow_yes": N_("Followed up {t} after the resolution, within {f} hours."),
+    "follow_late": N_("Followed up {t} after the resolution: later than {f} hours."),
+    "follow_never": N_("No follow-up. A check within {f} hours catches what the fix missed."),
+    "esc_needed_yes": N_("This case needed escalation and you escalated at turn {turn}."),
+    "esc_needed_no": N_(
+        "This case needed escalation (severity or what happened mid-way) and it never went up."
     ),
-    "promise_late": (
-        "First real response after {t}: the {p}-hour promise was broken.",
-        "首次实质性回应用时{t}：违背了{p}小时承诺。",
-    ),
-    "promise_never": (
-        "The customer never got a real response ({t} on the clock).",
-        "客户始终没有得到实质性回应（已过{t}）。",
-    ),
-    "follow_yes": (
-        "Followed up {t} after the resolution, within {f} hours.",
-        "解决后{t}进行了回访，在{f}小时之内。",
-    ),
-    "follow_late": (
-        "Followed up {t} after the resolution: later than {f} hours.",
-        "解决后{t}才回访：超过了{f}小时。",
-    ),
-    "follow_never": (
-        "No follow-up. A check within {f} hours catches what the fix missed.",
-        "没有回访。{f}小时内回访能发现解决方案遗漏的问题。",
-    ),
-    "esc_needed_yes": (
-        "This case needed escalation and you escalated at turn {turn}.",
-        "此案需要升级，你在第{turn}轮升级了。",
-    ),
-    "esc_needed_no": (
-        "This case needed escalation (severity or what happened mid-way) and it never went up.",
-        "此案（因严重程度或中途突发情况）需要升级，但你没有升级。",
-    ),
-    "esc_not_needed_yes": (
+    "esc_not_needed_yes": N_(
         "You escalated a case the front line could settle: it cost time and taught the "
-        "customer to ask for the manager.",
-        "此案一线即可处理，你却升级了：耽误时间，也让客户学会直接找经理。",
+        "customer to ask for the manager."
     ),
-    "esc_not_needed_no": (
-        "No escalation was needed and you handled it yourself.",
-        "此案无需升级，你自己处理好了。",
-    ),
-    "esc_asked_no": (
+    "esc_not_needed_no": N_("No escalation was needed and you handled it yourself."),
+    "esc_asked_no": N_(
         "The customer asked for a manager at turn {turn} and it never went up: she was left "
-        "with nobody who could decide.",
-        "客户在第{turn}轮要求找经理，但你始终没有升级：她找不到能拍板的人。",
+        "with nobody who could decide."
     ),
-    "esc_lost_no": (
+    "esc_lost_no": N_(
         "Nobody escalated, and the customer left before it was settled: handling it yourself "
-        "counts only when it gets handled.",
-        "没有升级，客户也在问题解决前离开了：自己处理，只有真正处理好了才算数。",
+        "counts only when it gets handled."
     ),
-    "cost_yes": (
-        "Spent {c:g} {cur} of a {b:g} {cur} budget.",
-        "花费{c:g} {cur}，预算{b:g} {cur}。",
-    ),
-    "cost_no": (
+    "cost_yes": N_("Spent {c:g} {cur} of a {b:g} {cur} budget."),
+    "cost_no": N_(
         "Spent {c:g} {cur}, over the {b:g} {cur} budget. Generous compensation can lift "
-        "satisfaction but rarely brings more repeat business than if nothing had failed.",
-        "花费{c:g} {cur}，超出预算{b:g} {cur}。高额补偿能提升满意度，"
-        "但很少能让客户比没出问题时买得更多。",
+        "satisfaction but rarely brings more repeat business than if nothing had failed."
     ),
 }
 
@@ -124,23 +89,39 @@ class Debrief:
         return sum(item.earned for item in self.items)
 
 
-def duration(minutes: float, lang: str = "en") -> str:
+def language(lang: str | None) -> str:
+    """`lang`, or the language in use when None (the default of every role-play view)."""
+    return lang or language_in_use()
+
+
+def in_language(lang: str | None, msgid: str, /, **values: object) -> str:
+    """`msgid` from the catalogue in `lang` (None: the language in use): a role-play view
+    names its language, since one cards document prints both."""
+    with using(lang):
+        return _(msgid, **values)
+
+
+def duration(minutes: float, lang: str | None = None) -> str:
     """Minutes as '26h 15m' / '26小时15分' (hours, to compare with 48 h and 72 h)."""
     h, m = divmod(int(round(minutes)), 60)
-    units = ("h ", "m") if lang != "zh" else ("小时", "分")
-    parts = [f"{v}{u}" for v, u in zip((h, m), units, strict=True) if v]
-    return "".join(parts).strip() or ("0m" if lang != "zh" else "0分")
+    if h and m:
+        return in_language(lang, N_("{h}h {m}m"), h=h, m=m)
+    if h:
+        return in_language(lang, N_("{h}h"), h=h)
+    return in_language(lang, N_("{m}m"), m=m)
 
 
-def _t(key: str, lang: str, **values: object) -> str:
-    en, zh = _WHY[key]
-    return (zh if lang == "zh" else en).format(**values)
+def _t(key: str, lang: str | None, **values: object) -> str:
+    return in_language(lang, _WHY[key], **values)
 
 
-def label(key: str, transcript: Transcript, lang: str = "en") -> str:
-    en, zh = LABELS[key]
-    text = zh if lang == "zh" else en
-    return text.format(p=f"{transcript.promise_hours:g}", f=f"{transcript.follow_up_hours:g}")
+def label(key: str, transcript: Transcript, lang: str | None = None) -> str:
+    return in_language(
+        lang,
+        LABELS[key],
+        p=f"{transcript.promise_hours:g}",
+        f=f"{transcript.follow_up_hours:g}",
+    )
 
 
 def _flag_item(key: str, script: Script, tr: Transcript, lang: str) -> RubricItem:
@@ -169,8 +150,9 @@ def _escalation_item(tr: Transcript, lang: str) -> RubricItem:
     return RubricItem("escalated", label("escalated", tr, lang), ok, why)
 
 
-def score(script: Script, tr: Transcript, lang: str = "en") -> list[RubricItem]:
-    """The seven rubric points of a transcript."""
+def score(script: Script, tr: Transcript, lang: str | None = None) -> list[RubricItem]:
+    """The seven rubric points of a transcript, in `lang` (default: the language in use)."""
+    lang = language(lang)
     items = [_flag_item(k, script, tr, lang) for k in ("acknowledged", "apologised", "owned_fix")]
     flags, p, f = tr.state.flags, f"{tr.promise_hours:g}", f"{tr.follow_up_hours:g}"
 
@@ -203,8 +185,10 @@ def score(script: Script, tr: Transcript, lang: str = "en") -> list[RubricItem]:
     return items
 
 
-def debrief(script: Script, tr: Transcript, lang: str = "en") -> Debrief:
-    """The debrief of a transcript: its ending's text and the scored rubric."""
+def debrief(script: Script, tr: Transcript, lang: str | None = None) -> Debrief:
+    """The debrief of a transcript: its ending's text and the scored rubric, in `lang`
+    (default: the language in use)."""
+    lang = language(lang)
     node = script.nodes[tr.ending] if tr.ending else None
     text = node.debrief.get(lang) if node is not None and node.debrief is not None else ""
     return Debrief(tr.ending, tr.ending_kind, text, tuple(score(script, tr, lang)))
