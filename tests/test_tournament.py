@@ -190,7 +190,9 @@ def test_every_number_on_the_pages_is_written_by_fmt(practice, tmp_path):
     assert "from day" not in text  # the shock's day is a date (and its day number)
     assert re.search(r"from 20\d\d-\d\d-\d\d \(day \d+\) for \d+ days", text)
     page = _text((out / "teams" / "points-galore.html").read_text(encoding="utf-8"))
-    assert re.search(r"moved your retention by [+-]\d+\.\d pp \(the field: [+-]\d+\.\d pp\)", page)
+    assert re.search(
+        r"moved your retention by [+-]\d+\.\d percentage points \(the field: [+-]\d+\.\d\)", page
+    )
     assert re.search(r"liability at the end \([\d,]+ CNY against [\d,]+ CNY\)", page)
     for cells in (text, page):  # never scientific, never more than two decimals
         assert not re.search(r"\de[+-]\d|\d\.\d{3,}", cells)
