@@ -7,8 +7,6 @@ so a worktree's notebooks test the worktree's code."""
 import os
 from pathlib import Path
 
-import os
-
 from sim import kernel_polling
 
 ROOT = str(Path(__file__).resolve().parent)
