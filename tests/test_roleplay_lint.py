@@ -204,12 +204,12 @@ LINT += [
     Bad(
         "same_line_in_two_nodes",
         _edit("    say: Thanks.\n", "    say: Hello.  #!\n"),
-        "the same en line as a.say",
+        "the same line as a.say (en)",
     ),
     Bad(
         "asks_for_manager_unmarked",
         _edit("    say: Hello.\n", "    say: I want to talk to your manager.  #!\n"),
-        "this line asks for a manager: add 'asks_for_manager: true'",
+        "this spoken line asks for a manager: add 'asks_for_manager: true'",
     ),
 ]
 

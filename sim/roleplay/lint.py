@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from sim.i18n import N_, _
 from sim.problems import closest, render_path
 from sim.roleplay.script import (
     FLAGS,
@@ -116,42 +117,67 @@ def lint_script(script: Script) -> list[Issue]:
     names = list(nodes)
     if script.start not in nodes:
         guess = closest(script.start, names)
-        add(("start",), f"undefined start node {script.start!r}" + _mean(guess), fatal=True)
+        add(
+            ("start",),
+            _("undefined start node {node!r}", node=script.start) + _mean(guess),
+            fatal=True,
+        )
     for path, target in _targets(script):
         if target not in nodes:
-            add(path, f"undefined target {target!r}" + _mean(closest(target, names)), fatal=True)
+            add(
+                path,
+                _("undefined target {node!r}", node=target) + _mean(closest(target, names)),
+                fatal=True,
+            )
 
     edges = _edges(script)
     reachable = _reach({script.start}, edges) if script.start in nodes else set(nodes)
     for nid, node in nodes.items():
         where = ("nodes", nid)
         if nid not in reachable:
-            add(where, f"unreachable node {nid!r}: no choice, branch or event leads here")
+            add(
+                where,
+                _("unreachable node {node!r}: no choice, branch or event leads here", node=nid),
+            )
         if node.ending is None and not node.choices:
-            add(where, f"dead end: {nid!r} is not an ending and has no choices", fatal=True)
+            add(
+                where,
+                _("dead end: {node!r} is not an ending and has no choices", node=nid),
+                fatal=True,
+            )
         if node.ending is None and node.choices and all(c.when for c in node.choices):
             add(
                 where,
-                "every choice has a condition: when none holds the conversation is stuck; "
-                "give one reply no 'when:' (the reply that is always there)",
+                _(
+                    "every choice has a condition: when none holds the conversation is stuck; "
+                    "give one reply no 'when:' (the reply that is always there)"
+                ),
                 fatal=True,
             )
         if node.ending is not None and node.choices:
-            add(where + ("choices",), "an ending's choices are never offered")
+            add(where + ("choices",), _("an ending's choices are never offered"))
         if node.ending is not None and node.debrief is None:
-            add(where, f"ending {nid!r} has no debrief: add 'debrief:' saying what went right")
+            add(
+                where,
+                _(
+                    "ending {node!r} has no debrief: add 'debrief:' saying what went right",
+                    node=nid,
+                ),
+            )
         for i, choice in enumerate(node.choices):
             if choice.effects.is_zero() and not choice.flags:
-                add(where + ("choices", i), "unscored choice: it has no effects and no flags")
+                add(where + ("choices", i), _("unscored choice: it has no effects and no flags"))
 
     for cycle in _branch_cycles(script):
         first = cycle[0]
         add(
             ("nodes", first, "branches"),
-            "branches jump in a circle without a reply in between ("
-            + " -> ".join([*cycle, first])
-            + "); when their conditions hold together the play never stops; "
-            "let one of them lead to a node with replies instead",
+            _(
+                "branches jump in a circle without a reply in between ({circle}); when their "
+                "conditions hold together the play never stops; let one of them lead to a node "
+                "with replies instead",
+                circle=" -> ".join([*cycle, first]),
+            ),
             fatal=True,
         )
 
@@ -163,12 +189,15 @@ def lint_script(script: Script) -> list[Issue]:
     can_end = _reach(endings, backwards)
     for nid in nodes:
         if nid in reachable and nid not in can_end and nodes[nid].choices:
-            add(("nodes", nid), f"no ending can be reached from {nid!r} (a loop with no way out)")
+            add(
+                ("nodes", nid),
+                _("no ending can be reached from {node!r} (a loop with no way out)", node=nid),
+            )
 
     ids = [e.id for e in script.events]
     for i, eid in enumerate(ids):
         if eid in ids[:i]:
-            add(("events", i, "id"), f"event id {eid!r} is used twice", fatal=True)
+            add(("events", i, "id"), _("event id {event!r} is used twice", event=eid), fatal=True)
     known = (
         set(NUMBERS)
         | set(FLAGS)
@@ -180,14 +209,17 @@ def lint_script(script: Script) -> list[Issue]:
     for path, text in _conditions(script):
         for name in sorted(condition(text).names() - known):
             guess = closest(name, sorted(known))
-            add(path, f"unknown name {name!r} in condition" + _mean(guess), fatal=True)
+            add(path, _("unknown name {name!r} in condition", name=name) + _mean(guess), fatal=True)
 
     for i, event in enumerate(script.events):
         if event.label is None:
             add(
                 ("events", i),
-                f"event {event.id!r} has no label: add 'label:' (a few words the trainee "
-                "sees instead of the id), in every language of the script",
+                _(
+                    "event {event!r} has no label: add 'label:' (a few words the trainee sees "
+                    "instead of the id), in every language of the script",
+                    event=event.id,
+                ),
             )
     _lint_lines(script, add)
     _lint_acts(script, add)
@@ -195,7 +227,7 @@ def lint_script(script: Script) -> list[Issue]:
     if len(script.languages) > 1:
         for path, text in _texts(script, ()):
             for lang in text.missing(list(script.languages)):
-                add(path, f"missing {lang} translation")
+                add(path, _("missing {lang} translation", lang=lang))
     return sorted(issues, key=lambda i: (i.line or 0, i.message))
 
 
@@ -217,8 +249,11 @@ def _lint_lines(script: Script, add: Any) -> None:
         if script.nodes[nid].again is None and script.nodes[nid].ending is None:
             add(
                 ("nodes", nid, "say"),
-                f"the conversation can come back to {nid!r} and the customer would say the "
-                "same line word for word: add 'again:' (what she says the second time)",
+                _(
+                    "the conversation can come back to {node!r} and the customer would say the "
+                    "same line word for word: add 'again:' (what she says the second time)",
+                    node=nid,
+                ),
             )
     for nid, node in script.nodes.items():
         for key, text in (("say", node.say), ("again", node.again)):
@@ -226,14 +261,19 @@ def _lint_lines(script: Script, add: Any) -> None:
                 words = text.get(lang).strip()
                 first = seen.setdefault((lang, words), f"{nid}.{key}")
                 if first != f"{nid}.{key}":
-                    add(("nodes", nid, key), f"the same {lang} line as {first}: reword one")
+                    add(
+                        ("nodes", nid, key),
+                        _("the same line as {first} ({lang}): reword one", lang=lang, first=first),
+                    )
         if not node.asks_for_manager and any(
             _ASKS_MANAGER.search(node.say.get(lang)) for lang in script.languages
         ):
             add(
                 ("nodes", nid, "say"),
-                "this line asks for a manager: add 'asks_for_manager: true' so the debrief "
-                "counts a reply that never escalates as a miss",
+                _(
+                    "this spoken line asks for a manager: add 'asks_for_manager: true' so the "
+                    "debrief counts a reply that never escalates as a miss"
+                ),
             )
 
 
@@ -250,7 +290,7 @@ _EVIDENCE = {
     "apologised": (
         re.compile(r"\b(sorry|apologi[sz]e)", re.IGNORECASE),
         re.compile("抱歉|对不起|道歉|歉意"),
-        "say sorry in it",
+        N_("say sorry in it"),
     ),
     "owned_fix": (
         re.compile(
@@ -259,7 +299,7 @@ _EVIDENCE = {
             re.IGNORECASE,
         ),
         re.compile("我(?!们)|亲自|负责|承担|马上|立即"),
-        "let it say what the speaker will do (I'll ..., myself; 我会…, 亲自)",
+        N_("let it say what the speaker will do (I'll ..., myself; 我会…, 亲自)"),
     ),
 }
 _STOP_EN = frozenset(
@@ -320,8 +360,13 @@ def _lint_acts(script: Script, add: Any) -> None:
                     if act in choice.flags and not (zh if lang == "zh" else en).search(reply):
                         add(
                             where,
-                            f"tagged {act} but the {lang} reply does not do it: {fix}, "
-                            "or drop the tag",
+                            _(
+                                "tagged {act} but the {lang} reply does not do it: {fix}, or "
+                                "drop the tag",
+                                act=act,
+                                lang=lang,
+                                fix=_(fix),
+                            ),
                         )
                 # what she said here or in her opening complaint (the problem itself)
                 start = script.nodes.get(script.start, node)
@@ -329,8 +374,11 @@ def _lint_acts(script: Script, add: Any) -> None:
                 if "acknowledged" in choice.flags and not _content(reply, lang) & heard:
                     add(
                         where,
-                        f"tagged acknowledged but the {lang} reply names nothing the customer "
-                        "said: name her problem back to her, or drop the tag",
+                        _(
+                            "tagged acknowledged but the {lang} reply names nothing the customer "
+                            "said: name her problem back to her, or drop the tag",
+                            lang=lang,
+                        ),
                     )
 
 
@@ -369,7 +417,7 @@ def _branch_cycles(script: Script) -> list[list[str]]:
 
 
 def _mean(guess: str | None) -> str:
-    return f"; did you mean {guess!r}?" if guess else ""
+    return _("; did you mean {guess!r}?", guess=guess) if guess else ""
 
 
 def lint_file(path: str | Path) -> tuple[Script | None, list[str]]:
