@@ -5,20 +5,24 @@ import numpy as np
 import pytest
 
 from sim.world import rng
+from sim.world.population import ACQUIRED_KEY
+
+KEYS = np.r_[np.arange(300), ACQUIRED_KEY + np.arange(200)]  # a base and acquisitions
 
 
-def test_streams_equal_customer_stream_for_every_subsystem_customer_and_life():
-    streams = rng.Streams(seed=2026, customers=500)
+def test_streams_equal_customer_stream_of_the_rows_key_for_every_subsystem_and_life():
+    streams = rng.Streams(seed=2026, keys=KEYS[::-1])  # rows need not be in key order
     for subsystem in (rng.PURCHASES, rng.SERVICE, rng.SURVEYS, rng.LOYALTY):
         for c in (0, 1, 2, 255, 256, 499):
+            key = int(KEYS[::-1][c])
             for life in (0, 1, 3):
                 made = streams.new(subsystem, c, life).random(8)
-                one = rng.customer_stream(2026, subsystem, c, life).random(8)
+                one = rng.customer_stream(2026, subsystem, key, life).random(8)
                 assert np.array_equal(made, one), (subsystem, c, life)
 
 
 def test_vector_seeds_are_the_keys_words_bit_for_bit():
-    streams = rng.Streams(seed=7, customers=1000)
+    streams = rng.Streams(seed=7, keys=np.arange(1000))
     streams.new(rng.SURVEYS, 0)
     words = streams._words[rng.SURVEYS]
     for c in range(0, 1000, 37):
@@ -31,13 +35,8 @@ def test_vector_seeds_are_the_keys_words_bit_for_bit():
         )
 
 
-def test_a_customer_beyond_the_population_still_gets_their_own_stream():
-    streams = rng.Streams(seed=7, customers=10)
-    assert np.array_equal(streams.new(2, 10).random(3), rng.customer_stream(7, 2, 10).random(3))
-
-
 def test_distinct_keys_give_distinct_streams():
-    streams = rng.Streams(seed=11, customers=20_000)
+    streams = rng.Streams(seed=11, keys=np.arange(20_000))
     first = {
         streams.new(sub, c).integers(1 << 62)
         for sub in (rng.PURCHASES, rng.LOYALTY)
@@ -51,11 +50,11 @@ def test_out_of_range_keys_are_refused():
     with pytest.raises(ValueError, match="key out of range"):
         rng.HashedKey(1, 256, 0)
     with pytest.raises(ValueError, match="key out of range"):
-        rng.Streams(1, 10).new(2, 3, life=1 << 16)
+        rng.Streams(1, np.arange(10)).new(2, 3, life=1 << 16)
 
 
 def test_kept_streams_last_the_run_and_go_when_cleared():
-    streams = rng.Streams(seed=3, customers=10)
+    streams = rng.Streams(seed=3, keys=np.arange(10))
     kept = streams.kept(rng.SERVICE, 4)
     assert streams.kept(rng.SERVICE, 4) is kept
     assert np.array_equal(kept.random(3), rng.customer_stream(3, rng.SERVICE, 4).random(3))

@@ -350,3 +350,19 @@ def test_a_deliberate_response_delay_is_what_the_customer_waits_at_least():
     t = r["tickets"].dropna(subset=["first_response_day"])
     wait = (t["first_response_day"] - t["opened_day"]) * 24
     assert len(t) > 20 and (wait >= 30 - 1e-9).all() and wait.median() < 31
+
+
+@pytest.mark.parametrize("mean", [0.02, 0.5, 3.0])
+def test_inquiry_counts_are_poisson(mean):
+    """Each customer's questions a day, by inversion of one uniform: Poisson's pmf."""
+    from scipy import stats
+
+    from sim.world.service import poisson_counts
+
+    u = np.random.default_rng(1).random(400_000)
+    counts = np.bincount(poisson_counts(u, mean))
+    k = np.arange(len(counts))
+    expected = stats.poisson.pmf(k, mean) * len(u)
+    big = expected > 50
+    assert np.all(np.abs(counts[big] - expected[big]) < 5 * np.sqrt(expected[big]))
+    assert abs(poisson_counts(u, mean).mean() - mean) < 5 * np.sqrt(mean / len(u))

@@ -16,17 +16,17 @@ import math
 from contextlib import contextmanager
 
 import numpy as np
-import simpy
 
 from sim.scenario import Scenario
 from sim.sections.service import SEVERITIES, Service
 from sim.world import customers, rng
+from sim.world.clock import Clock
 from sim.world.feedback import SurveyDesk
 from sim.world.lives import Lives
 from sim.world.membership import Membership
 from sim.world.outreach import Outbox
 from sim.world.population import Population, draw_population
-from sim.world.profiles import make_profiles
+from sim.world.profiles import keyed_profiles
 from sim.world.records import EventLog, OrderLog
 from sim.world.service import FailureDraw, ServiceDesk, complaint, inquiries
 from sim.world.shocks import ShockBook
@@ -41,10 +41,10 @@ class World:
         _freeze_what_was_loaded()
         self.scenario = scenario
         self.seed = int(scenario.seed if seed is None else seed)
-        self.env = simpy.Environment()
+        self.env = Clock()
         self.start = float(scenario.population.history_days)
         self.end = self.start + scenario.horizon_days
-        self.pop: Population = draw_population(scenario, rng.stream(self.seed, rng.POPULATION))
+        self.pop: Population = draw_population(scenario, self.seed)
         n = len(self.pop)
         self.signup_time = np.full(n, np.nan)
         self.churn_time = np.full(n, np.nan)
@@ -79,12 +79,11 @@ class World:
         self.last_failure = np.full(n, -np.inf)
         self.won_back = np.zeros(n, dtype=np.int64)
         self.returns: list[tuple[float, float]] = []  # (left, came back) of won-back lives
-        self.profiles = make_profiles(n, scenario.locale, self.seed, as_of=scenario.start_date)
+        self.profiles = keyed_profiles(self.pop, scenario.locale, self.seed, scenario.start_date)
         cats = scenario.catalogue.categories
         self._price = [c.price_level for c in cats]
         self._spend_scale = self.pop.spend_scale.tolist()
-        self.streams = rng.Streams(self.seed, n)  # every customer's own streams
-        self._subsystem_rngs: dict[int, np.random.Generator] = {}
+        self.streams = rng.Streams(self.seed, self.pop.key)  # every customer's own streams
         self._setup_service_and_shocks()
         self._setup_outreach_and_surveys()
         self.members = Membership(self, scenario.loyalty) if scenario.loyalty else None
@@ -196,14 +195,6 @@ class World:
     def survey_rng(self, c: int) -> np.random.Generator:
         """Customer c's own stream for surveys."""
         return self.streams.kept(rng.SURVEYS, c)
-
-    def subsystem_rng(self, name: str) -> np.random.Generator:
-        """A subsystem's own stream (for decisions about many customers at once)."""
-        key = {"surveys": rng.SURVEYS, "outreach": rng.OUTREACH}[name]
-        g = self._subsystem_rngs.get(key)
-        if g is None:
-            g = self._subsystem_rngs[key] = rng.stream(self.seed, key)
-        return g
 
     def service_priority(self, c: int) -> int:
         """Queue priority of customer c's complaints (lower is served first)."""
@@ -417,23 +408,11 @@ class World:
         still waiting and empty the queues, so the world is freed as soon as it is
         dropped instead of waiting for a garbage-collector pass over everything it made
         (0.1-0.3 s a run)."""
-        env = self.env
-        waiting = [event for *_, event in env._queue]
-        resources = [self.desk.l1, self.desk.l2] if self.desk is not None else []
-        for res in resources:
-            waiting += [*res.queue, *res.users, *res.put_queue, *res.get_queue]
-        processes = {
-            id(cb.__self__): cb.__self__
-            for event in waiting
-            for cb in (event.callbacks or ())
-            if isinstance(getattr(cb, "__self__", None), simpy.Process)
-        }
-        for process in processes.values():
-            process._generator.close()
-        env._queue.clear()
-        for res in resources:
-            for queue in (res.queue, res.users, res.put_queue, res.get_queue):
-                queue.clear()
+        self.env.close()
+        if self.desk is not None:
+            for res in (self.desk.l1, self.desk.l2):
+                for queue in (res.queue, res.users, res.put_queue, res.get_queue):
+                    queue.clear()
         self.lives = self.outbox = self.survey_desk = self.members = self.desk = None
 
     def tables(self) -> dict:

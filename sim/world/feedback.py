@@ -15,6 +15,7 @@ import numpy as np
 import simpy
 
 from sim.sections.surveys import Surveys
+from sim.world.rng import SURVEYS, keyed_uniforms
 
 if TYPE_CHECKING:
     from sim.world import World
@@ -94,13 +95,16 @@ class SurveyDesk:
             return
         self.next_at = env.now + (w.start + 0.5 - env.now)  # exactly when it fires
         yield env.timeout(w.start + 0.5 - env.now)
-        rng = w.subsystem_rng("surveys")
+        quarter = 0
         while True:
             joined = np.flatnonzero(~np.isnan(w.signup_time))
             if len(joined):
-                picked = joined[rng.random(len(joined)) < self.surveys.nps_sample_share]
-                for c in picked:
-                    self.ask(int(c), "nps", "quarterly")
+                # one draw per (quarter, customer): who is asked does not depend on who
+                # else is on the list (common random numbers across variants and sizes)
+                u = keyed_uniforms(w.seed, SURVEYS, quarter, w.pop.key[joined])
+                for c in joined[u < self.surveys.nps_sample_share].tolist():
+                    self.ask(c, "nps", "quarterly")
+            quarter += 1
             self.next_at = env.now + 90.0
             yield env.timeout(90.0)
 

@@ -15,14 +15,12 @@ wrong (its complaint must queue at the desk then). The tables equal those of the
 from __future__ import annotations
 
 import math
-from heapq import heappush
 from typing import TYPE_CHECKING
 
 import numpy as np
-import simpy
-from simpy.events import NORMAL
 
 from sim.world import rng
+from sim.world.clock import AFTER_OTHERS
 from sim.world.customers import BLOCK, draw_block, staying
 from sim.world.population import NEEDS
 from sim.world.shocks import RATE_CUT, advance
@@ -31,26 +29,6 @@ if TYPE_CHECKING:
     from sim.world import World
 
 INF = math.inf
-
-
-def at(env: simpy.Environment, t: float, callback, priority: int = NORMAL) -> None:
-    """Run `callback(event)` at the absolute env time `t`; among events due at the same
-    time SimPy runs URGENT (0) before NORMAL (1), and AFTER_OTHERS (2) runs last.
-
-    SimPy's timeouts take a delay, and now + (t − now) need not equal t in floating
-    point; an order worked out ahead must happen at exactly the time the reference path
-    gives it. Pushes onto SimPy's queue as `Environment.schedule` does (simpy 4.1 pinned).
-    """
-    if t < env.now:
-        raise ValueError(f"cannot schedule at {t}, before now ({env.now})")
-    event = simpy.Event(env)
-    event._ok = True
-    event._value = None
-    event.callbacks.append(callback)
-    heappush(env._queue, (t, priority, next(env._eid), event))
-
-
-AFTER_OTHERS = 2  # a window starts after everything else due at its time
 
 
 class Lives:
@@ -106,7 +84,7 @@ class Lives:
                 now = now + wait
             self.join_at[c] = now
         self.joined = 0
-        at(world.env, 0.0, self.window, AFTER_OTHERS)
+        world.env.call_at(0.0, self.window, AFTER_OTHERS)
 
     # ------------------------------------------------------------------ one customer
     def refill(self, c: int) -> None:
@@ -155,7 +133,7 @@ class Lives:
                 rate = w.shocks.failure_rates(rate, cat, when)
             fails = self.f[cs, j] < rate
         for c, t_c in zip(cs[fails].tolist(), when[fails].tolist(), strict=True):
-            at(w.env, t_c, lambda _event, c=c: self.start(c))
+            w.env.call_at(t_c, lambda _event, c=c: self.start(c))
         cs, when, j = cs[~fails], when[~fails], j[~fails]
         speed, _ = self._place(cs, when, j)  # (a first order never ends a relationship)
         desk = w.survey_desk
@@ -164,7 +142,7 @@ class Lives:
             asked = when >= w.start
             for c, t_c in zip(cs[asked].tolist(), when[asked].tolist(), strict=True):
                 self.hold(c)
-                at(w.env, t_c, lambda _event, c=c: w.env.process(self._first_survey(c)))
+                w.env.call_at(t_c, lambda _event, c=c: w.env.process(self._first_survey(c)))
                 self._schedule(c, t_c)
         self._schedule_many(cs[~asked], when[~asked], speed[~asked])
 
@@ -217,7 +195,7 @@ class Lives:
         self.fails[c] = fails
         if t < self.world.end:
             token = self.token[c]
-            at(self.world.env, t, lambda _event: self._on_time(c, token))
+            self.world.env.call_at(t, lambda _event: self._on_time(c, token))
 
     def _fails(self, c: int, j: int, t: float) -> bool:
         w = self.world
@@ -264,7 +242,7 @@ class Lives:
         self.join_until(until)
         self.place_until(until)
         if until < w.end:
-            at(env, until, self.window, AFTER_OTHERS)
+            env.call_at(until, self.window, AFTER_OTHERS)
 
     def place_until(self, t: float) -> None:
         """Place every free customer's orders due before t, one order each per round."""

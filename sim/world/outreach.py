@@ -115,7 +115,7 @@ class Outbox:
                     return
         channel = o.channels[trigger.channel]
         n = len(c)
-        u = keyed_uniforms(w.seed, OUTREACH, day, k, c, np.arange(3)[:, None])
+        u = keyed_uniforms(w.seed, OUTREACH, day, k, w.pop.key[c], np.arange(3)[:, None])
         u_fatigue, u_open, u_convert = u[0], u[1], u[2]
         # fatigue: this message and the last max_messages all fall inside the window
         self.sent_at[c, self.ring[c] % self.slots] = now
@@ -165,4 +165,5 @@ class Outbox:
     def held_out(self, c: np.ndarray, k: int, trigger: Trigger) -> np.ndarray:
         """Which of customers `c` are in trigger k's control group: one draw per (customer,
         trigger), so a customer stays in it for every firing and every variant."""
-        return keyed_uniforms(self.world.seed, OUTREACH, HOLDOUT_KEY, k, c) < trigger.holdout
+        key = self.world.pop.key[c]
+        return keyed_uniforms(self.world.seed, OUTREACH, HOLDOUT_KEY, k, key) < trigger.holdout

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 from faker import Faker
 
+from sim.world.population import ACQUIRED, ACQUIRED_KEY, Population
 from sim.world.rng import PROFILES, stream
 
 SUPPORTED_LOCALES: tuple[str, ...] = ("zh_CN", "en_US", "en_GB", "de_DE", "fr_FR", "ja_JP")
@@ -249,21 +250,22 @@ def _years_before(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year - years, day=28)
 
 
-def _distinct_numbers(rng: np.random.Generator, group: np.ndarray) -> np.ndarray:
-    """Random positive integers that never repeat within a group (an e-mail stem).
+def _distinct_numbers(rng: np.random.Generator, group: np.ndarray, block: int) -> np.ndarray:
+    """Random positive integers that never repeat within a group (an e-mail stem), and
+    that a row keeps whatever rows come after it (so a bigger world keeps every e-mail).
 
-    Draw 1..999, sort within each group and add the rank: sorted values plus 0, 1, 2, ...
-    are strictly increasing, hence distinct, and the rows were in random order anyway.
+    A row's number is a draw from 1..999 plus 1000 × (2 × its rank among the earlier rows
+    of its group + block): ranges of different ranks or blocks never overlap.
     """
     n = len(group)
     value = rng.integers(1, 1000, size=n)
-    order = np.lexsort((value, group))
+    order = np.argsort(group, kind="stable")
     sorted_group = group[order]
     starts = np.flatnonzero(np.r_[True, sorted_group[1:] != sorted_group[:-1]])
     start_of_row = np.repeat(starts, np.diff(np.r_[starts, n]))
-    out = np.empty(n, dtype=np.int64)
-    out[order] = value[order] + (np.arange(n) - start_of_row)
-    return out
+    rank = np.empty(n, dtype=np.int64)
+    rank[order] = np.arange(n) - start_of_row
+    return value + 1000 * (2 * rank + block)
 
 
 def make_profiles(
@@ -273,29 +275,34 @@ def make_profiles(
     *,
     as_of: dt.date | str | None = None,
     pool_seed: int = POOL_SEED,
+    block: int = 0,
 ) -> dict[str, np.ndarray]:
     """Profiles of n customers as arrays: name, gender, birth_date, city, phone, email.
 
     Ages are 18-80 on ``as_of`` (default REFERENCE_DATE, 2025-01-01; pass the scenario's
-    start date). E-mails are unique across the n rows. Same arguments, same arrays.
+    start date). E-mails are unique across the n rows and the blocks. Same arguments, same
+    arrays; the first n rows of a longer call are these (each field has its own stream).
     """
     if n < 0:
         raise ValueError(f"n must be >= 0, got {n}")
     day = REFERENCE_DATE if as_of is None else dt.date.fromisoformat(str(as_of)[:10])
     pool = profile_pool(locale, pool_seed)
-    rng = stream(seed, PROFILES)
-    # The order of the draws below is part of the reproducibility contract.
-    female = rng.random(n) < P_FEMALE
+
+    def draw(field: int) -> np.random.Generator:
+        return stream(seed, PROFILES, block, field)
+
+    # Field numbers are part of the reproducibility contract.
+    female = draw(0).random(n) < P_FEMALE
     size = len(pool.female_names)
-    pick = rng.integers(0, size, size=n) + np.where(female, 0, size)
+    pick = draw(1).integers(0, size, size=n) + np.where(female, 0, size)
     names = np.concatenate([pool.female_names, pool.male_names])
     stems_all = np.concatenate([pool.female_stems, pool.male_stems])
-    birth = _birth_dates(rng, n, day)
-    city = pool.cities[rng.integers(0, len(pool.cities), size=n)]
-    phone = _PHONES[locale](rng, n)
-    domain = pool.email_domains[rng.integers(0, len(pool.email_domains), size=n)]
+    birth = _birth_dates(draw(2), n, day)
+    city = pool.cities[draw(3).integers(0, len(pool.cities), size=n)]
+    phone = _PHONES[locale](draw(4), n)
+    domain = pool.email_domains[draw(5).integers(0, len(pool.email_domains), size=n)]
     stems, stem_id = np.unique(stems_all, return_inverse=True)
-    number = _distinct_numbers(rng, stem_id[pick])
+    number = _distinct_numbers(draw(6), stem_id[pick], block)
     # A stem has no digits and the number only digits, so stem+number is unique when the
     # number is unique within its stem, whatever the domain.
     email = [
@@ -312,3 +319,25 @@ def make_profiles(
         "phone": np.array(phone, dtype=str),
         "email": np.array(email, dtype=str),
     }
+
+
+def keyed_profiles(
+    pop: Population, locale: str, seed: int, as_of: dt.date
+) -> dict[str, np.ndarray]:
+    """The profiles of a world's customers, row for row: each block's (initial base,
+    acquired) drawn in key order, so a customer's profile follows their key."""
+    out: dict[str, np.ndarray] = {}
+    for block in np.unique(pop.block).tolist():
+        rows = np.flatnonzero(pop.block == block)
+        index = pop.key[rows] - (ACQUIRED_KEY if block == ACQUIRED else 0)
+        made = make_profiles(int(index.max()) + 1, locale, seed, as_of=as_of, block=block)
+        for name, values in made.items():
+            if name not in out:
+                out[name] = np.empty(len(pop), dtype=values.dtype)
+            elif out[name].dtype != values.dtype and values.dtype.kind == "U":
+                width = max(out[name].dtype.itemsize, values.dtype.itemsize) // 4
+                out[name] = out[name].astype(f"<U{width}")
+            out[name][rows] = values[index]
+    if not out:
+        out = make_profiles(0, locale, seed, as_of=as_of)
+    return out

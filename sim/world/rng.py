@@ -23,10 +23,10 @@ LOYALTY = 7
 INQUIRIES = 8  # the desk's questions that are not complaints: one stream per day
 
 
-def stream(seed: int, subsystem: int) -> np.random.Generator:
-    """The generator of one subsystem."""
+def stream(seed: int, subsystem: int, *part: int) -> np.random.Generator:
+    """The generator of one subsystem (or of one `part` of it, e.g. a trait of a block)."""
     return np.random.Generator(
-        np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(subsystem,)))
+        np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(subsystem, *part)))
     )
 
 
@@ -103,14 +103,16 @@ class _Prehashed(ISeedSequence):
 
 
 class Streams:
-    """The customer streams of one world: `customer_stream`'s generators, with the seeds
-    of every customer's first life in a subsystem hashed as one vector the first time that
+    """The customer streams of one world: `customer_stream`'s generators for each
+    customer's key (`Population.key`: who they are, whatever the world's size), with the
+    seeds of every first life in a subsystem hashed as one vector the first time that
     subsystem asks (a run makes tens of thousands of streams); `kept` ones last the run."""
 
     WORDS = 4  # what PCG64 asks its seed for: four 64-bit words
 
-    def __init__(self, seed: int, customers: int) -> None:
-        self.seed, self.customers = int(seed), customers
+    def __init__(self, seed: int, keys: np.ndarray) -> None:
+        self.seed = int(seed)
+        self.keys = np.asarray(keys, dtype=np.int64)
         self._hashes: dict[int, np.ndarray] = {}
         self._words: dict[int, np.ndarray] = {}
         self._kept: dict[tuple[int, int], np.random.Generator] = {}
@@ -127,18 +129,19 @@ class Streams:
         self._kept.clear()
 
     def new(self, subsystem: int, customer: int, life: int = 0) -> np.random.Generator:
-        """A new generator, equal to `customer_stream(seed, subsystem, customer, life)`."""
-        if life or not 0 <= customer < self.customers:
-            return customer_stream(self.seed, subsystem, customer, life)
+        """A new generator for the customer in row `customer`, equal to
+        `customer_stream(seed, subsystem, key, life)`."""
+        if life:
+            return customer_stream(self.seed, subsystem, int(self.keys[customer]), life)
         if subsystem not in self._words:
             self._hash(subsystem)
         key = _Prehashed(int(self._hashes[subsystem][customer]), self._words[subsystem][customer])
         return np.random.Generator(np.random.PCG64(key))
 
     def _hash(self, subsystem: int) -> None:
-        HashedKey(self.seed, subsystem, max(self.customers - 1, 0))  # checks the range
-        customers = np.arange(self.customers, dtype=np.uint64)
-        packed = np.uint64(subsystem << 56) | customers  # life 0
+        if len(self.keys):
+            HashedKey(self.seed, subsystem, int(self.keys.max()))  # checks the range
+        packed = np.uint64(subsystem << 56) | self.keys.astype(np.uint64)  # life 0
         with np.errstate(over="ignore"):
             h = _splitmix(np.uint64(_mix(self.seed & _MASK)) ^ packed)
             steps = np.arange(self.WORDS, dtype=np.uint64) * _GOLDEN

@@ -24,7 +24,7 @@ import numpy as np
 import simpy
 
 from sim.sections.service import SEVERITIES, DeskPolicy, Service
-from sim.world import rng as streams
+from sim.world.rng import INQUIRIES, keyed_uniforms
 
 if TYPE_CHECKING:
     from sim.world import World
@@ -230,44 +230,59 @@ def complaint(
             world.recover(c, lift, overshoot, env.now)
 
 
-def day_arrivals(stream: np.random.Generator, rate: float) -> list[tuple[float, float, float]]:
-    """One day of a Poisson stream of `rate` a day: (time into the day, a uniform to pick
-    the customer, a standard exponential for the handling time) per arrival. The k-th
-    arrival always uses the k-th triple of draws, so a slightly different rate moves the
-    times a little instead of reshuffling the day (common random numbers)."""
-    out: list[tuple[float, float, float]] = []
-    t = 0.0
-    while True:
-        u_gap, u_who, u_work = stream.random(3).tolist()
-        t += -math.log1p(-u_gap) / rate
-        if t >= 1.0:
-            return out
-        out.append((t, u_who, -math.log1p(-u_work)))
+def poisson_counts(u: np.ndarray, mean: float) -> np.ndarray:
+    """Poisson(mean) counts by inversion of one uniform each: a slightly different mean
+    changes the count only of those whose uniform lies near a step of the cdf."""
+    pmf, cdf, k = math.exp(-mean), [], 0
+    total = pmf
+    while total < 1.0 - 1e-15 and k < 50:
+        cdf.append(total)
+        k += 1
+        pmf *= mean / k
+        total += pmf
+    return np.searchsorted(np.asarray(cdf), u, side="right")
+
+
+def day_inquiries(world: World, day: int, active: np.ndarray):
+    """Day `day`'s questions: each active customer asks Poisson(rate a day) times, at
+    uniform times in the day, each with a standard exponential of work. Every draw is
+    keyed by (day, customer key, question), so who else is active changes nothing of a
+    customer's own questions (common random numbers across variants and sizes).
+    Returns (customer, time into the day, work) sorted by time."""
+    per_day = world.desk.service.inquiries_per_customer_year / 365.0
+    key = world.pop.key[active]
+    count = poisson_counts(keyed_uniforms(world.seed, INQUIRIES, day, 0, key), per_day)
+    rows = []
+    for j in range(int(count.max(initial=0))):
+        asks = count > j
+        u = keyed_uniforms(world.seed, INQUIRIES, day, j + 1, key[asks], np.arange(2)[:, None])
+        rows.append((active[asks], u[0], -np.log1p(-u[1])))
+    if not rows:
+        return []
+    who, offset, work = (np.concatenate(parts) for parts in zip(*rows, strict=True))
+    order = np.lexsort((who, offset))
+    return list(zip(who[order].tolist(), offset[order].tolist(), work[order].tolist(), strict=True))
 
 
 def inquiries(env: simpy.Environment, world: World):
-    """The desk's inquiries: a Poisson stream at `inquiries_per_customer_year` × the
-    customers active, the rate recomputed each day, each from a customer active then.
+    """The desk's inquiries: each active customer asks `inquiries_per_customer_year`
+    questions a year (a Poisson stream of theirs, drawn day by day).
 
-    Day d's arrivals are drawn at d − 1 from day d's own stream; their customers are held
-    from then on (`World.hold`: their orders are placed at their exact times, so the tier
-    an inquiry queues with is the same on every order path). A customer who has left by
-    the time of their question never asks it.
+    Day d's questions are drawn at d − 1; their customers are held from then on
+    (`World.hold`: their orders are placed at their exact times, so the tier an inquiry
+    queues with is the same on every order path). A customer who has left by the time of
+    their question never asks it.
     """
     svc = world.desk.service
-    per_day = svc.inquiries_per_customer_year / 365.0
-    if per_day <= 0.0:
+    if svc.inquiries_per_customer_year <= 0.0:
         return
     mean_days = svc.inquiry_minutes / (24.0 * 60.0)
     day = 0
     while day + 1 < world.end:
         active = world.active_customers(env.now)
-        if len(active):
-            stream = streams.customer_stream(world.seed, streams.INQUIRIES, day + 1)
-            for offset, u_who, work in day_arrivals(stream, per_day * len(active)):
-                c = int(active[min(int(u_who * len(active)), len(active) - 1)])
-                world.hold(c)
-                env.process(inquiry(env, world, c, day + 1 + offset, work * mean_days))
+        for c, offset, work in day_inquiries(world, day + 1, active):
+            world.hold(c)
+            env.process(inquiry(env, world, c, day + 1 + offset, work * mean_days))
         day += 1
         yield env.timeout(1.0)
 
