@@ -33,9 +33,10 @@ COFFEE = sim.load_scenario(ROOT / "scenarios" / "coffee_chain.yaml")
 # distinct worlds, 3 seeds each), under a minute on two.
 WORLD = {"customers": 400, "days": 180}
 SEEDS = replication_seeds(2026, 3)
-# The escalation control acts only on complaints (some 20 a run in this world) and a case
-# sent to level 2 may wait for the next opening: six seeds, the first three the same.
-REPLICATIONS = {"desk panel: escalation": 6}
+# The escalation and compensation controls act only on complaints (some 10-20 a run in this
+# world; a case sent to level 2 may also wait for the next opening): six seeds, the first
+# three the same.
+REPLICATIONS = {"desk panel: escalation": 6, "desk panel: compensation": 6}
 SHIPPED = COFFEE.with_overrides(**WORLD)
 
 
