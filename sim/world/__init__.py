@@ -38,7 +38,6 @@ class World:
     """Owns everything of one run; two worlds in one process never touch each other."""
 
     def __init__(self, scenario: Scenario, seed: int | None = None, settle: bool | None = None):
-        _freeze_what_was_loaded()
         self.scenario = scenario
         self.seed = int(scenario.seed if seed is None else seed)
         self.env = Clock()
@@ -420,21 +419,6 @@ class World:
         from sim.world.tables import build_tables
 
         return build_tables(self)
-
-
-def _freeze_what_was_loaded() -> None:
-    """Once per process, before its first world: freeze what is loaded (modules, their
-    tables) out of every later garbage-collector scan. The collector then frees one
-    run's leftovers in milliseconds instead of re-reading every imported object each
-    run (0.2 s); a world made later is never frozen, so it is freed when dropped."""
-    global _FROZEN
-    if not _FROZEN:
-        gc.collect()
-        gc.freeze()
-        _FROZEN = True
-
-
-_FROZEN = False
 
 
 @contextmanager
