@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from sim.argwords import Parser
 from sim.i18n import LANGUAGES, N_, _, language_in_use, using
 from sim.outputs import interrupted_code, sigterm_as_interrupt
 from sim.scenario import ScenarioError, json_schema, load_scenario
@@ -42,7 +43,7 @@ def add_language_option(parser: argparse.ArgumentParser, top: bool = False) -> N
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="python -m sim",
         description=_("Simulate a customer world from a scenario file."),
     )

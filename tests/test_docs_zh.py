@@ -280,7 +280,12 @@ def test_the_document_glossary_check_sees_a_wrong_term():
 
 SCENARIO_FILES = sorted(
     p.relative_to(ROOT).as_posix()
-    for pattern in ("scenarios/*.yaml", "scenarios/variants/*.yaml", "scenarios/tournament/*.yaml")
+    for pattern in (
+        "scenarios/*.yaml",
+        "scenarios/variants/*.yaml",
+        "scenarios/tournament/*.yaml",
+        "scenarios/tournament/submissions/*.yaml",
+    )
     for p in ROOT.glob(pattern)
 )
 CJK = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]")  # characters, punctuation
@@ -348,7 +353,8 @@ def test_every_teaching_comment_of_a_shipped_scenario_is_in_both_languages(rel):
 
 
 def test_the_scenario_files_checked_are_the_shipped_ones():
-    assert {"scenarios/coffee_chain.yaml", "scenarios/tournament/trainer.yaml"} <= set(
-        SCENARIO_FILES
-    )
-    assert len(SCENARIO_FILES) >= 10
+    teams = ("steady_brew", "points_galore", "coupon_storm")  # the shipped team files too
+    shipped = {"scenarios/coffee_chain.yaml", "scenarios/tournament/trainer.yaml"}
+    shipped |= {f"scenarios/tournament/submissions/{team}.yaml" for team in teams}
+    assert shipped <= set(SCENARIO_FILES)
+    assert len(SCENARIO_FILES) >= 13

@@ -47,10 +47,16 @@ def po_entries() -> dict[str, str]:
 
 
 def placeholders(text: str) -> list[str]:
-    """The named fields of a str.format template, with their format specs, sorted."""
+    """The named fields of a str.format template, with their format specs, sorted; and the
+    %-fields of argparse's own messages (sim/argwords.py), sorted too."""
+    if PRINTF.search(text) and "{" not in text:
+        return sorted(PRINTF.findall(text))
     return sorted(
         f"{name}:{spec}" for _lit, name, spec, _conv in string.Formatter().parse(text) if name
     )
+
+
+PRINTF = re.compile(r"%(?:\(\w+\))?[srd]")
 
 
 # ----------------------------------------------------------------- the catalogue
@@ -84,6 +90,8 @@ def test_the_placeholder_check_sees_a_renamed_or_dropped_field():
     assert placeholders("{file}: {size:,} bytes") == ["file:", "size:,"]
     assert placeholders("{file}：{size} 字节") != placeholders("{file}: {size:,} bytes")
     assert placeholders("{where}: found") != placeholders("{wher}：实际")
+    assert placeholders("%(prog)s: error: %(message)s") == ["%(message)s", "%(prog)s"]
+    assert placeholders("%(prog)s：出错：%(message)r") != placeholders("%(prog)s: %(message)s")
 
 
 def test_a_translation_is_used_and_its_placeholders_filled():
@@ -260,9 +268,10 @@ def glossary() -> list[tuple[list[str], str]]:
 
 
 def _words(text: str) -> str:
-    """A message as the glossary matches it: no placeholders, no paths or field paths
-    (scenarios/roleplay/*, categories[2]: written as in the file), lower case, '-' as ' '."""
+    """A message as the glossary matches it: no placeholders ({x}, %(x)s), no paths or
+    field paths (scenarios/roleplay/*, categories[2]: as in the file), lower case, '-' as ' '."""
     text = re.sub(r"\{[^{}]*\}", " ", text)
+    text = PRINTF.sub(" ", text)
     text = re.sub(r"\S*[/\[]\S*", " ", text)
     return text.lower().replace("-", " ")
 

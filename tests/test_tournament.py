@@ -17,6 +17,7 @@ import sim
 from sim.cli import main
 from sim.figures import fmt
 from sim.filenames import MAX_STEM_BYTES, unique_stems
+from sim.i18n import using
 from sim.tournament import (
     SCORED,
     SubmissionError,
@@ -235,6 +236,28 @@ def test_a_team_file_touching_the_world_is_rejected_with_field_and_line(tmp_path
     assert f"{path}:7: seed:" in report and "common random numbers" in report
     assert f"{path}:8: shocks:" in report and "secret" in report
     assert "cannot use this team file, 5 problems" in report
+    with using("zh"):
+        with pytest.raises(SubmissionError) as err:
+            read_team(path, base)
+        report = err.value.report()
+    assert f"{path}：这个团队文件无法使用，发现 5 个问题：" in report
+    assert f"{path} 第 7 行：seed：应为团队可调的杠杆（客户忠诚计划 loyalty、" in report
+    assert "实际为此处的改动；提示：所有团队使用同一组随机种子（公共随机数）" in report
+    assert "突发变量由培训师设定，发生日期对团队保密" in report
+
+
+def test_tournament_folder_and_trainer_problems_are_chinese_when_zh(tmp_path):
+    with using("zh"):
+        with pytest.raises(SubmissionError) as err:
+            read_teams(tmp_path, sim.load_scenario(SCENARIO))
+        empty = err.value.report()
+        trainer = load_trainer(TRAINER)
+        with pytest.raises(sim.ScenarioError) as err:
+            round_shocks(trainer, 0, horizon=30)
+        late = err.value.report()
+    assert "（顶层）：应为至少一个团队文件（*.yaml），实际为一个空文件夹" in empty
+    assert "shocks[0].window：应为在模拟天数（30 天）之内开始的时间窗" in late
+    assert "提示：把时间窗提前，或用 --days 多模拟一些天数" in late
 
 
 def test_team_levers_are_accepted_and_merged(tmp_path, base):
@@ -401,8 +424,6 @@ def test_cli_force_never_replaces_the_team_files(tmp_path, capsys):
 
 
 def test_pages_are_chinese_when_zh_with_metric_columns_as_written(practice, tmp_path):
-    from sim.i18n import using
-
     with using("zh"):
         out = write_pages(practice, tmp_path / "zh")
     board = pd.read_csv(out / "leaderboard.csv")
@@ -417,3 +438,35 @@ def test_pages_are_chinese_when_zh_with_metric_columns_as_written(practice, tmp_
     with using("en"):
         english = write_pages(practice, tmp_path / "en")
     assert '<html lang="en">' in (english / "leaderboard.html").read_text(encoding="utf-8")
+
+
+def test_the_chart_of_a_debrief_page_is_chinese_when_zh(practice):
+    from sim.tournament.pages import _chart
+
+    team = practice.teams[0].name
+    with using("zh"):
+        ax = _chart(practice, team).axes[0]
+    assert ax.get_title() == "活跃客户数，practice（阴影：突发变量期间）"  # the round as named
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("天", "活跃客户数")
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["全场其他团队（平均）", team, f"{team}（无突发变量）"]
+    with using("en"):
+        ax = _chart(practice, team).axes[0]
+    assert ax.get_title() == "active customers, practice (shaded: the shock)"
+    assert ax.get_legend().get_texts()[0].get_text() == "rest of the field (mean)"
+
+
+def test_the_command_line_summary_is_chinese_when_zh(tmp_path, capsys):
+    shutil.copy(SUBMISSIONS / "steady_brew.yaml", tmp_path / "steady_brew.yaml")
+    out = tmp_path / "out"
+    code = main(
+        ["tournament", str(SCENARIO), str(tmp_path), "--replications", "1", "--customers",
+         "100", "--days", "120", "--out", str(out), "--workers", "1", "--quiet",
+         "--trainer", str(TRAINER), "--round", "scored", "--lang", "zh"]
+    )  # fmt: skip
+    printed = capsys.readouterr().out.splitlines()
+    assert code == 0
+    assert printed[0] == "Coffee-chain tournament (咖啡连锁 策略赛)：计分轮（round 1、round 2）"
+    assert printed[1].split() == ["1.", "Steady", "Brew", "得分", "+0.00"]
+    page = next((out / "teams").glob("*.html")).read_text(encoding="utf-8")
+    assert '<img alt="活跃客户数，round 1（阴影：突发变量期间）"' in page

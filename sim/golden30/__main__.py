@@ -7,9 +7,9 @@ anything is simulated where it can be known then.
 
 from __future__ import annotations
 
-import argparse
 import sys
 
+from sim.argwords import Parser
 from sim.cli import INTERRUPTED, LIMITS, add_language_option, out_of_range, requested_language
 from sim.golden30.case import CaseError, check_world, make_case, write_answer_key
 from sim.i18n import _, using
@@ -26,7 +26,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(argv: list[str]) -> int:
-    p = argparse.ArgumentParser(
+    p = Parser(
         prog="python -m sim.golden30",
         description=_("Write a golden-30-minutes case's answer key for the trainer."),
     )

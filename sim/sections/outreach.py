@@ -102,15 +102,15 @@ MAX_MESSAGES = 10_000  # messages tolerated in a fatigue window
 class Fatigue(Section):
     """When contact becomes too much."""
 
-    window_days: Days = Field(30.0, description="the window messages are counted in")
+    window_days: Days = Field(30.0, description=N_("the window messages are counted in"))
     max_messages: int = Field(
-        4, ge=0, le=MAX_MESSAGES, description="messages tolerated in the window"
+        4, ge=0, le=MAX_MESSAGES, description=N_("messages tolerated in the window")
     )
     satisfaction_drop: Probability = Field(
-        0.03, description="satisfaction lost per message beyond the tolerated number"
+        0.03, description=N_("satisfaction lost per message beyond the tolerated number")
     )
     opt_out_prob: Probability = Field(
-        0.08, description="chance of opting out of all contact per message beyond it"
+        0.08, description=N_("chance of opting out of all contact per message beyond it")
     )
 
 

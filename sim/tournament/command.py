@@ -49,7 +49,7 @@ def tournament_command(args: argparse.Namespace) -> int:
     """Run the tournament the arguments describe; 0 done, 2 bad input."""
     from sim.cli import out_of_range
     from sim.scenario import load_scenario
-    from sim.tournament.pages import write_pages
+    from sim.tournament.pages import ROUND_KINDS, write_pages
     from sim.tournament.run import run_tournament
     from sim.tournament.trainer import load_trainer
 
@@ -103,7 +103,16 @@ def tournament_command(args: argparse.Namespace) -> int:
     except OutputError as exc:
         return _fail(str(exc))
     board = t.leaderboard()
-    print(f"{trainer.name}: {kind} ({', '.join(r.round.name for r in t.rounds)})")
+    rounds = _(", ").join(r.round.name for r in t.rounds)
+    kind_shown = _(ROUND_KINDS.get(kind, kind))
+    print(
+        _(
+            "{trainer}: {kind} rounds ({rounds})",
+            trainer=trainer.name,
+            kind=kind_shown,
+            rounds=rounds,
+        )
+    )
     for _row, r in board.iterrows():
         rank, team, score = f"{r['rank']:>2}", f"{r['team']:<24}", f"{r['score']:+.2f}"
         print("  " + _("{rank}. {team} score {score}", rank=rank, team=team, score=score))

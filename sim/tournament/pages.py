@@ -63,10 +63,12 @@ def _page(title: str, body: str) -> str:
 
 
 def _png(fig: Figure) -> str:
+    """The chart as an embedded PNG, its title (in the language in use) as its alt text."""
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=100, bbox_inches="tight")
     data = base64.b64encode(buf.getvalue()).decode("ascii")
-    return f'<img alt="chart" src="data:image/png;base64,{data}">'
+    alt = _e(fig.axes[0].get_title()) if fig.axes else ""
+    return f'<img alt="{alt}" src="data:image/png;base64,{data}">'
 
 
 def _unit(metric: str) -> str:
@@ -278,6 +280,7 @@ def _chart(t: Tournament, team: str) -> Figure:
             ax.axvspan(s.day, s.day + s.duration_days, color="#f3c6c0", alpha=0.5, lw=0)
         ax.set_title(_("active customers, {round} (shaded: the shock)", round=r.round.name))
     ax.set_xlabel(_("day"))
+    ax.set_ylabel(_("active customers"))
     ax.legend(fontsize=8)
     return fig
 

@@ -17,6 +17,7 @@ from pydantic import Field, ValidationError
 
 from sim.experiments.design import Variant, build_variant, read_variant
 from sim.filenames import unique_stems
+from sim.i18n import N_, _
 from sim.problems import FileKind, Problem, ScenarioError, render_path
 from sim.scenario import Scenario, problems_from
 from sim.sections.base import Section
@@ -35,26 +36,26 @@ LEVERS = (
     "service.policy",
 )
 NOT_LEVERS = {
-    "loyalty.behaviour": "how customers react to a program is part of the world",
+    "loyalty.behaviour": N_("how customers react to a program is part of the world"),
 }
 # Why a section belongs to the trainer, for the message.
 WORLD = {
-    "population": "who the customers are is the world everyone shares",
-    "catalogue": "the products and their margins are the same for every team",
-    "shocks": "the trainer sets the sudden variables; their day is kept secret",
-    "seed": "every team runs on the same seeds (common random numbers)",
-    "horizon_days": "every team runs for the same number of days",
-    "start_date": "every team starts on the same day",
-    "setting": "the kind of business is the world everyone shares",
-    "surveys": "how NPS is measured is the same for every team",
-    "outreach.channels": "channel costs and open rates are market facts",
-    "outreach.fatigue": "how customers react to contact is part of the world",
-    "service.failure_rate": "how often orders go wrong is part of the world",
-    "name": "name the team under 'team: {name: ...}'",
-    "description": "describe the strategy under 'team: {notes: ...}'",
+    "population": N_("who the customers are is part of the world every team plays in"),
+    "catalogue": N_("the products and their margins are the same for every team"),
+    "shocks": N_("the trainer sets the sudden variables; their day is kept secret"),
+    "seed": N_("every team runs on the same seeds (common random numbers)"),
+    "horizon_days": N_("every team runs for the same number of days"),
+    "start_date": N_("every team starts on the same day"),
+    "setting": N_("the kind of business is part of the world every team plays in"),
+    "surveys": N_("how NPS is measured is the same for every team"),
+    "outreach.channels": N_("channel costs and open rates are market facts"),
+    "outreach.fatigue": N_("how customers react to contact is part of the world"),
+    "service.failure_rate": N_("how often orders go wrong is part of the world"),
+    "name": N_("name the team under 'team: {name: ...}'"),
+    "description": N_("describe the strategy under 'team: {notes: ...}'"),
 }
 META = ("team",)  # top-level keys describing the team, not the world
-SUMMARY = "loyalty, outreach.triggers, service staffing/hours/policy"
+SUMMARY = N_("loyalty, outreach.triggers, service (staffing, hours, policy)")
 
 
 class TeamInfo(Section):
@@ -74,7 +75,7 @@ class _TeamBlock(Section):
 class SubmissionError(ScenarioError):
     """A team file that cannot be used; every problem with its file, field and line."""
 
-    what = "team file"
+    what = N_("team file")
 
 
 TEAM_FILE = FileKind(
@@ -119,10 +120,10 @@ def lever_problems(patch: dict[str, Any], lines: dict[tuple, int], base: Scenari
                 walk(sub, path + (key,))
             return
         if dotted == "service" and value is None:
-            why = "service failures are part of the world; change the desk (l1_agents, policy)"
+            why = N_("service failures are part of the world; change the desk (l1_agents, policy)")
             out.append(_problem(path, line(path), why))
             return
-        why = WORLD.get(dotted) or WORLD.get(str(path[0])) or "it is not one of the levers"
+        why = WORLD.get(dotted) or WORLD.get(str(path[0])) or N_("it is not one of the levers")
         out.append(_problem(path, line(path), why))
 
     for key, value in patch.items():
@@ -131,15 +132,17 @@ def lever_problems(patch: dict[str, Any], lines: dict[tuple, int], base: Scenari
         walk(value, (key,))
     if isinstance(patch.get("service"), dict) and base.service is None:
         out.append(
-            _problem(("service",), line(("service",)), "this world has no service desk to staff")
+            _problem(
+                ("service",), line(("service",)), N_("this world has no service desk to staff")
+            )
         )
     return out
 
 
 def _problem(path: tuple, line: int | None, why: str) -> Problem:
-    return Problem(
-        render_path(path), line, f"a lever teams may change ({SUMMARY})", "a change here", why
-    )
+    """A team file touching `path`, which is not a lever; `why` (a msgid) says whose it is."""
+    expected = _("a lever teams may change ({levers})", levers=_(SUMMARY))
+    return Problem(render_path(path), line, expected, _("a change here"), _(why))
 
 
 def read_team(
@@ -187,12 +190,14 @@ def read_teams(folder: str | Path, base: Scenario) -> list[tuple[Team, Scenario]
     folder = Path(folder)
     if not folder.is_dir():
         raise SubmissionError(
-            [Problem("", None, "a folder of team files", "no folder at that path")], str(folder)
+            [Problem("", None, _("a folder of team files"), _("no folder at that path"))],
+            str(folder),
         )
     files = sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
     if not files:
         raise SubmissionError(
-            [Problem("", None, "at least one team file (*.yaml)", "an empty folder")], str(folder)
+            [Problem("", None, _("at least one team file (*.yaml)"), _("an empty folder"))],
+            str(folder),
         )
     teams, errors = [], []
     for f in files:
@@ -205,7 +210,14 @@ def read_teams(folder: str | Path, base: Scenario) -> list[tuple[Team, Scenario]
         dupes = [t.source for t, _ in teams if t.name == name]
         errors.append(
             SubmissionError(
-                [Problem("team.name", None, "a team name used once", f"{name!r} in {dupes}")],
+                [
+                    Problem(
+                        "team.name",
+                        None,
+                        _("a team name used once"),
+                        _("{name} in {files}", name=repr(name), files=_(", ").join(dupes)),
+                    )
+                ],
                 dupes[-1],
             )
         )
@@ -220,7 +232,7 @@ def _with_pages(teams: list[tuple[Team, Scenario]]) -> list[tuple[Team, Scenario
         stems = unique_stems([t.name for t, _ in teams], fallback="team")
     except ValueError as exc:  # not seen in practice: two names whose hashes agree
         raise SubmissionError(
-            [Problem("team.name", None, "team names that give different file names", str(exc))],
+            [Problem("team.name", None, _("team names that give different file names"), str(exc))],
             teams[-1][0].source,
         ) from None
     return [(dataclasses.replace(t, page=stems[t.name]), s) for t, s in teams]

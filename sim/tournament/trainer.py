@@ -14,6 +14,7 @@ import numpy as np
 from pydantic import Field, field_validator, model_validator
 
 from sim.figures import FIGURES
+from sim.i18n import N_, _
 from sim.problems import FileKind, Problem, validated
 from sim.scenario import problems_from
 from sim.sections.base import (
@@ -29,7 +30,7 @@ from sim.sections.base import (
 from sim.sections.shocks import Shock
 from sim.yamlfile import read_text, read_yaml
 
-TRAINER = FileKind("trainer file", "scenarios/tournament/trainer.yaml")
+TRAINER = FileKind(N_("trainer file"), "scenarios/tournament/trainer.yaml")
 # Scorecard metrics and whether more is better; weights in the trainer file name these.
 SCORED: dict[str, bool] = {
     name: bool(FIGURES[name].higher_is_better)
@@ -56,7 +57,7 @@ class UndatedShock(Section):
     def _ordered(cls, window: tuple[int, int]) -> tuple[int, int]:
         if window[0] < 0 or window[1] < window[0] or window[1] > MAX_DAYS:
             raise invalid(
-                f"[first day, last day] with 0 <= first <= last <= {MAX_DAYS}",
+                _("[first day, last day] with 0 <= first <= last <= {most}", most=MAX_DAYS),
                 repr(list(window)),
             )
         return window
@@ -71,11 +72,18 @@ class Round(Section):
 
 # (expected, found, hint) for a trainer file that still has the costs section of old
 NO_COSTS = (
-    "no costs section",
+    N_("no costs section"),
     "costs",
-    "staff cost is the scenario's service.agent_cost_per_hour, the same in the lab and the "
-    "tournament: delete costs from the trainer file",
+    N_(
+        "staff cost is the scenario's service.agent_cost_per_hour, the same in the lab and the "
+        "tournament: delete costs from the trainer file"
+    ),
 )
+
+
+def _no_costs_words() -> tuple[str, str, str]:
+    """(expected, found, hint) for the old costs section, in the language in use."""
+    return _(NO_COSTS[0]), NO_COSTS[1], _(NO_COSTS[2])
 
 
 class Trainer(Section):
@@ -138,7 +146,7 @@ class Trainer(Section):
     @classmethod
     def _no_costs(cls, data: object) -> object:
         if isinstance(data, dict) and "costs" in data:
-            raise invalid(*NO_COSTS, at=("costs",))
+            raise invalid(*_no_costs_words(), at=("costs",))
         return data
 
     @field_validator("weights", "min_spread")
@@ -146,17 +154,18 @@ class Trainer(Section):
     def _known(cls, value: dict[str, float]) -> dict[str, float]:
         unknown = [k for k in value if k not in SCORED]
         if unknown:
-            hint = "margin is now named margin_after_costs" if "margin" in unknown else ""
-            raise invalid("scorecard metrics: " + ", ".join(SCORED), ", ".join(unknown), hint)
+            hint = _("margin is now named margin_after_costs") if "margin" in unknown else ""
+            metrics = _("scorecard metrics: {metrics}", metrics=", ".join(SCORED))
+            raise invalid(metrics, ", ".join(unknown), hint)
         return value
 
     @model_validator(mode="after")
     def _rounds(self) -> Trainer:
         names = [r.name for r in self.rounds]
         if len(set(names)) != len(names):
-            raise invalid("round names used once", ", ".join(names), at=("rounds",))
+            raise invalid(_("round names used once"), ", ".join(names), at=("rounds",))
         if sum(self.weights.values()) <= 0:
-            raise invalid("at least one positive weight", "all weights 0", at=("weights",))
+            raise invalid(_("at least one positive weight"), _("all weights 0"), at=("weights",))
         return self
 
     def rounds_of(self, kind: str) -> list[tuple[int, Round]]:
@@ -184,9 +193,9 @@ def round_shocks(trainer: Trainer, index: int, horizon: int) -> list[Shock] | No
                     Problem(
                         f"shocks[{j}].window",
                         None,
-                        f"a window that starts within the horizon ({horizon} days)",
+                        _("a window that starts within the horizon ({days} days)", days=horizon),
                         f"[{s.window[0]}, {s.window[1]}]",
-                        "move the window earlier, or run more --days",
+                        _("move the window earlier, or run more --days"),
                     )
                 ],
                 "trainer",
@@ -212,9 +221,9 @@ def load_trainer(path: str | Path | None) -> Trainer:
         )
     if not isinstance(data, dict):
         found = describe(data)
-        raise TRAINER.fail([Problem("", 1, "a mapping of trainer settings", found)], source)
+        raise TRAINER.fail([Problem("", 1, _("a mapping of trainer settings"), found)], source)
     if "costs" in data:  # reported with every other problem, not instead of them
-        problems = [*problems, Problem("costs", lines.get(("costs",)), *NO_COSTS)]
+        problems = [*problems, Problem("costs", lines.get(("costs",)), *_no_costs_words())]
         data = {k: v for k, v in data.items() if k != "costs"}
     return validated(
         Trainer, data, source, lambda err: problems_from(err, lines, Trainer), problems, TRAINER
