@@ -19,7 +19,7 @@ import numpy as np
 
 from sim.scenario import Scenario
 from sim.sections.service import SEVERITIES, Service
-from sim.world import customers, rng
+from sim.world import customers, leaving, rng
 from sim.world.clock import Clock
 from sim.world.feedback import SurveyDesk
 from sim.world.lives import Lives
@@ -155,25 +155,11 @@ class World:
         return customers.Draws(stream, self._spend_shape)
 
     def dropout_probability(self, c: int, now: float | None = None) -> float:
-        """Chance that customer c leaves after a repeat order, given their satisfaction now
-        (or at `now`, for an order a window places ahead of its time)."""
+        """Chance that customer c leaves at a decision point now (or at `now`, for an order
+        a window places ahead of its time): `leaving.leave_probability` for one."""
         now = self.env.now if now is None else now
-        return customers.lapse_probability(
-            self.pop.dropout_prob[c],
-            self.pop.satisfaction0[c],
-            self.staying_satisfaction(c, now),
-            self.scenario.population.satisfaction_effect,
-            self.extra_logodds(c, now),
-        )
-
-    def extra_logodds(self, c: int, now: float | None = None) -> float:
-        """What adds to customer c's odds of leaving now (or at `now`) besides satisfaction."""
-        extra = self.scar[c]
-        if self.shocks is not None:
-            extra += self.shocks.leave_logodds(c, self.env.now if now is None else now)
-        if self.members is not None:
-            extra += self.members.leave_logodds(c)
-        return float(extra)
+        self.satisfaction_at(c, now)  # bring any decay up to date
+        return float(leaving.leave_probability(self, np.array([c]), np.array([now]))[0])
 
     def service_rng(self, c: int) -> np.random.Generator:
         """Customer c's own service stream, made on their first failure."""
@@ -283,11 +269,6 @@ class World:
                 self.recovery_lift[c] = max(0.0, self.recovery_lift[c] - self._decay * elapsed)
                 self.sat_time[c] = time
         return float(self.sat[c])
-
-    def staying_satisfaction(self, c: int, time: float) -> float:
-        """Customer c's satisfaction as it acts on leaving: without the part a recovery
-        lifted above the pre-failure level (it shows in surveys, not in staying)."""
-        return float(customers.staying(self.satisfaction_at(c, time), self.recovery_lift[c]))
 
     def recover(self, c: int, delta: float, overshoot: float, time: float) -> None:
         """A recovery moves customer c's satisfaction by delta; `overshoot` is the share of

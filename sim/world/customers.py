@@ -9,7 +9,6 @@ between orders. tests/test_engine.py proves the two give identical tables.
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -62,29 +61,6 @@ def draw_block(
     rng.standard_gamma(spend_shape, out=out[1])
     rng.random(out=out[2:])
     return out
-
-
-def staying(sat, lift):
-    """Satisfaction as it acts on leaving: without the part a recovery lifted above the
-    pre-failure level (de Matos, Henrique and Rossi 2007), never below 0. One customer
-    (floats) or many (arrays): the per-order and the batched paths both call it."""
-    return np.maximum(0.0, sat - lift)
-
-
-def lapse_probability(
-    p: float, sat0: float, sat: float, effect: float, extra: float = 0.0
-) -> float:
-    """The chance of leaving at a decision point given satisfaction.
-
-    log-odds(leave) = log-odds(p) + effect × (sat0 − sat) + extra: exactly p while
-    satisfaction is where the customer started and nothing else (a failure's scar, a
-    competitor's offer) adds to the odds; higher when it has fallen, lower when it has risen.
-    """
-    shift = effect * (sat0 - sat) + extra
-    if shift == 0.0 or p <= 0.0 or p >= 1.0:
-        return p
-    odds = p / (1.0 - p) * math.exp(shift)
-    return odds / (1.0 + odds)
 
 
 def shopper(env: simpy.Environment, world: World, c: int, life: int = 0):
@@ -176,14 +152,10 @@ def account(env: simpy.Environment, world: World, c: int, life: int = 0):
 def contract_renewals(env: simpy.Environment, world: World, c: int, rng: np.random.Generator):
     """At each term end the account renews, or lapses with its satisfaction-adjusted odds."""
     term = world.scenario.setting.term_days
-    effect = world.scenario.population.satisfaction_effect
-    p = world.pop.dropout_prob[c]
     while True:
         yield env.timeout(term)
         sat = world.satisfaction_at(c, env.now)
-        staying = world.staying_satisfaction(c, env.now)
-        extra = world.extra_logodds(c)
-        q = lapse_probability(p, world.pop.satisfaction0[c], staying, effect, extra)
+        q = world.dropout_probability(c)
         lapsed = bool(rng.random() < q)
         world.renewals.add(c, env.now, sat, q, "lapsed" if lapsed else "renewed")
         if lapsed:

@@ -147,6 +147,9 @@ class SurveyDesk:
         if now - w.last_failure[c] < 30:
             weights[2] += 0.6
             weights[3] += 0.4
-        if w.shocks is not None and w.shocks.leave_logodds(c, now) > 0:
+        if (
+            w.shocks is not None
+            and w.shocks.leave_logodds_many(np.array([c]), np.array([now]))[0] > 0
+        ):
             weights[0] += 1.0
         return weights

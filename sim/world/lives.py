@@ -21,7 +21,8 @@ import numpy as np
 
 from sim.world import rng
 from sim.world.clock import AFTER_OTHERS
-from sim.world.customers import BLOCK, draw_block, staying
+from sim.world.customers import BLOCK, draw_block
+from sim.world.leaving import leave_probability
 from sim.world.population import NEEDS
 from sim.world.shocks import RATE_CUT, advance
 
@@ -256,7 +257,8 @@ class Lives:
             self.ptr[cs] = j + 1
             self.next[cs] = INF
             speed, member_logodds = self._place(cs, when, j)
-            leave = self.u[cs, j] < self._leave_probability(cs, when, member_logodds)
+            program = member_logodds if w.members is not None else None
+            leave = self.u[cs, j] < leave_probability(w, cs, when, program)
             w.churn_time[cs[leave]] = when[leave]
             for c in cs[leave].tolist():
                 self.rngs[c] = None  # this life is over (a return starts a new stream)
@@ -284,32 +286,6 @@ class Lives:
             columns.update(discount=discount, points_earned=earned, points_redeemed=redeemed)
         w.orders.add_columns(**columns)
         return speed, member_logodds
-
-    def _leave_probability(
-        self, cs: np.ndarray, t: np.ndarray, member_logodds: np.ndarray
-    ) -> np.ndarray:
-        """`customers.lapse_probability` for many customers, with the same arithmetic."""
-        w = self.world
-        pop = w.pop
-        p = pop.dropout_prob[cs]
-        extra = w.scar[cs]
-        if w.shocks is not None:
-            extra = extra + w.shocks.leave_logodds_many(cs, t)
-        if w.members is not None:
-            extra = extra + member_logodds
-        sat = staying(w.sat[cs], w.recovery_lift[cs])
-        shift = w.scenario.population.satisfaction_effect * (pop.satisfaction0[cs] - sat)
-        shift = shift + extra
-        moved = (shift != 0.0) & (p > 0.0) & (p < 1.0)
-        q = p.copy()
-        if moved.any():
-            pm = p[moved]
-            # math.exp, not np.exp: the reference uses it and the two may differ in the
-            # last bit
-            grow = np.fromiter((math.exp(s) for s in shift[moved].tolist()), float)
-            odds = pm / (1.0 - pm) * grow
-            q[moved] = odds / (1.0 + odds)
-        return q
 
     def _schedule_many(self, cs: np.ndarray, t: np.ndarray, speed: np.ndarray) -> None:
         """The next order of many free customers after their orders at times t; those

@@ -53,16 +53,8 @@ class ShockBook:
                 pieces.append((lo, hi, m))
         return pieces
 
-    def leave_logodds(self, c: int, t: float) -> float:
-        """Extra log-odds of leaving for customer c at env time t."""
-        extra = 0.0
-        for shock, a, b in self.price_cuts:
-            if a <= t < b:
-                extra += LEAVE_LOGODDS * shock.strength * self.needs[c, NEEDS.index(shock.needs)]
-        return extra
-
     def leave_logodds_many(self, cs: np.ndarray, t: np.ndarray) -> np.ndarray:
-        """`leave_logodds` for customers cs at times t (the same arithmetic)."""
+        """Extra log-odds of leaving for customers cs at env times t (the price cuts running)."""
         extra = np.zeros(len(cs))
         for shock, a, b in self.price_cuts:
             on = (a <= t) & (t < b)
