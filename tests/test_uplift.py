@@ -77,14 +77,14 @@ def test_an_offer_that_converts_nobody_is_within_noise():
 
 
 def test_shipped_winback_offer_measured_against_its_control_group():
-    """Notebook 05 reads these: the coffee chain's win-back brings 5.8 points more customers
-    back within 60 days than its control group (95% CI 0.7 to 10.8), seed 7."""
+    """Notebook 05 reads these: the coffee chain's win-back brings 9.7 points more customers
+    back within 60 days than its control group (95% CI 5.2 to 14.2), seed 7."""
     t = datasets.load("coffee_chain", ["touches", "holdouts", "orders"])
     test = offer_test(t["touches"], t["holdouts"], t["orders"], "winback", window_days=60)
     offered, control = test.sizes
     assert control > 200 and offered > 3 * control
     ordered = test.lift("ordered")
-    assert ordered.ci_low > 0 and ordered.difference == pytest.approx(0.0576, abs=0.001)
+    assert ordered.ci_low > 0 and ordered.difference == pytest.approx(0.0973, abs=0.001)
 
 
 def test_offer_test_without_control_group_says_how_to_get_one():

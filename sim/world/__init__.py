@@ -19,7 +19,7 @@ import numpy as np
 
 from sim.scenario import Scenario
 from sim.sections.service import SEVERITIES, Service
-from sim.world import customers, leaving, rng
+from sim.world import basket, customers, leaving, rng
 from sim.world.clock import Clock
 from sim.world.feedback import SurveyDesk
 from sim.world.lives import Lives
@@ -81,7 +81,6 @@ class World:
         self.profiles = keyed_profiles(self.pop, scenario.locale, self.seed, scenario.start_date)
         cats = scenario.catalogue.categories
         self._price = [c.price_level for c in cats]
-        self._spend_scale = self.pop.spend_scale.tolist()
         self.streams = rng.Streams(self.seed, self.pop.key)  # every customer's own streams
         self._setup_service_and_shocks()
         self._setup_outreach_and_surveys()
@@ -123,7 +122,8 @@ class World:
         if self.failures is not None:
             f = self.failures
             self._draw_failure = FailureDraw(f)
-            self._failure_rate = [f.failure_rate_by_category.get(n, f.failure_rate) for n in names]
+            rates = [f.failure_rate_by_category.get(n, f.failure_rate) for n in names]
+            self._failure_rate = np.asarray(rates, dtype=float)
         self._service_rngs: dict[int, np.random.Generator] = {}
         if self.desk is not None:
             origin = sc.start_date.toordinal() - sc.population.history_days
@@ -216,9 +216,8 @@ class World:
         ):
             self.orders.add(c, now, z, ucat, problem, trigger=trigger, discount=discount)
             return
-        cat = min(int(self.pop.taste_cdf[c].searchsorted(ucat)), len(self._price) - 1)
-        # the same amount the tables compute (vectorised) from z and the category
-        amount = max(round(z / self._spend_scale[c] * self._price[cat] * 100.0) / 100.0, 0.01)
+        cat = int(basket.category(self.pop.taste_cdf[c], ucat))
+        amount = float(basket.amount(z, self.pop.spend_scale[c], self._price[cat]))
         self.spend_so_far[c] += amount
         earned = redeemed = 0
         if self.members is not None:
@@ -242,10 +241,7 @@ class World:
             self.env.process(self._holding(c, desk.after_first_order(self.env, c)))
         if self.failures is None:
             return
-        rate = self._failure_rate[cat]
-        if self.shocks is not None:
-            rate = self.shocks.failure_rate(rate, self._category_names[cat], now)
-        if f >= rate:
+        if f >= self.failure_chances(np.array([cat]), np.array([now]))[0]:
             return
         svc = self.failures
         stream = self.service_rng(c)
@@ -259,6 +255,14 @@ class World:
                 self._holding(c, complaint(self.env, self, c, severity, channel, stream))
             )
         self.orders.mark(position, SEVERITIES.index(severity) + 1, complains)
+
+    def failure_chances(self, cats: np.ndarray, t: np.ndarray) -> np.ndarray:
+        """The chance that an order of category index cats at env time t goes wrong: the
+        category's failure rate, raised by any recall or outage running then."""
+        rate = self._failure_rate[cats]
+        if self.shocks is not None:
+            rate = self.shocks.failure_rates(rate, cats, t)
+        return rate
 
     def satisfaction_at(self, c: int, time: float) -> float:
         """Customer c's satisfaction at `time`, after the decay since it last moved."""

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.world import rng
+from sim.world import basket, rng
 from sim.world.clock import AFTER_OTHERS
 from sim.world.customers import BLOCK, draw_block
 from sim.world.leaving import leave_probability
@@ -70,10 +70,7 @@ class Lives:
         # waits that might reach into a price cut go through `advance` one by one
         self.cut_from = min((a for _, a, _ in cuts), default=INF)
         self.cut_to = max((b for _, _, b in cuts), default=-INF)
-        self.fail_rate = (
-            np.asarray(world._failure_rate, dtype=float) if world.failures is not None else None
-        )
-        self.n_categories = len(world._price)
+        self.can_fail = world.failures is not None
         self.price = np.asarray(world._price, dtype=float)
         self.spend_scale = world.pop.spend_scale
         # when each customer joins: the env times `World.arrivals` reaches, worked out
@@ -90,8 +87,7 @@ class Lives:
     # ------------------------------------------------------------------ one customer
     def refill(self, c: int) -> None:
         block = draw_block(self.rngs[c], self.world._spend_shape, out=self.draws[c])
-        # as World.place_order picks it: searchsorted in the customer's own cdf
-        self.cat[c] = np.minimum(self.taste_cdf[c].searchsorted(block[3]), self.n_categories - 1)
+        self.cat[c] = basket.category(self.taste_cdf[c], block[3])
         self.ptr[c] = 0
 
     def _new_life(self, c: int, life: int = 0) -> None:
@@ -127,12 +123,8 @@ class Lives:
             self._new_life(c)
         j = np.zeros(len(cs), dtype=np.int64)
         fails = np.zeros(len(cs), dtype=bool)
-        if self.fail_rate is not None:
-            cat = self.cat[cs, j]
-            rate = self.fail_rate[cat]
-            if w.shocks is not None:
-                rate = w.shocks.failure_rates(rate, cat, when)
-            fails = self.f[cs, j] < rate
+        if self.can_fail:
+            fails = self.f[cs, j] < w.failure_chances(self.cat[cs, j], when)
         for c, t_c in zip(cs[fails].tolist(), when[fails].tolist(), strict=True):
             w.env.call_at(t_c, lambda _event, c=c: self.start(c))
         cs, when, j = cs[~fails], when[~fails], j[~fails]
@@ -189,7 +181,7 @@ class Lives:
         wait = self.gap[c, j] / (self.lam[c] * w.purchase_speed(c))
         cut = self.has_pieces[c]
         t_next = t + (advance(t, wait, self.pieces(c)) - t) if cut else t + wait
-        self._event(c, t_next, self.fail_rate is not None and self._fails(c, j, t_next))
+        self._event(c, t_next, self.can_fail and self._fails(c, j, t_next))
 
     def _event(self, c: int, t: float, fails: bool) -> None:
         self.event_at[c] = t
@@ -199,12 +191,8 @@ class Lives:
             self.world.env.call_at(t, lambda _event: self._on_time(c, token))
 
     def _fails(self, c: int, j: int, t: float) -> bool:
-        w = self.world
-        cat = int(self.cat[c, j])
-        rate = w._failure_rate[cat]
-        if w.shocks is not None:
-            rate = w.shocks.failure_rate(rate, w._category_names[cat], t)
-        return bool(self.f[c, j] < rate)
+        chance = self.world.failure_chances(self.cat[c, j : j + 1], np.array([t]))[0]
+        return bool(self.f[c, j] < chance)
 
     def _on_time(self, c: int, token: int) -> None:
         """A held customer's order, at its time (as `customers.shopper` places it)."""
@@ -276,8 +264,7 @@ class Lives:
         member_logodds = np.zeros(n)
         columns = {"cust": cs, "time": t, "z": z, "ucat": cat_u}
         cat = self.cat[cs, j]
-        amount = np.rint(z / self.spend_scale[cs] * self.price[cat] * 100.0) / 100.0
-        amount = np.maximum(amount, 0.01)
+        amount = basket.amount(z, self.spend_scale[cs], self.price[cat])
         w.spend_so_far[cs] += amount
         if w.members is not None:
             discount, earned, redeemed, member_logodds, speed = w.members.on_orders(
@@ -306,14 +293,10 @@ class Lives:
             for i in near.tolist():
                 ti = float(t[i])
                 t_next[i] = ti + (advance(ti, float(wait[i]), self.pieces(int(cs[i]))) - ti)
-        if self.fail_rate is None:
+        if not self.can_fail:
             self.next[cs] = t_next
             return
-        cat = self.cat[cs, j]
-        rate = self.fail_rate[cat]
-        if self.world.shocks is not None:
-            rate = self.world.shocks.failure_rates(rate, cat, t_next)
-        fails = self.f[cs, j] < rate
+        fails = self.f[cs, j] < self.world.failure_chances(self.cat[cs, j], t_next)
         self.next[cs] = np.where(fails, INF, t_next)
         for c, when in zip(cs[fails].tolist(), t_next[fails].tolist(), strict=True):
             self.held.add(c)

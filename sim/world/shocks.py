@@ -63,7 +63,8 @@ class ShockBook:
         return extra
 
     def failure_rates(self, base: np.ndarray, category: np.ndarray, t: np.ndarray) -> np.ndarray:
-        """`failure_rate` for orders of category indices `category` at times t."""
+        """The chance that orders of category indices `category` at env times t go wrong,
+        from their base chance: a recall raises it in its categories, an outage everywhere."""
         f = base
         for shock, a, b in self.windows:
             if shock.kind not in ("product_recall", "service_outage"):
@@ -74,18 +75,6 @@ class ShockBook:
                 f = np.where(on & hit, f + (1.0 - f) * RECALL_FAILURE * shock.strength, f)
             elif shock.kind == "service_outage":
                 f = np.where(on, np.minimum(1.0, f * (1.0 + OUTAGE_FAILURE * shock.strength)), f)
-        return f
-
-    def failure_rate(self, base: float, category: str, t: float) -> float:
-        """The chance that an order in `category` at env time t goes wrong."""
-        f = base
-        for shock, a, b in self.windows:
-            if not a <= t < b:
-                continue
-            if shock.kind == "product_recall" and category in shock.categories:
-                f = f + (1.0 - f) * RECALL_FAILURE * shock.strength
-            elif shock.kind == "service_outage":
-                f = min(1.0, f * (1.0 + OUTAGE_FAILURE * shock.strength))
         return f
 
     def active_on(self, day: int) -> str:

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from sim.sections.service import SEVERITIES
+from sim.world import basket
 from sim.world.population import NEEDS
 
 if TYPE_CHECKING:
@@ -103,14 +104,10 @@ def build_tables(world: World) -> dict[str, pd.DataFrame]:
     # ---------------------------------------------------------------- orders
     o = world.orders.arrays()
     cust = o["cust"]
-    # the category is how many of the customer's cumulative tastes the draw exceeds;
-    # one column at a time, so a 100,000-customer world needs no orders × categories matrix
-    cat = np.zeros(len(cust), dtype=np.int64)
-    for k in range(len(cats) - 1):
-        cat += o["ucat"] > pop.taste_cdf[cust, k]
+    cat = basket.category(pop.taste_cdf[cust], o["ucat"])
     price = np.array([c.price_level for c in cats])
     margin = np.array([c.margin for c in cats])
-    amount = np.maximum(np.round(o["z"] / pop.spend_scale[cust] * price[cat], 2), 0.01)
+    amount = basket.amount(o["z"], pop.spend_scale[cust], price[cat])
     discount = np.minimum(np.round(o["discount"], 2), amount)
     net = np.round(amount - discount, 2)
     day = o["time"] - origin

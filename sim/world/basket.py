@@ -1,0 +1,24 @@
+"""What an order is, written once: its category from the customer's tastes and one uniform,
+its amount from the Gamma-Gamma spend draw. The order paths and the tables all call these,
+for one order or many."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def category(taste_cdf: np.ndarray, u) -> np.ndarray:
+    """The category index each uniform `u` picks from cumulative tastes `taste_cdf`
+    (..., k), broadcast against u: how many of the first k − 1 tastes it exceeds. One
+    column at a time, so a 100,000-customer world needs no orders × categories matrix."""
+    u = np.asarray(u)
+    cat = np.zeros(np.broadcast_shapes(u.shape, taste_cdf.shape[:-1]), dtype=np.int64)
+    for k in range(taste_cdf.shape[-1] - 1):
+        cat += u > taste_cdf[..., k]
+    return cat
+
+
+def amount(z, spend_scale, price) -> np.ndarray:
+    """An order's amount: spend draw z over the customer's scale ν, at the category's
+    price level, rounded to the cent and never below one cent."""
+    return np.maximum(np.round(np.asarray(z) / spend_scale * price, 2), 0.01)
