@@ -182,6 +182,9 @@ EXPECTED = {
     "model_attributes_type": N_("a mapping of keys to values"),
 }
 
+DID_YOU_MEAN = N_("did you mean {guess}?")
+ONE_OF = N_("one of {options}")
+
 LIMITS = {
     "greater_than": ("gt", ">"),
     "greater_than_equal": ("ge", ">="),

@@ -26,8 +26,10 @@ from pydantic import (
 from sim.i18n import N_, _
 from sim.loyalty.schema import LoyaltyProgram  # noqa: E402
 from sim.problems import (  # noqa: E402
+    DID_YOU_MEAN,
     EXPECTED,
     LIMITS,
+    ONE_OF,
     Problem,
     ScenarioError,
     closest,
@@ -489,7 +491,6 @@ def _unknown_key_hint(key: Any, parent: Any, parent_path: tuple, root: type[Base
 
 
 _YAML_BOOL = N_("YAML reads yes/no/on/off/true/false as true or false; put it in quotes")
-DID_YOU_MEAN = N_("did you mean {guess}?")
 CATALOGUE_CATEGORY = N_("a category of the catalogue")
 
 
@@ -593,7 +594,6 @@ def _problem(e: dict[str, Any], lines: dict[tuple, int], root: type[BaseModel]) 
     return Problem(render_path(loc), nearest_line(lines, line_loc), expected, found, hint)
 
 
-ONE_OF = N_("one of {options}")
 # (at least?, characters?, just one?) -> how a length limit reads
 _LENGTHS = {
     (True, True, True): N_("at least {n} character"),

@@ -207,3 +207,25 @@ def test_same_seed_and_choices_give_the_same_transcript(path: Path):
     script = load_script(path)
     for seed in (0, 1, 7):
         assert random_playthrough(script, seed) == random_playthrough(script, seed)
+
+
+def test_a_broken_script_is_reported_in_chinese_with_its_fields_and_lines() -> None:
+    """A trainer writing a script in zh reads every problem in Chinese; the keys stay as
+    the file writes them and each problem keeps its line."""
+    from sim import i18n
+    from sim.roleplay.script import ScriptError
+
+    text = (
+        "id: x\ntitle: t\nsituation: s\nstart: a\nnodes:\n  a:\n    say: hi\n"
+        "    choices: [{text: ok, goto: a}]\n"
+        "events:\n  - id: e\n    text: t\n    when: 'trust < '\n  - id: f\n    text: u\n"
+        "    at: {turn: 1, hours: 2}\n"
+    )
+    with i18n.using("zh"), pytest.raises(ScriptError) as caught:
+        parse_script(text, "bad.yaml")
+    report = str(caught.value)
+    assert "情景模拟脚本" in report and "2 个问题" in report
+    assert "bad.yaml 第 12 行：events[0].when：应为一个条件" in report
+    assert "条件没写完就结束了" in report
+    assert "'turn:' 和 'hours:' 二者只写一个" in report and "两个都写了，或两个都没写" in report
+    assert "expected" not in report and "condition ends" not in report

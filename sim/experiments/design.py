@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from sim import paths
+from sim.i18n import _
 from sim.problems import SCENARIO, FileKind, Problem, ScenarioError, validated
 from sim.scenario import Scenario, bool_problems, problems_from
 from sim.yamlfile import read_text, read_yaml
@@ -126,7 +127,11 @@ def as_variant(name: str, spec: Any) -> Variant | Scenario:
     if isinstance(spec, Mapping):
         return Variant(name, dict(spec), source=f"variant {name!r}")
     raise TypeError(
-        f"variant {name!r}: expected a file path, a dict or a Scenario, got {type(spec).__name__}"
+        _(
+            "variant {name}: expected a file path, a dict or a Scenario, found {found}",
+            name=repr(name),
+            found=type(spec).__name__,
+        )
     )
 
 
@@ -171,6 +176,6 @@ def replication_seeds(seed: int, replications: int) -> list[int]:
     same customers (common random numbers) and paired differences are tight.
     """
     if replications < 1:
-        raise ValueError(f"replications: expected at least 1, found {replications}")
+        raise ValueError(_("replications: expected at least 1, found {found}", found=replications))
     children = np.random.SeedSequence(int(seed)).spawn(int(replications))
     return [int(c.generate_state(1, dtype=np.uint64)[0] >> np.uint64(1)) for c in children]

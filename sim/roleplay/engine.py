@@ -12,6 +12,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
+from sim.i18n import _
 from sim.roleplay.script import (
     FLAGS,
     NUMBERS,
@@ -164,7 +165,13 @@ class Session:
             return name in s.flags
         if any(name in ev.set for ev in self.script.events):
             return False  # a variable an event sets, before it has landed
-        raise RolePlayError(f"{self.script.source}: a condition reads {name!r}, which is unknown")
+        raise RolePlayError(
+            _(
+                "{file}: a condition reads {name}, which is unknown",
+                file=self.script.source,
+                name=repr(name),
+            )
+        )
 
     def line(self) -> Text:
         """What the customer says now: the node's `again` line when she is back here."""
@@ -195,7 +202,7 @@ class Session:
         """Pick the `position`-th available reply (0-based) and move on."""
         available = self.options()
         if self.ended:
-            raise RolePlayError("the conversation has ended")
+            raise RolePlayError(_("the conversation has ended"))
         if not 0 <= position < len(available):
             raise IndexError(f"choose a reply from 0 to {len(available) - 1}, not {position}")
         choice = available[position]
@@ -214,7 +221,7 @@ class Session:
         # at most once between two event redirects, and each event lands once: this bound
         # is never reached by a script that lints clean.
         hops = len(self.script.nodes) * (len(self.script.events) + 1) + 1
-        for _ in range(hops):
+        for _hop in range(hops):
             self._wait(target)  # the clock moves first, so events due by then land
             if self.script.nodes[target].ending is None:
                 redirect = self._fire_events(target)
@@ -234,17 +241,25 @@ class Session:
             if branch is None:
                 if not self.options():
                     raise RolePlayError(
-                        f"{self.script.source}: node {target!r} has no reply available "
-                        f"(turn {self.state.turn})"
+                        _(
+                            "{file}: node {node} has no reply available (turn {turn})",
+                            file=self.script.source,
+                            node=repr(target),
+                            turn=self.state.turn,
+                        )
                     )
                 return
             target = branch.goto
-        raise RolePlayError(f"{self.script.source}: more than {hops} jumps in one step")
+        raise RolePlayError(
+            _("{file}: more than {n} jumps in one step", file=self.script.source, n=hops)
+        )
 
     def _wait(self, target: str) -> None:
         """Check `target` exists; move the clock by its `wait` (a day break before it)."""
         if target not in self.script.nodes:
-            raise RolePlayError(f"{self.script.source}: there is no node {target!r}")
+            raise RolePlayError(
+                _("{file}: there is no node {node}", file=self.script.source, node=repr(target))
+            )
         wait = self.script.nodes[target].wait
         if wait is not None:
             self.state.minutes += wait.total_minutes
@@ -314,8 +329,8 @@ def random_playthrough(script: Script, seed: int = 0, chooser: int | None = None
     # the replies get their own stream: drawing them from the events' stream would tie
     # which reply is picked to whether an event happens
     rng = random.Random(f"replies-{seed if chooser is None else chooser}")
-    for _ in range(MAX_TURNS):
+    for _turn in range(MAX_TURNS):
         if session.ended:
             return session.transcript()
         session.choose(rng.randrange(len(session.options())))
-    raise RolePlayError(f"{script.source}: no ending after {MAX_TURNS} turns")
+    raise RolePlayError(_("{file}: no ending after {n} turns", file=script.source, n=MAX_TURNS))

@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from sim.i18n import _
+
 _TOKEN = re.compile(
     r"\s*(?:(?P<num>\d+(?:\.\d+)?)|(?P<name>[A-Za-z_]\w*)|(?P<op><=|>=|==|!=|<|>|\(|\)|-))"
 )
@@ -63,7 +65,13 @@ def _tokens(text: str) -> list[str]:
     while pos < len(text):
         m = _TOKEN.match(text, pos)
         if not m or m.end() == pos:
-            raise ExprError(f"unexpected {text[pos:].strip()[:1]!r} at column {pos + 1}")
+            raise ExprError(
+                _(
+                    "unexpected {text} at column {column}",
+                    text=repr(text[pos:].strip()[:1]),
+                    column=pos + 1,
+                )
+            )
         out.append(m.group(m.lastgroup))
         pos = m.end()
     return out
@@ -81,8 +89,11 @@ class _Parser:
         self.depth += 1
         if self.depth > MAX_DEPTH:
             raise ExprError(
-                f"more than {MAX_DEPTH} levels of '(' or 'not' inside each other; "
-                "write it flatter (not not x is x)"
+                _(
+                    "more than {n} levels of '(' or 'not' inside each other; "
+                    "write it flatter (not not x is x)",
+                    n=MAX_DEPTH,
+                )
             )
 
     def peek(self) -> str | None:
@@ -91,14 +102,16 @@ class _Parser:
     def take(self) -> str:
         tok = self.peek()
         if tok is None:
-            raise ExprError("the condition ends too early")
+            raise ExprError(_("the condition ends too early"))
         self.i += 1
         return tok
 
     def parse(self) -> tuple:
         tree = self.or_()
         if self.peek() is not None:
-            raise ExprError(f"unexpected {self.peek()!r} after a complete condition")
+            raise ExprError(
+                _("unexpected {text} after a complete condition", text=repr(self.peek()))
+            )
         return tree
 
     def or_(self) -> tuple:
@@ -138,7 +151,7 @@ class _Parser:
             self.deeper()
             inner = self.or_()
             if self.take() != ")":
-                raise ExprError("a '(' is never closed")
+                raise ExprError(_("a '(' is never closed"))
             self.depth -= 1
             return inner
         if tok == "-":
@@ -148,14 +161,14 @@ class _Parser:
         if tok[0].isdigit():
             return ("num", float(tok))
         if tok in _WORDS or not (tok[0].isalpha() or tok[0] == "_"):
-            raise ExprError(f"expected a name or a number, found {tok!r}")
+            raise ExprError(_("expected a name or a number, found {text}", text=repr(tok)))
         return ("name", tok)
 
 
 def parse(text: str) -> Expr:
     """Parse a condition, or raise ExprError saying what is wrong with it."""
     if not isinstance(text, str) or not text.strip():
-        raise ExprError("an empty condition")
+        raise ExprError(_("an empty condition"))
     try:
         return Expr(text.strip(), _Parser(text).parse())
     except ValueError as exc:  # float() of a bad token after '-'

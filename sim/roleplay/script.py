@@ -16,9 +16,12 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 from pydantic import model_validator as _model_validator
 
+from sim.i18n import N_, _
 from sim.problems import (
+    DID_YOU_MEAN,
     EXPECTED,
     LIMITS,
+    ONE_OF,
     FileKind,
     Problem,
     ScenarioError,
@@ -83,7 +86,7 @@ class Text(_Model):
     @_model_validator(mode="after")
     def _not_empty(self) -> Text:
         if not (self.en or self.zh or self.plain):
-            raise _invalid("text, e.g. {en: ..., zh: ...} or a plain string", "no text")
+            raise _invalid(_("text, e.g. {en: ..., zh: ...} or a plain string"), _("no text"))
         return self
 
     def get(self, lang: str = "en") -> str:
@@ -103,7 +106,7 @@ def _check_condition(value: str | None) -> str | None:
         parse(value)
     except ExprError as exc:
         raise _invalid(
-            "a condition such as 'trust < 30 and not manager_away'",
+            _("a condition such as 'trust < 30 and not manager_away'"),
             f"{_describe(value)} ({exc})",
         ) from None
     return value
@@ -199,13 +202,13 @@ class At(_Model):
     @classmethod
     def _range(cls, value: Any) -> Any:
         if isinstance(value, list) and (len(value) != 2 or value[0] > value[1]):
-            raise _invalid("a number or a pair [low, high] with low <= high", _describe(value))
+            raise _invalid(_("a number or a pair [low, high] with low <= high"), _describe(value))
         return value
 
     @_model_validator(mode="after")
     def _one(self) -> At:
         if (self.turn is None) == (self.hours is None):
-            raise _invalid("exactly one of 'turn:' or 'hours:'", "both or neither")
+            raise _invalid(_("exactly one of 'turn:' or 'hours:'"), _("both or neither"))
         return self
 
 
@@ -233,7 +236,7 @@ class Event(_Model):
     @_model_validator(mode="after")
     def _trigger(self) -> Event:
         if self.at is None and self.when is None:
-            raise _invalid("'at:' (a turn or hours) or 'when:' (a condition)", "neither")
+            raise _invalid(_("'at:' (a turn or hours) or 'when:' (a condition)"), _("neither"))
         return self
 
 
@@ -299,7 +302,7 @@ class Script(_Model):
 class ScriptError(ScenarioError):
     """A role-play script could not be loaded; holds every problem found."""
 
-    what = "role-play script"
+    what = N_("role-play script")
 
 
 SCRIPT = FileKind(ScriptError.what, "scenarios/roleplay/wrong_order.yaml", ScriptError)
@@ -379,24 +382,27 @@ def _problem(e: dict[str, Any], data: Any, lines: dict[tuple, int]) -> Problem:
         guess = closest(str(path[-1]), known)
         if parent is Text and guess is None:
             guess = _language_guess(str(path[-1]))
-        expected, found = "a known key", f"unknown key {str(path[-1])!r}"
-        hint = f"did you mean {guess!r}?" if guess else "known keys here: " + ", ".join(known)
+        expected, found = _("a known key"), _("unknown key {key}", key=repr(str(path[-1])))
+        if guess:
+            hint = _(DID_YOU_MEAN, guess=repr(guess))
+        else:
+            hint = _("known keys here: {keys}", keys=", ".join(known))
     elif kind == "literal_error":
         options = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
-        expected = "one of " + ", ".join(options)
+        expected = _(ONE_OF, options=", ".join(options))
         guess = closest(str(value), options)
-        hint = f"did you mean {guess!r}?" if guess and guess != value else ""
+        hint = _(DID_YOU_MEAN, guess=repr(guess)) if guess and guess != value else ""
     elif kind == "missing":
-        expected, found, hint = "a value (this key is required)", f"no {path[-1]!r} key", ""
-        hint = f"add '{path[-1]}: ...'"
+        expected = _("a value (this key is required)")
+        found = _("no {key} key", key=repr(str(path[-1])))
+        hint = _("add '{key}: ...'", key=path[-1])
     elif kind in EXPECTED:
-        expected = EXPECTED[kind]
+        expected = _(EXPECTED[kind])
     elif kind in LIMITS:
         key, sym = LIMITS[kind]
         limit = ctx.get(key, "?")
-        expected = (
-            f"a number {sym} {limit:g}" if isinstance(limit, float) else f"a number {sym} {limit}"
-        )
+        shown = f"{limit:g}" if isinstance(limit, float) else limit
+        expected = _("a number {sign} {limit}", sign=sym, limit=shown)
     else:
         expected = e["msg"][0].lower() + e["msg"][1:] if e["msg"] else kind
     return Problem(render_path(path), nearest_line(lines, path), expected, found, hint)
@@ -417,7 +423,7 @@ def parse_script(text: str, source: str = "script") -> Script:
     data, lines, problems, root = read_yaml(text, source, SCRIPT)
     if not isinstance(data, dict):
         raise ScriptError(
-            [Problem("", root, "a role-play script (id:, nodes:, ...)", _describe(data))],
+            [Problem("", root, _("a role-play script (id:, nodes:, ...)"), _describe(data))],
             source,
         )
     script = validated(
