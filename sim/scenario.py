@@ -765,6 +765,7 @@ def json_schema() -> str:
     schema["description"] = (
         "One simulated customer world (check a file with: python -m sim validate FILE)."
     )
+    _translate_descriptions(schema)
     for definition in schema.get("$defs", {}).values():
         props = definition.get("properties", {})
         if "const" in props.get("kind", {}):  # a union member: its tag picks it
@@ -773,3 +774,17 @@ def json_schema() -> str:
                 required.insert(0, "kind")
     # ASCII escapes keep the output printable on any console (Windows code pages too)
     return json.dumps(schema, indent=2, ensure_ascii=True, default=str)
+
+
+def _translate_descriptions(node: object) -> None:
+    """Every field description in the language in use (those the catalogue holds; the
+    rest stay English), so `--lang zh schema` explains the fields in Chinese."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "description" and isinstance(value, str):
+                node[key] = _(value)
+            else:
+                _translate_descriptions(value)
+    elif isinstance(node, list):
+        for item in node:
+            _translate_descriptions(item)
