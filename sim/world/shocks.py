@@ -17,7 +17,6 @@ from sim.sections.shocks import Shock
 from sim.world.population import NEEDS
 
 
-
 def rate_multiplier(shock: Shock, x: float | np.ndarray) -> float | np.ndarray:
     """How a competitor price cut multiplies the purchase rate of customers of
     sensitivity x (0-1) while it lasts: 1 − rate_cut × strength × x."""
