@@ -158,6 +158,24 @@ class Population(_Model):
         default_factory=lambda: {"price": 0.4, "quality": 0.35, "service": 0.25},
         description="share of customers whose dominant need is price, quality or service",
     )
+    need_weight: Shape = Field(
+        2.0,
+        description=N_(
+            "a customer's sensitivities to price, quality and service are drawn from a "
+            "Dirichlet with this weight on each need (higher = less spread between "
+            "customers). Default 2: a teaching assumption"
+        ),
+    )
+    dominant_need_boost: float = Field(
+        4.0,
+        ge=0.0,
+        le=MAX_SHAPE,
+        description=N_(
+            "added to the Dirichlet weight of the customer's dominant need (needs_mix "
+            "picks it). Default 4: chosen so that the dominant sensitivity averages 0.6 and "
+            "the other two 0.2; a teaching assumption"
+        ),
+    )
     channel_mix: dict[str, Probability] = Field(
         default_factory=lambda: {"store": 0.6, "app": 0.3, "phone": 0.1},
         description="share of customers preferring each channel",

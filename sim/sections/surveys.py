@@ -94,4 +94,12 @@ class Surveys(Section):
         1.0, gt=0.0, le=MAX_FACTOR, description="spread of an NPS answer around 10 × s"
     )
     comment_rate: Probability = Field(0.5, description="chance that an answer has a comment")
+    left_response: Probability = Field(
+        0.3,
+        description=N_(
+            "a customer who has left answers with this share of the chance they would "
+            "have had as a customer. Default 0.3: chosen so that lost customers seldom "
+            "answer; a teaching assumption"
+        ),
+    )
     topics: Topics = Field(default_factory=Topics)

@@ -120,7 +120,7 @@ class SurveyDesk:
         sat = w.satisfaction_at(c, now)
         p = answer_probability(sat, self.surveys)
         if w.churned(c):
-            p *= 0.3  # people who have left seldom answer
+            p *= self.surveys.left_response  # people who have left seldom answer
         u_answer, u_comment, u_topic, u_text = rng.random(4)
         noise = rng.normal(0.0, self.surveys.score_noise)
         answered = bool(u_answer < p)
