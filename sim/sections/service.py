@@ -150,7 +150,7 @@ class Recovery(Section):
         ),
     )
     compensation_value: dict[str, Probability] = Field(
-        default_factory=lambda: {"none": 0.0, "small": 0.5, "full": 1.0},
+        {"none": 0.0, "small": 0.5, "full": 1.0},  # (pydantic copies it per model)
         description=N_(
             "what each compensation level (none, small, full) is worth, as a share of a "
             "full refund. Default 0, 0.5, 1: a small gesture is half the full loss; a "
@@ -158,7 +158,7 @@ class Recovery(Section):
         ),
     )
     compensation_needed: dict[str, Probability] = Field(
-        default_factory=lambda: {"minor": 0.3, "major": 0.6, "severe": 1.0},
+        {"minor": 0.3, "major": 0.6, "severe": 1.0},  # (pydantic copies it per model)
         description=N_(
             "the compensation each severity calls for, on the same scale: compensation "
             "scores min(1, value ÷ this). Default 0.3, 0.6, 1: a minor failure is put "
