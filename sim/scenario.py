@@ -160,6 +160,24 @@ class Population(_Model):
         default_factory=lambda: {"price": 0.4, "quality": 0.35, "service": 0.25},
         description="share of customers whose dominant need is price, quality or service",
     )
+    need_weight: Shape = Field(
+        2.0,
+        description=N_(
+            "a customer's sensitivities to price, quality and service are drawn from a "
+            "Dirichlet with this weight on each need (higher = less spread between "
+            "customers). Default 2: a teaching assumption"
+        ),
+    )
+    dominant_need_boost: float = Field(
+        4.0,
+        ge=0.0,
+        le=MAX_SHAPE,
+        description=N_(
+            "added to the Dirichlet weight of the customer's dominant need (needs_mix "
+            "picks it). Default 4: chosen so that the dominant sensitivity averages 0.6 and "
+            "the other two 0.2; a teaching assumption"
+        ),
+    )
     channel_mix: dict[str, Probability] = Field(
         default_factory=lambda: {"store": 0.6, "app": 0.3, "phone": 0.1},
         description="share of customers preferring each channel",
@@ -765,6 +783,7 @@ def json_schema() -> str:
     schema["description"] = (
         "One simulated customer world (check a file with: python -m sim validate FILE)."
     )
+    _translate_descriptions(schema)
     for definition in schema.get("$defs", {}).values():
         props = definition.get("properties", {})
         if "const" in props.get("kind", {}):  # a union member: its tag picks it
@@ -773,3 +792,17 @@ def json_schema() -> str:
                 required.insert(0, "kind")
     # ASCII escapes keep the output printable on any console (Windows code pages too)
     return json.dumps(schema, indent=2, ensure_ascii=True, default=str)
+
+
+def _translate_descriptions(node: object) -> None:
+    """Every field description in the language in use (those the catalogue holds; the
+    rest stay English), so `--lang zh schema` explains the fields in Chinese."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "description" and isinstance(value, str):
+                node[key] = _(value)
+            else:
+                _translate_descriptions(value)
+    elif isinstance(node, list):
+        for item in node:
+            _translate_descriptions(item)

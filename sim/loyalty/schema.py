@@ -220,6 +220,10 @@ class Reward(_Model):
         return value
 
 
+# A member's value weight multiplies log-odds: ten keeps the product within LogOdds.
+MAX_VALUE_WEIGHT = 10.0
+
+
 class Behaviour(_Model):
     """How customers react to the program in the simulated world (not part of the rules).
 
@@ -233,13 +237,35 @@ class Behaviour(_Model):
     switching_cost: LogOdds = Field(
         0.4,
         description="lower log-odds of leaving per point balance worth one average order "
-        "(up to two), × (0.25 + 1.5 × price sensitivity): the discount-sensitive value "
-        "points more",
+        "(up to two), × the member's value weight (value_weight_base + value_weight_price "
+        "× price sensitivity): the discount-sensitive value points more",
     )
     tier_loyalty: LogOdds = Field(
         0.15,
-        description="lower log-odds of leaving per tier above the base tier, weighted by "
-        "price sensitivity as switching_cost is",
+        description="lower log-odds of leaving per tier above the base tier, × the member's "
+        "value weight as switching_cost is",
+    )
+    value_weight_base: float = Field(
+        0.25,
+        ge=0.0,
+        le=MAX_VALUE_WEIGHT,
+        description=N_(
+            "the part of a member's value weight (how much points and status hold them) "
+            "that every member has, whatever their price sensitivity. Default 0.25: chosen "
+            "so that a member who cares little about price (sensitivity 0.2) feels about "
+            "half the switching cost (×0.55); a teaching assumption"
+        ),
+    )
+    value_weight_price: float = Field(
+        1.5,
+        ge=0.0,
+        le=MAX_VALUE_WEIGHT,
+        description=N_(
+            "value weight gained per unit of price sensitivity: weight = value_weight_base "
+            "+ this × price sensitivity. Default 1.5: chosen so that a typical price-driven "
+            "member (sensitivity 0.6) weighs points a little above one (×1.15), since "
+            "discount seekers value points more; a teaching assumption"
+        ),
     )
     near_threshold: Probability = Field(
         0.15, description="within this share below the next tier's threshold, customers..."

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from sim.i18n import N_, _
 from sim.sections.base import (
@@ -77,6 +77,135 @@ class DeskPolicy(Section):
         le=MAX_DELAY_HOURS,
         description=N_("call back this many hours after resolution; null = no follow-up"),
     )
+
+
+PARTS = ("speed", "apology", "compensation", "escalation", "follow_up")
+COMPENSATIONS = ("none", "small", "full")
+
+
+class Recovery(Section):
+    """How the handling of a complaint scores (recovery_quality, 1 = as good as it gets):
+    five parts, each scored 0-1 and weighted; the total sets how much of the failure's lost
+    satisfaction comes back (more than all of it with a recovery paradox)."""
+
+    speed: Probability = Field(
+        0.35,
+        description=N_(
+            "weight of a fast first answer in the recovery's quality (the five weights add "
+            "up to 1). Default 0.35: chosen so that keeping the response promise weighs "
+            "most, as the 48-hour promise says; a teaching assumption"
+        ),
+    )
+    apology: Probability = Field(
+        0.15,
+        description=N_(
+            "weight of an apology in the recovery's quality. Default 0.15: a teaching assumption"
+        ),
+    )
+    compensation: Probability = Field(
+        0.2,
+        description=N_(
+            "weight of compensation (as far as the severity calls for it) in the recovery's "
+            "quality. Default 0.2: a teaching assumption"
+        ),
+    )
+    escalation: Probability = Field(
+        0.15,
+        description=N_(
+            "weight of escalating a severe case to level 2 in the recovery's quality (other "
+            "cases score it in full). Default 0.15: a teaching assumption"
+        ),
+    )
+    follow_up: Probability = Field(
+        0.15,
+        description=N_(
+            "weight of a follow-up call within follow_up_window_hours in the recovery's "
+            "quality; it counts when the call is made. Default 0.15: a teaching assumption"
+        ),
+    )
+    late_penalty: float = Field(
+        1.5,
+        ge=0.0,
+        le=100.0,
+        description=N_(
+            "a late first answer scores speed 1 − this × (hours late ÷ the promise). "
+            "Default 1.5: chosen so that an answer late by two thirds of the promise scores "
+            "0; a teaching assumption"
+        ),
+    )
+    broken_promise_floor: Probability = Field(
+        0.5,
+        description=N_(
+            "the lowest a very late answer scores for speed is minus this (a badly broken "
+            "promise is worse than none). Default 0.5: a teaching assumption"
+        ),
+    )
+    follow_up_window_hours: float = Field(
+        72.0,
+        ge=0.0,
+        le=MAX_DELAY_HOURS,
+        description=N_(
+            "a follow-up call counts only within this many hours of resolution. Default 72: "
+            "the practice of a second follow-up call within 72 hours (72 小时二次回访)"
+        ),
+    )
+    compensation_value: dict[str, Probability] = Field(
+        {"none": 0.0, "small": 0.5, "full": 1.0},  # (pydantic copies it per model)
+        description=N_(
+            "what each compensation level (none, small, full) is worth, as a share of a "
+            "full refund. Default 0, 0.5, 1: a small gesture is half the full loss; a "
+            "teaching assumption"
+        ),
+    )
+    compensation_needed: dict[str, Probability] = Field(
+        {"minor": 0.3, "major": 0.6, "severe": 1.0},  # (pydantic copies it per model)
+        description=N_(
+            "the compensation each severity calls for, on the same scale: compensation "
+            "scores min(1, value ÷ this). Default 0.3, 0.6, 1: a minor failure is put "
+            "right by a small gesture, a severe one needs the full loss; a teaching "
+            "assumption"
+        ),
+    )
+
+    @field_validator("compensation_value")
+    @classmethod
+    def _levels(cls, value: dict[str, float]) -> dict[str, float]:
+        unknown = [k for k in value if k not in COMPENSATIONS]
+        if unknown:
+            raise invalid(_("compensation levels none, small, full"), ", ".join(unknown))
+        missing = [k for k in COMPENSATIONS if k not in value]
+        if missing:
+            raise invalid(
+                _("a value for none, small and full"), _(NONE_FOR, names=", ".join(missing))
+            )
+        return value
+
+    @field_validator("compensation_needed")
+    @classmethod
+    def _per_severity(cls, value: dict[str, float]) -> dict[str, float]:
+        unknown = [k for k in value if k not in SEVERITIES]
+        if unknown:
+            raise invalid(_("severities minor, major, severe"), ", ".join(unknown))
+        value = _check_severities(value)
+        zero = [k for k in SEVERITIES if value[k] <= 0.0]
+        if zero:
+            raise invalid(
+                _("a share above 0 for each severity"),
+                _("0 for {names}", names=", ".join(zero)),
+                _("every failure calls for some compensation; use a small share"),
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _weights_add_up(self) -> Recovery:
+        total = sum(getattr(self, k) for k in PARTS)
+        if abs(total - 1.0) > 1e-6:
+            raise invalid(
+                _("weights speed, apology, compensation, escalation, follow_up adding up to 1"),
+                _(SHARES_ADDING_UP, total=total),
+                _("lower one weight as much as you raise another"),
+            )
+        return self
 
 
 class Service(Section):
@@ -153,6 +282,7 @@ class Service(Section):
         "every hour the desk is open, busy or not",
     )
     policy: DeskPolicy = Field(default_factory=DeskPolicy)
+    recovery: Recovery = Field(default_factory=Recovery)
 
     @field_validator(
         "severity_mix", "complain_prob", "failure_drop", "recovery_paradox", "severity_scar"

@@ -120,7 +120,7 @@ class SurveyDesk:
         sat = w.satisfaction_at(c, now)
         p = answer_probability(sat, self.surveys)
         if w.churned(c):
-            p *= 0.3  # people who have left seldom answer
+            p *= self.surveys.left_response  # people who have left seldom answer
         u_answer, u_comment, u_topic, u_text = rng.random(4)
         noise = rng.normal(0.0, self.surveys.score_noise)
         answered = bool(u_answer < p)
@@ -142,14 +142,12 @@ class SurveyDesk:
     def topic_weights(self, c: int, now: float) -> np.ndarray:
         """What customer c talks about: their needs, plus what happened to them lately."""
         w = self.world
+        topics = self.surveys.topics
         needs = w.pop.needs[c]
-        weights = np.array([needs[0], needs[1], needs[2], 0.15])
-        if now - w.last_failure[c] < 30:
-            weights[2] += 0.6
-            weights[3] += 0.4
-        if (
-            w.shocks is not None
-            and w.shocks.leave_logodds_many(np.array([c]), np.array([now]))[0] > 0
-        ):
-            weights[0] += 1.0
+        weights = np.array([needs[0], needs[1], needs[2], topics.delivery])
+        if now - w.last_failure[c] < topics.failure_days:
+            weights[2] += topics.failure_service
+            weights[3] += topics.failure_delivery
+        if w.shocks is not None and w.shocks.price_cut_hits(c, now):
+            weights[0] += topics.price_cut
         return weights

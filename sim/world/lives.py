@@ -24,7 +24,7 @@ from sim.world.clock import AFTER_OTHERS
 from sim.world.customers import BLOCK, draw_block
 from sim.world.leaving import leave_probability
 from sim.world.population import NEEDS
-from sim.world.shocks import RATE_CUT, advance
+from sim.world.shocks import advance, rate_multiplier
 
 if TYPE_CHECKING:
     from sim.world import World
@@ -65,7 +65,7 @@ class Lives:
         self.has_pieces = np.zeros(n, dtype=bool)
         for shock, _, _ in cuts:
             x = world.pop.needs[:, NEEDS.index(shock.needs)]
-            self.has_pieces |= 1.0 - RATE_CUT * shock.strength * x != 1.0
+            self.has_pieces |= rate_multiplier(shock, x) != 1.0
         self._pieces: dict[int, list] = {}
         # waits that might reach into a price cut go through `advance` one by one
         self.cut_from = min((a for _, a, _ in cuts), default=INF)

@@ -47,9 +47,10 @@ class Membership:
         self.mean_order = float(np.mean(world.pop.mean_spend)) if len(world.pop) else 1.0
         thresholds = [t.threshold for t in program.tiers]
         self.thresholds = thresholds
-        # discount-sensitive customers value points and status more: ×1.15 for a typical
-        # price-driven customer (sensitivity 0.6), ×0.55 for one who cares little (0.2)
-        self.weight = (0.25 + 1.5 * world.pop.needs[:, 0]).tolist()
+        # discount-sensitive customers value points and status more (the behaviour's
+        # value weights: ×1.15 for sensitivity 0.6, ×0.55 for 0.2 by default)
+        b = self.behaviour
+        self.weight = (b.value_weight_base + b.value_weight_price * world.pop.needs[:, 0]).tolist()
 
     def account(self, c: int, now: float) -> Account | None:
         """Customer c's account, enrolling them at their first order in the program's time."""

@@ -14,9 +14,6 @@ from sim.scenario import Scenario
 from sim.world import rng
 
 NEEDS = ("price", "quality", "service")
-# How far a customer's dominant need stands out: its Dirichlet weight is 2 + this, the
-# others 2, so the dominant sensitivity averages 0.6 and the other two 0.2.
-DOMINANT_NEED_WEIGHT = 4.0
 
 
 @dataclass
@@ -104,8 +101,9 @@ def _traits(
 
     need_shares = np.array([pop.needs_mix.get(k, 0.0) for k in NEEDS])
     dominant = draw(DOMINANT).choice(len(NEEDS), size=n, p=need_shares / need_shares.sum())
-    weights = np.full((n, len(NEEDS)), 2.0)
-    weights[np.arange(n), dominant] += DOMINANT_NEED_WEIGHT
+    # Dirichlet weights: need_weight each, the dominant need `dominant_need_boost` more
+    weights = np.full((n, len(NEEDS)), pop.need_weight)
+    weights[np.arange(n), dominant] += pop.dominant_need_boost
     needs = draw(NEED_MIX).standard_gamma(weights)
     needs /= needs.sum(axis=1, keepdims=True)
 

@@ -23,24 +23,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 import simpy
 
-from sim.sections.service import SEVERITIES, DeskPolicy, Service
+from sim.sections.service import PARTS, SEVERITIES, DeskPolicy, Recovery, Service
 from sim.world.rng import INQUIRIES, keyed_uniforms
 
 if TYPE_CHECKING:
     from sim.world import World
-
-# Compensation as a share of what a failure of each severity calls for.
-COMPENSATION_VALUE = {"none": 0.0, "small": 0.5, "full": 1.0}
-COMPENSATION_NEEDED = {"minor": 0.3, "major": 0.6, "severe": 1.0}
-# Weights of the parts of a recovery (they add up to 1).
-WEIGHTS = {
-    "speed": 0.35,
-    "apology": 0.15,
-    "compensation": 0.2,
-    "escalation": 0.15,
-    "follow_up": 0.15,
-}
-FOLLOW_UP_WINDOW_HOURS = 72.0  # 72 小时二次回访: a follow-up counts within 72 h
 
 
 def recovery_quality(
@@ -49,25 +36,31 @@ def recovery_quality(
     policy: DeskPolicy,
     escalated: bool,
     followed_up_within_hours: float | None,
+    recovery: Recovery | None = None,
 ) -> dict[str, float]:
-    """Score each part of a recovery (1 = as good as it gets) and their weighted total.
+    """Score each part of a recovery (1 = as good as it gets) and their weighted total,
+    with the service section's `recovery` weights (the defaults when None).
 
     Speed is 1 within the response promise and falls below 0 when the promise is broken
     badly (a broken promise makes things worse than no promise). Escalation counts only
     for severe failures; compensation only as far as the severity calls for it.
     """
+    r = Recovery() if recovery is None else recovery
     promise = policy.response_hours
     if response_hours <= promise:
         speed = 1.0
     else:
-        speed = max(-0.5, 1.0 - 1.5 * (response_hours - promise) / promise)
+        # (in this order of operations: the shipped tables depend on its rounding)
+        late = r.late_penalty * (response_hours - promise) / promise
+        speed = max(-r.broken_promise_floor, 1.0 - late)
     apology = 1.0 if policy.apology else 0.0
-    compensation = min(1.0, COMPENSATION_VALUE[policy.compensation] / COMPENSATION_NEEDED[severity])
+    value = r.compensation_value[policy.compensation]
+    compensation = min(1.0, value / r.compensation_needed[severity])
     escalation = (1.0 if escalated else 0.0) if severity == "severe" else 1.0
     follow = (
         1.0
         if followed_up_within_hours is not None
-        and followed_up_within_hours <= FOLLOW_UP_WINDOW_HOURS
+        and followed_up_within_hours <= r.follow_up_window_hours
         else 0.0
     )
     parts = {
@@ -77,7 +70,7 @@ def recovery_quality(
         "escalation": escalation,
         "follow_up": follow,
     }
-    parts["total"] = sum(WEIGHTS[k] * parts[k] for k in WEIGHTS)
+    parts["total"] = sum(getattr(r, k) * parts[k] for k in PARTS)
     return parts
 
 
@@ -211,12 +204,12 @@ def complaint(
     resolved = row[5] = env.now
     follow_hours = policy.follow_up_hours
     quality = recovery_quality(
-        severity, (first_response - opened) * 24.0, policy, escalated, follow_hours
+        severity, (first_response - opened) * 24.0, policy, escalated, follow_hours, svc.recovery
     )
     row[11] = quality["total"]
     row[9] = float(np.clip(np.rint(1 + 4 * max(0.0, quality["total"]) + rng.normal(0, 0.6)), 1, 5))
     # what the follow-up adds comes when it happens; the rest at resolution
-    at_resolution = quality["total"] - WEIGHTS["follow_up"] * quality["follow_up"]
+    at_resolution = quality["total"] - svc.recovery.follow_up * quality["follow_up"]
     gain = svc.failure_drop[severity] + svc.recovery_paradox[severity]
     overshoot = svc.recovery_paradox[severity] / gain if gain > 0 else 0.0
     if not world.churned(c):
@@ -226,7 +219,7 @@ def complaint(
         yield env.timeout(follow_hours / 24.0)
         row[6] = env.now
         if not world.churned(c):
-            lift = WEIGHTS["follow_up"] * quality["follow_up"] * gain
+            lift = svc.recovery.follow_up * quality["follow_up"] * gain
             world.recover(c, lift, overshoot, env.now)
 
 

@@ -3,7 +3,8 @@
 A competitor's price cut slows the purchases of the customers sensitive to it and raises
 their odds of leaving while it lasts; a recall makes orders in its categories go wrong;
 an outage makes every order likelier to go wrong and takes agents off the desk (that part
-is the desk's `outage` process).
+is the desk's `outage` process). How hard each kind hits is a field of the shock
+(sim/sections/shocks.py: rate_cut, leave_logodds, recall_failure, outage_failure).
 """
 
 from __future__ import annotations
@@ -15,11 +16,11 @@ import numpy as np
 from sim.sections.shocks import Shock
 from sim.world.population import NEEDS
 
-# How a competitor price cut of strength s hits a customer of sensitivity x (0-1):
-RATE_CUT = 0.8  # purchase rate × (1 − RATE_CUT·s·x) while it lasts
-LEAVE_LOGODDS = 2.5  # log-odds of leaving + LEAVE_LOGODDS·s·x while it lasts
-RECALL_FAILURE = 0.6  # failure chance in recalled categories: f + (1 − f)·RECALL_FAILURE·s
-OUTAGE_FAILURE = 3.0  # failure chance of every order: f·(1 + OUTAGE_FAILURE·s)
+
+def rate_multiplier(shock: Shock, x: float | np.ndarray) -> float | np.ndarray:
+    """How a competitor price cut multiplies the purchase rate of customers of
+    sensitivity x (0-1) while it lasts: 1 − rate_cut × strength × x."""
+    return 1.0 - shock.rate_cut * shock.strength * x
 
 
 class ShockBook:
@@ -41,7 +42,7 @@ class ShockBook:
         cuts = []
         for shock, a, b in self.price_cuts:
             x = self.needs[c, NEEDS.index(shock.needs)]
-            cuts.append((a, b, 1.0 - RATE_CUT * shock.strength * x))
+            cuts.append((a, b, rate_multiplier(shock, x)))
         edges = sorted({e for a, b, _ in cuts for e in (a, b)})
         pieces = []
         for lo, hi in zip(edges[:-1], edges[1:], strict=True):
@@ -58,9 +59,17 @@ class ShockBook:
         extra = np.zeros(len(cs))
         for shock, a, b in self.price_cuts:
             on = (a <= t) & (t < b)
-            hit = LEAVE_LOGODDS * shock.strength * self.needs[cs, NEEDS.index(shock.needs)]
+            hit = shock.leave_logodds * shock.strength * self.needs[cs, NEEDS.index(shock.needs)]
             extra = np.where(on, extra + hit, extra)
         return extra
+
+    def price_cut_hits(self, c: int, t: float) -> bool:
+        """Whether a price cut running at env time t touches customer c (strength and
+        sensitivity both above 0): what their survey comments then talk about."""
+        return any(
+            a <= t < b and shock.strength * self.needs[c, NEEDS.index(shock.needs)] > 0
+            for shock, a, b in self.price_cuts
+        )
 
     def failure_rates(self, base: np.ndarray, category: np.ndarray, t: np.ndarray) -> np.ndarray:
         """The chance that orders of category indices `category` at env times t go wrong,
@@ -72,9 +81,10 @@ class ShockBook:
             on = (a <= t) & (t < b)
             if shock.kind == "product_recall":
                 hit = np.isin(category, [self.categories.index(n) for n in shock.categories])
-                f = np.where(on & hit, f + (1.0 - f) * RECALL_FAILURE * shock.strength, f)
+                f = np.where(on & hit, f + (1.0 - f) * shock.recall_failure * shock.strength, f)
             elif shock.kind == "service_outage":
-                f = np.where(on, np.minimum(1.0, f * (1.0 + OUTAGE_FAILURE * shock.strength)), f)
+                rise = 1.0 + shock.outage_failure * shock.strength
+                f = np.where(on, np.minimum(1.0, f * rise), f)
         return f
 
     def active_on(self, day: int) -> str:
