@@ -11,10 +11,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from sim.cli import LIMITS, out_of_range
 from sim.experiments.design import read_variant
 from sim.experiments.store import RunStore
 from sim.i18n import _
+from sim.options import LIMITS, out_of_range
 from sim.outputs import OutputError, check_file, interrupted_code
 
 # Metrics printed on the terminal; the report and --out hold them all.
