@@ -133,8 +133,10 @@ def compare_command(args: argparse.Namespace) -> int:
         return interrupted_code(exc)
     print(headline_text(cmp))
     if args.report:
+        from sim.views.report import write_report  # the command's output, drawn by the views
+
         try:
-            path = cmp.to_html(args.report, overwrite=args.force)
+            path = write_report(cmp, args.report, overwrite=args.force)
         except OutputError as exc:  # the file appeared, or the folder went, while running
             print(exc, file=sys.stderr)
             return 2
