@@ -73,6 +73,7 @@ test: lint browser-deps
 	$(PY) -m pytest $(XDIST) --nbval-lax --nbval-cell-timeout=120 -p no:cacheprovider notebooks
 
 bench: $(STAMP)
+	$(PY) benchmarks/startup.py
 	$(PY) benchmarks/run.py
 	$(PY) benchmarks/analytics.py
 	$(PY) benchmarks/experiments.py

@@ -9,37 +9,24 @@ Bad input prints a one-screen message, never a Python traceback. Every command t
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
+from collections.abc import Iterator
 
 from sim.argwords import Parser
-from sim.i18n import LANGUAGES, N_, _, language_in_use, using
-from sim.outputs import interrupted_code, sigterm_as_interrupt
-from sim.scenario import ScenarioError, json_schema, load_scenario
+from sim.i18n import N_, _, language_in_use, using
+from sim.options import (
+    INTERRUPTED,
+    LIMITS,
+    add_language_option,
+    add_shared,
+    out_of_range,
+    requested_language,
+)
 
-ALLOW_LARGE = N_("run even if its estimated peak memory is more than this machine has free")
-
-
-def requested_language(argv: list[str]) -> str | None:
-    """The --lang that `argv` gives, read before the parser is built so that its help is in
-    that language; None when there is none or it is not one we have (the parser says so)."""
-    pre = argparse.ArgumentParser(add_help=False, exit_on_error=False)
-    pre.add_argument("--lang")
-    try:
-        known = pre.parse_known_args(argv)[0]
-    except argparse.ArgumentError:
-        return None
-    return known.lang if known.lang in LANGUAGES else None
-
-
-def add_language_option(parser: argparse.ArgumentParser, top: bool = False) -> None:
-    """`--lang zh|en` on `parser`. A subcommand's leaves the top level's value alone when
-    it is not given (argparse would otherwise put its default over it)."""
-    parser.add_argument(
-        "--lang",
-        choices=LANGUAGES,
-        default=None if top else argparse.SUPPRESS,
-        help=_("language of help and messages (default: SIM_LANG, else the system locale)"),
-    )
+# Only the standard library, sim.i18n and sim.argwords are imported above: `--help` of
+# every command prints without pandas, SimPy, matplotlib or pydantic. Each command imports
+# what it needs when it runs.
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -54,12 +41,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("scenario", help=_("scenario YAML file, e.g. scenarios/coffee_chain.yaml"))
     run.add_argument("--out", required=True, help=_("directory to write the tables into"))
     run.add_argument("--seed", type=int, help=_("random seed (default: the scenario's)"))
-    run.add_argument("--customers", type=int, help=_(CUSTOMERS_HELP))
-    run.add_argument("--days", type=int, help=_(DAYS_HELP))
+    add_shared(run, "--customers", "--days")
     run.add_argument("--csv-only", action="store_true", help=_("skip the Parquet copies"))
-    run.add_argument("--force", action="store_true", help=_(FORCE_HELP))
-    run.add_argument("--quiet", action="store_true", help=_(QUIET_HELP))
-    run.add_argument("--allow-large", action="store_true", help=_(ALLOW_LARGE))
+    add_shared(run, "--force", "--quiet", "--allow-large")
 
     val = sub.add_parser("validate", help=_("check scenario files and report every problem"))
     val.add_argument("files", nargs="+", help=_("scenario YAML files"))
@@ -79,7 +63,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     rp_cards.add_argument("files", nargs="+", help=_("script YAML files"))
     rp_cards.add_argument("--out", required=True, help=_("HTML file to write, e.g. cards.html"))
-    rp_cards.add_argument("--force", action="store_true", help=_("replace an existing file"))
+    add_shared(rp_cards, "--force", force=N_("replace an existing file"))
 
     cmp = sub.add_parser("compare", help=_("compare variants over replications, write a report"))
     cmp.add_argument("scenario", help=_("base scenario YAML file"))
@@ -94,38 +78,31 @@ def _parser() -> argparse.ArgumentParser:
     cmp.add_argument("--report", metavar="FILE.html", help=_("write the HTML report here"))
     cmp.add_argument("--out", metavar="DIR", help=_("keep one file per finished run (resumable)"))
     cmp.add_argument("--scheduler", metavar="ADDRESS", help=_("Dask scheduler, e.g. tcp://h:8786"))
-    cmp.add_argument("--workers", type=int, help=_(WORKERS_HELP))
+    add_shared(cmp, "--workers")
     cmp.add_argument("--seed", type=int, help=_("root seed (default: the scenario's)"))
-    cmp.add_argument("--customers", type=int, help=_(CUSTOMERS_HELP))
-    cmp.add_argument("--days", type=int, help=_(DAYS_HELP))
-    cmp.add_argument("--force", action="store_true", help=_("replace an existing --report file"))
-    cmp.add_argument("--quiet", action="store_true", help=_(QUIET_HELP))
-    cmp.add_argument("--allow-large", action="store_true", help=_(ALLOW_LARGE))
+    add_shared(cmp, "--customers", "--days")
+    add_shared(cmp, "--force", force=N_("replace an existing --report file"))
+    add_shared(cmp, "--quiet", "--allow-large")
 
-    from sim.tournament.command import add_parser as add_tournament
+    # python -m sim tournament SCENARIO SUBMISSIONS/
+    tour = sub.add_parser("tournament", help=_("run teams' strategy files on one world, rank them"))
+    tour.add_argument("scenario", help=_("the world, e.g. scenarios/coffee_chain.yaml"))
+    tour.add_argument("submissions", help=_("folder of team files (*.yaml), one per team"))
+    tour.add_argument(
+        "--trainer", metavar="FILE", help=_("trainer's file: shocks, rounds, weights")
+    )
+    tour.add_argument(
+        "--round", choices=["practice", "scored"], help=_("rounds to run (trainer's)")
+    )
+    tour.add_argument("--replications", type=int, help=_("runs per team and round (trainer's)"))
+    tour.add_argument(
+        "--out", metavar="DIR", help=_("where to write (default out/tournament-ROUND)")
+    )
+    add_shared(tour, "--customers", "--days", "--workers", "--force", "--quiet")
 
-    add_tournament(sub)  # python -m sim tournament SCENARIO SUBMISSIONS/
-    for command in (
-        run,
-        val,
-        schema,
-        roleplay,
-        rp_lint,
-        rp_play,
-        rp_cards,
-        cmp,
-        sub.choices["tournament"],
-    ):
+    for command in (run, val, schema, roleplay, rp_lint, rp_play, rp_cards, cmp, tour):
         add_language_option(command)
     return parser
-
-
-# help texts several commands share
-CUSTOMERS_HELP = N_("initial customers (scales acquisitions)")
-DAYS_HELP = N_("horizon in days")
-FORCE_HELP = N_("replace DIR if this tool wrote it (and only then)")
-QUIET_HELP = N_("no progress bar")
-WORKERS_HELP = N_("local processes (default: one per core)")
 
 
 def _fail(message: str) -> int:
@@ -133,29 +110,11 @@ def _fail(message: str) -> int:
     return 2
 
 
-INTERRUPTED = N_("interrupted; nothing was written")
-LIMITS = {"--customers": (0, 5_000_000), "--days": (1, 3650), "--seed": (0, 2**63 - 1)}
-
-
-def out_of_range(args: argparse.Namespace, limits: dict[str, tuple[int, int]]) -> str | None:
-    """The message for the first option outside its limits ({'--days': (1, 3650)}), if any."""
-    for flag, (low, high) in limits.items():
-        value = getattr(args, flag[2:].replace("-", "_"))
-        if value is not None and not low <= value <= high:
-            return _(
-                "{option}: expected a whole number from {low:,} to {high:,}, found {value:,}",
-                option=flag,
-                low=low,
-                high=high,
-                value=value,
-            )
-    return None
-
-
 def _cmd_run(args: argparse.Namespace) -> int:
     from sim.result import OutputError, check_output_dir
     from sim.runner import run
     from sim.runsize import check_run_size
+    from sim.scenario import load_scenario
 
     bad = out_of_range(args, LIMITS)
     if bad:
@@ -202,6 +161,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
+    from sim.scenario import ScenarioError, load_scenario
+
     status = 0
     for name in args.files:
         try:
@@ -222,19 +183,36 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return status
 
 
+@contextlib.contextmanager
+def printable_streams() -> Iterator[None]:
+    """Inside: stdout and stderr write a character the console cannot show as an escape
+    (a scenario's Chinese name on a Latin-1 console) instead of failing; after: as before,
+    so a command run in-process (tests, a notebook) leaves the caller's streams alone."""
+    streams = [s for s in (sys.stdout, sys.stderr) if hasattr(s, "reconfigure")]
+    before = [s.errors for s in streams]
+    for stream in streams:
+        stream.reconfigure(errors="backslashreplace")
+    try:
+        yield
+    finally:
+        for stream, errors in zip(streams, before, strict=True):
+            stream.reconfigure(errors=errors)
+
+
 def main(argv: list[str] | None = None) -> int:
-    # a console that cannot show a character of a scenario should not crash the report
-    for stream in (sys.stdout, sys.stderr):
-        if hasattr(stream, "reconfigure"):
-            stream.reconfigure(errors="backslashreplace")
     argv = sys.argv[1:] if argv is None else argv
-    with using(requested_language(argv)):
+    with printable_streams(), using(requested_language(argv)):
         args = _parser().parse_args(argv)
+        from sim.outputs import sigterm_as_interrupt
+
         with sigterm_as_interrupt():
             return _dispatch(args)
 
 
 def _dispatch(args: argparse.Namespace) -> int:
+    from sim.outputs import interrupted_code
+    from sim.scenario import ScenarioError, json_schema
+
     try:
         if args.command == "run":
             return _cmd_run(args)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -90,15 +91,57 @@ def catalogue(language: str) -> dict[str, str]:
     fuzzy entries left out, so that they fall back to English)."""
     if language == DEFAULT:
         return {}
-    from babel.messages.pofile import read_po
+    return read_catalogue(catalogue_path(language).read_text(encoding="utf-8"))
 
-    with catalogue_path(language).open("rb") as fh:
-        po = read_po(fh, locale=language, domain=DOMAIN)
-    return {
-        str(m.id): str(m.string)
-        for m in po
-        if m.id and isinstance(m.id, str) and m.string and not m.fuzzy
-    }
+
+_ESCAPES = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v"}
+_ESCAPE = re.compile(r'\\([\\abfnrtv"])')
+
+
+def _unquote(text: str) -> str:
+    """The value of one quoted PO string, its C escapes undone (as Babel's unescape)."""
+    return _ESCAPE.sub(lambda m: _ESCAPES.get(m.group(1), m.group(1)), text.strip()[1:-1])
+
+
+def read_catalogue(text: str) -> dict[str, str]:
+    """msgid -> msgstr of the PO file `text`: what Babel's read_po gives for the translated,
+    non-fuzzy, current entries of a catalogue without contexts or plurals, which is ours
+    (tests/test_i18n.py compares the two). Read with the standard library alone, so that a
+    command's Chinese help does not wait for Babel to load."""
+    found: dict[str, str] = {}
+    fields: dict[str, str] = {}
+    fuzzy = False
+    key = None
+
+    def close() -> None:
+        msgid, msgstr = fields.get("msgid"), fields.get("msgstr")
+        if msgid and msgstr and not fuzzy and "msgctxt" not in fields:
+            found[msgid] = msgstr
+
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#~"):  # a blank line or an obsolete entry
+            continue
+        if line.startswith("#"):
+            if key is not None and key != "comment":  # a comment opens the next entry
+                close()
+                fields, fuzzy = {}, False
+            key = "comment"
+            if line.startswith("#,"):
+                fuzzy = fuzzy or "fuzzy" in [flag.strip() for flag in line[2:].split(",")]
+            continue
+        if line.startswith('"'):
+            if key is not None and key != "comment":
+                fields[key] += _unquote(line)
+            continue
+        word, _space, rest = line.partition(" ")
+        if word in ("msgctxt", "msgid") and key not in (None, "comment", "msgctxt"):
+            close()  # an entry without comments starts right after the previous one
+            fields, fuzzy = {}, False
+        key = word
+        fields[key] = _unquote(rest)
+    close()
+    return found
 
 
 def _(msgid: str, /, **values: object) -> str:

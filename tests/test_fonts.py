@@ -106,3 +106,50 @@ def test_bundled_font_covers_every_generated_name_and_city(locale: str) -> None:
     text = "".join([*pool.female_names, *pool.male_names, *pool.cities]).replace(" ", "")
     lacking = sorted({ch for ch in text if font.get_char_index(ord(ch)) == 0})
     assert not lacking, lacking
+
+
+def test_cjk_fonts_changes_rcparams_inside_only() -> None:
+    matplotlib.rcParams["font.family"] = ["serif"]
+    with fonts.cjk_fonts() as families:
+        assert families[:2] == ["DejaVu Sans", "Noto Sans CJK TC"]
+        assert list(matplotlib.rcParams["font.family"]) == families
+    assert list(matplotlib.rcParams["font.family"]) == ["serif"]
+
+
+def test_a_chart_drawn_inside_cjk_fonts_needs_no_global_setting(tmp_path: Path) -> None:
+    """The Latin font alone is set for the process (as in a program that never heard of us);
+    the chart made and saved inside ``cjk_fonts()`` still has every glyph, and the process's
+    setting is the same afterwards."""
+    matplotlib.rcParams["font.family"] = ["DejaVu Sans"]
+    with fonts.cjk_fonts():
+        messages = _render(tmp_path / "inside.png")
+    assert not _missing(messages), _missing(messages)
+    assert list(matplotlib.rcParams["font.family"]) == ["DejaVu Sans"]
+    # the same chart outside: boxes, so the check above could fail
+    assert any("CJK UNIFIED IDEOGRAPH" in m for m in _missing(_render(tmp_path / "out.png")))
+
+
+def test_the_report_charts_render_chinese_and_leave_rcparams_alone() -> None:
+    """sim's own chart writers (report, lab, tournament) wrap themselves in cjk_fonts():
+    a variant with a Chinese name renders, and the caller's font setting is untouched."""
+    import pandas as pd
+
+    from sim.views.report import _png, plot_metric_cis
+
+    matplotlib.rcParams["font.family"] = ["DejaVu Sans"]
+    means = pd.DataFrame(
+        {
+            "variant": ["baseline", "周末双倍积分", "会员日"],
+            "metric": "revenue",
+            "mean": [100.0, 120.0, 90.0],
+            "ci_low": [95.0, 112.0, 85.0],
+            "ci_high": [105.0, 128.0, 95.0],
+            "n": 5,
+        }
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        page = _png(plot_metric_cis(means, "revenue"))
+    assert page.startswith("<img")
+    assert not _missing([str(w.message) for w in caught])
+    assert list(matplotlib.rcParams["font.family"]) == ["DejaVu Sans"]

@@ -345,3 +345,32 @@ def test_an_output_folder_that_is_not_ours_is_refused_in_chinese(tmp_path):
     assert "notes.txt" in p.stderr and (out / "notes.txt").read_text() == "keep me"
     english = cli(*args, "--force", SIM_LANG="en")
     assert "this tool did not write that folder" in english.stderr
+
+
+def test_the_catalogue_reader_agrees_with_babel_on_the_shipped_catalogue():
+    """sim.i18n reads the .po with the standard library (a Chinese --help must not wait for
+    Babel); Babel's read_po is the reference it must agree with, entry for entry."""
+    with PO.open("rb") as fh:
+        reference = read_po(fh, locale="zh", domain="sim")
+    expected = {m.id: m.string for m in reference if m.id and m.string and not m.fuzzy}
+    assert len(expected) > 500
+    assert i18n.read_catalogue(PO.read_text(encoding="utf-8")) == expected
+
+
+def test_the_catalogue_reader_handles_what_a_po_file_may_hold():
+    """Escapes, continued lines, fuzzy and obsolete entries, an empty translation, an entry
+    without comments: the reader gives what Babel gives."""
+    import io
+
+    text = (
+        'msgid ""\nmsgstr ""\n"Language: zh\\n"\n\n'
+        '#: a.py\n#, fuzzy, python-format\nmsgid "fuzzy one"\nmsgstr "模糊"\n\n'
+        'msgid "say \\"hi\\"\\n"\n"then\\\\go"\nmsgstr ""\n"\\t你好"\n'
+        'msgid "untranslated"\nmsgstr ""\n\n'
+        '#~ msgid "gone"\n#~ msgstr "旧"\n\n'
+        '#, python-format\nmsgid "kept"\nmsgstr "保留"\n'
+    )
+    reference = read_po(io.BytesIO(text.encode("utf-8")), locale="zh")
+    expected = {m.id: m.string for m in reference if m.id and m.string and not m.fuzzy}
+    assert expected == {'say "hi"\nthen\\go': "\t你好", "kept": "保留"}
+    assert i18n.read_catalogue(text) == expected

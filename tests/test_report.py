@@ -11,7 +11,7 @@ import pytest
 import sim
 from sim.experiments import compare
 from sim.figures import info as metric_info
-from sim.views.report import fmt, plot_heatmap, render_report
+from sim.views.report import fmt, plot_heatmap, render_report, write_report
 
 
 class _Collect(HTMLParser):
@@ -54,7 +54,7 @@ def cmp():
 @pytest.fixture(scope="module")
 def page(cmp, tmp_path_factory):
     path = tmp_path_factory.mktemp("report") / "report.html"
-    assert cmp.to_html(path) == path
+    assert write_report(cmp, path) == path
     return path.read_text(encoding="utf-8")
 
 

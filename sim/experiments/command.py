@@ -11,10 +11,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from sim.cli import LIMITS, out_of_range
 from sim.experiments.design import read_variant
 from sim.experiments.store import RunStore
 from sim.i18n import _
+from sim.options import LIMITS, out_of_range
 from sim.outputs import OutputError, check_file, interrupted_code
 
 # Metrics printed on the terminal; the report and --out hold them all.
@@ -133,8 +133,10 @@ def compare_command(args: argparse.Namespace) -> int:
         return interrupted_code(exc)
     print(headline_text(cmp))
     if args.report:
+        from sim.views.report import write_report  # the command's output, drawn by the views
+
         try:
-            path = cmp.to_html(args.report, overwrite=args.force)
+            path = write_report(cmp, args.report, overwrite=args.force)
         except OutputError as exc:  # the file appeared, or the folder went, while running
             print(exc, file=sys.stderr)
             return 2

@@ -4,7 +4,7 @@
 ...                   {"no_program": "scenarios/variants/no_program.yaml"},
 ...                   replications=10, seed=7, customers=1000, days=180)
 >>> cmp.table            # one row per variant × metric, difference and 95% CI
->>> cmp.to_html("report.html")
+>>> write_report(cmp, "report.html")  # sim.views.report: the HTML page for a manager
 """
 
 from __future__ import annotations
@@ -82,13 +82,6 @@ class Comparison:
         wide = m.pivot(index="variant", columns="tier", values="mean")
         tiers = list(dict.fromkeys(m["tier"]))  # as the runs list them: lowest tier first
         return wide.reindex(index=[v for v in self.names if v in wide.index], columns=tiers)
-
-    def to_html(self, path: str | Path, title: str | None = None, overwrite: bool = True) -> Path:
-        """Write the self-contained HTML report (charts embedded) and return its path;
-        `overwrite=False` refuses to replace an existing file."""
-        from sim.views.report import write_report
-
-        return write_report(self, path, title=title, overwrite=overwrite)
 
 
 def compare(

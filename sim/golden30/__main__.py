@@ -10,9 +10,9 @@ from __future__ import annotations
 import sys
 
 from sim.argwords import Parser
-from sim.cli import INTERRUPTED, LIMITS, add_language_option, out_of_range, requested_language
 from sim.golden30.case import CaseError, check_world, make_case, write_answer_key
 from sim.i18n import _, using
+from sim.options import INTERRUPTED, LIMITS, add_language_option, out_of_range, requested_language
 from sim.outputs import OutputError, check_file, interrupted_code, sigterm_as_interrupt
 from sim.scenario import ScenarioError, load_scenario
 

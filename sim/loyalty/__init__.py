@@ -6,13 +6,15 @@
 >>> engine.earn(account, day=12.4, amount=38.0, category="beans").explain()
 
 Modules: schema (the validated section), engine (earning order, expiry, redemption),
+earning (what one order earned and why), results (the other records the engine returns),
 tiers (qualification and downgrade), accounting (liability, breakage, replay).
 """
 
 from sim.loyalty.account import Account
 from sim.loyalty.accounting import Totals, replay_tiers, totals
+from sim.loyalty.earning import Earning
 from sim.loyalty.engine import Engine, LoyaltyError
-from sim.loyalty.results import Advance, Earning, ExpiredLot, Redemption, TierChange
+from sim.loyalty.results import Advance, ExpiredLot, Redemption, TierChange
 from sim.loyalty.schema import (
     BirthdayRule,
     CapRule,

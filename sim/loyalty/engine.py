@@ -20,7 +20,8 @@ from collections.abc import Iterable
 
 from sim.loyalty.account import INF, Account
 from sim.loyalty.calendar import Calendar, birthday_in
-from sim.loyalty.results import Advance, Earning, ExpiredLot, LedgerRow, Redemption, TierChange
+from sim.loyalty.earning import Earning
+from sim.loyalty.results import Advance, ExpiredLot, LedgerRow, Redemption, TierChange
 from sim.loyalty.schema import (
     WEEKDAYS,
     BirthdayRule,

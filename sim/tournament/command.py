@@ -1,4 +1,5 @@
-"""`python -m sim tournament SCENARIO SUBMISSIONS/`: run, score, write the pages.
+"""`python -m sim tournament SCENARIO SUBMISSIONS/`: run, score, write the pages (its
+arguments are defined with the other commands' in sim/cli.py).
 
 Bad input (a team file touching the world, a bad trainer file, a missing folder, a bad
 number) exits 2 with a one-screen message and no traceback.
@@ -11,25 +12,8 @@ import sys
 from pathlib import Path
 
 from sim.i18n import _
+from sim.options import out_of_range
 from sim.outputs import OutputError, check_folder, write_folder
-
-
-def add_parser(sub: argparse._SubParsersAction) -> None:
-    """The `tournament` subcommand's arguments (help in the language in use)."""
-    from sim.cli import CUSTOMERS_HELP, DAYS_HELP, FORCE_HELP, QUIET_HELP, WORKERS_HELP
-
-    p = sub.add_parser("tournament", help=_("run teams' strategy files on one world, rank them"))
-    p.add_argument("scenario", help=_("the world, e.g. scenarios/coffee_chain.yaml"))
-    p.add_argument("submissions", help=_("folder of team files (*.yaml), one per team"))
-    p.add_argument("--trainer", metavar="FILE", help=_("trainer's file: shocks, rounds, weights"))
-    p.add_argument("--round", choices=["practice", "scored"], help=_("rounds to run (trainer's)"))
-    p.add_argument("--replications", type=int, help=_("runs per team and round (trainer's)"))
-    p.add_argument("--out", metavar="DIR", help=_("where to write (default out/tournament-ROUND)"))
-    p.add_argument("--customers", type=int, help=_(CUSTOMERS_HELP))
-    p.add_argument("--days", type=int, help=_(DAYS_HELP))
-    p.add_argument("--workers", type=int, help=_(WORKERS_HELP))
-    p.add_argument("--force", action="store_true", help=_(FORCE_HELP))
-    p.add_argument("--quiet", action="store_true", help=_(QUIET_HELP))
 
 
 def _fail(message: str) -> int:
@@ -47,7 +31,6 @@ LIMITS = {
 
 def tournament_command(args: argparse.Namespace) -> int:
     """Run the tournament the arguments describe; 0 done, 2 bad input."""
-    from sim.cli import out_of_range
     from sim.scenario import load_scenario
     from sim.tournament.pages import ROUND_KINDS, write_pages
     from sim.tournament.run import run_tournament

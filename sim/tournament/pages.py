@@ -21,7 +21,7 @@ from sim.filenames import unique_stems
 from sim.i18n import N_, _, language_in_use
 from sim.tournament.run import Tournament
 from sim.tournament.trainer import SCORED
-from sim.views.fonts import use_cjk_fonts
+from sim.views.fonts import cjk_fonts
 from sim.views.report import PAGE_CSS, fmt
 
 CSS = (
@@ -62,6 +62,7 @@ def _page(title: str, body: str) -> str:
     )
 
 
+@cjk_fonts()  # tick labels are made while drawing
 def _png(fig: Figure) -> str:
     """The chart as an embedded PNG, its title (in the language in use) as its alt text."""
     buf = io.BytesIO()
@@ -261,8 +262,8 @@ def _levers_html(levers: dict) -> str:
     return f"<pre>{_e(text)}</pre>"
 
 
+@cjk_fonts()  # team names may be Chinese; the caller's rcParams stay
 def _chart(t: Tournament, team: str) -> Figure:
-    use_cjk_fonts()
     fig = Figure(figsize=(7.5, 3.2))  # no pyplot: no global figure state, no backend
     ax = fig.subplots()
     for r in t.rounds[:1]:

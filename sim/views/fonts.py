@@ -1,19 +1,28 @@
 """Fonts for charts: Latin from DejaVu Sans, Chinese (and Japanese) from a CJK font.
 
 matplotlib draws boxes for glyphs its font lacks. The environment ships Noto Sans CJK in the
-PyPI package ``cvttf-notosanscjk-regular``; ``use_cjk_fonts`` registers it and sets a family
-list, and matplotlib (>= 3.6) falls back glyph by glyph along that list. Nothing happens at
-import time: call ``use_cjk_fonts()`` before drawing.
+PyPI package ``cvttf-notosanscjk-regular``; ``cjk_families`` registers it with matplotlib's
+font list and returns a family list, and matplotlib (>= 3.6) falls back glyph by glyph along
+that list. Nothing happens at import time.
+
+- ``with cjk_fonts():`` (or ``@cjk_fonts()`` on a function) uses that list inside only and
+  puts the caller's ``rcParams`` back after: what sim's own charts, the lab and the reports do,
+  so importing or calling sim never changes a program's matplotlib settings.
+- ``use_cjk_fonts()`` sets it for the whole process: a notebook's first cell, where the
+  trainee's own charts should render Chinese too.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib.resources
 import os
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 
-from matplotlib import font_manager, rcParams
+import matplotlib
+from matplotlib import font_manager
 
 # The import name of the PyPI package cvttf-notosanscjk-regular, which holds one .otf file.
 BUNDLED_FONT_PACKAGE = "cvttf_NotoSansCJK_Regular"
@@ -60,11 +69,10 @@ def _register(path: Path) -> str:
     return entries[0].name
 
 
-def use_cjk_fonts() -> list[str]:
-    """Register the bundled CJK font with matplotlib and set a fallback list.
-
-    Returns the family list now in ``rcParams["font.family"]``. Safe to call many times.
-    """
+def cjk_families() -> list[str]:
+    """The family list that renders Latin and CJK text: DejaVu Sans, the bundled CJK font
+    (registered with matplotlib once) and the system CJK fonts matplotlib finds. Warns when
+    there is no CJK font at all. Changes no rcParams."""
     families = [LATIN_FAMILY]
     path = bundled_font_file()
     if path is not None:
@@ -75,7 +83,24 @@ def use_cjk_fonts() -> list[str]:
         warnings.warn(
             "No CJK font found: Chinese and Japanese text will draw as boxes. "
             "Install the package cvttf-notosanscjk-regular (or fonts-noto-cjk).",
-            stacklevel=2,
+            stacklevel=3,
         )
-    rcParams["font.family"] = families
+    return families
+
+
+@contextlib.contextmanager
+def cjk_fonts() -> Iterator[list[str]]:
+    """Inside: charts drawn with the CJK family list (yielded); after: the caller's rcParams
+    as they were. Also a decorator: ``@cjk_fonts()``."""
+    families = cjk_families()
+    with matplotlib.rc_context({"font.family": families}):
+        yield families
+
+
+def use_cjk_fonts() -> list[str]:
+    """Set the CJK family list for the whole process (``rcParams["font.family"]``), for a
+    notebook whose own charts should render Chinese; returns it. Safe to call many times.
+    Library code uses ``cjk_fonts()`` instead, which leaves the caller's settings alone."""
+    families = cjk_families()
+    matplotlib.rcParams["font.family"] = families
     return families

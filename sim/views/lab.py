@@ -33,7 +33,7 @@ from sim.i18n import N_, _
 from sim.result import Result
 from sim.runner import run
 from sim.scenario import Scenario
-from sim.views.fonts import use_cjk_fonts
+from sim.views.fonts import cjk_fonts
 from sim.views.noise import (
     REPLICATIONS,
     Background,
@@ -258,6 +258,7 @@ def numbers_html(paired: Paired) -> str:
 # --------------------------------------------------------------------------- chart
 
 
+@cjk_fonts()  # scenario names and labels may be Chinese; the caller's rcParams stay
 def plot_lab(result: Result, baseline: Result | None = None) -> Figure:
     """Retention curve, cumulative revenue and margin, NPS and cost, against the baseline."""
     fig, axes = plt.subplots(2, 2, figsize=(10, 6.4), layout="constrained")
@@ -325,6 +326,7 @@ def _bars_cost(ax: Any, cards: list[tuple[bool, dict]], scale: float, unit: str)
     ax.set_ylim(top=max(bottom) * 1.35 if max(bottom) > 0 else 1)
 
 
+@cjk_fonts()  # tick labels are made while drawing
 def figure_png(fig: Figure, dpi: int = 80) -> bytes:
     """The figure as PNG bytes (for an Image widget)."""
     buf = io.BytesIO()
@@ -384,7 +386,6 @@ class StrategyLab:
         self.paired: Paired | None = None
         self.figure: Figure | None = None
         self.widget = self._layout()
-        use_cjk_fonts()  # scenario names and labels may be Chinese
 
     def _slider(self, lv: Lever) -> w.Widget:
         value = paths.value_at(self.scenario, lv.path)

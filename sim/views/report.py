@@ -25,7 +25,7 @@ from sim.experiments.metrics import LOW_REDEMPTION
 from sim.figures import fmt
 from sim.i18n import N_, _, language_in_use
 from sim.outputs import write_file
-from sim.views.fonts import use_cjk_fonts
+from sim.views.fonts import cjk_fonts
 from sim.views.noise import WITHIN_NOISE
 
 if TYPE_CHECKING:
@@ -55,6 +55,7 @@ HEADLINE = [
 CHARTED = ["retention", "active_at_end", "revenue", "margin_after_costs", "points_liability"]
 
 
+@cjk_fonts()  # tick labels are made while drawing
 def _png(fig: Figure) -> str:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
@@ -66,9 +67,9 @@ def _png(fig: Figure) -> str:
 # ---------------------------------------------------------------------- charts
 
 
+@cjk_fonts()  # variant names may be Chinese; the caller's rcParams stay
 def plot_metric_cis(means: pd.DataFrame, metric: str, order: list[str] | None = None) -> Figure:
     """Mean and 95% CI of one metric per variant (rows of `Comparison.means()`)."""
-    use_cjk_fonts()
     m = means[means["metric"] == metric].set_index("variant")
     if order is not None:
         m = m.reindex([v for v in order if v in m.index])
@@ -99,9 +100,9 @@ def plot_metric_cis(means: pd.DataFrame, metric: str, order: list[str] | None = 
     return fig
 
 
+@cjk_fonts()  # variant names may be Chinese; the caller's rcParams stay
 def plot_tier_mix(mix: pd.DataFrame) -> Figure:
     """Stacked bars: mean customers per tier at the end, one bar per variant."""
-    use_cjk_fonts()
     fig, ax = plt.subplots(figsize=(6, 0.5 * len(mix) + 1.2), layout="constrained")
     left = np.zeros(len(mix))
     for i, tier in enumerate(mix.columns):
@@ -120,6 +121,7 @@ def plot_tier_mix(mix: pd.DataFrame) -> Figure:
     return fig
 
 
+@cjk_fonts()  # variant names may be Chinese; the caller's rcParams stay
 def plot_heatmap(
     pivot: pd.DataFrame,
     title: str = "",
@@ -130,7 +132,6 @@ def plot_heatmap(
     `noise` (e.g. `Sweep.noise(metric)`): True where a cell's difference from the baseline is
     within noise; those cells are hatched, their value is written "≈ value" in grey, and
     the legend below the map says so."""
-    use_cjk_fonts()
     fig, ax = plt.subplots(
         figsize=(1.3 * len(pivot.columns) + 2.5, 0.8 * len(pivot) + 1.8), layout="constrained"
     )

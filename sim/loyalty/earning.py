@@ -1,12 +1,13 @@
-"""Plain-language explanations of an Earning: which rules fired, and why the others did not.
+"""What one order earned, and why: the Earning record and its plain-language explanation
+(which rules fired, and why the others did not).
 
-Rendered only when asked (the engine's hot path records numbers, not text).
+The engine's hot path records numbers only; the text is rendered when `explain()` is asked.
+The record and its explanation live together so neither module imports the other.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
 
 from sim.loyalty.schema import (
     BirthdayRule,
@@ -17,8 +18,53 @@ from sim.loyalty.schema import (
     WeekdayRule,
 )
 
-if TYPE_CHECKING:
-    from sim.loyalty.results import Earning
+
+class Earning:
+    """The points one order earned: the base, each rule's points, and why.
+
+    `by_rule` maps each rule that fired to its points (a cap's are negative);
+    `explain()` lists every rule: fired and how many points, or why not.
+    """
+
+    __slots__ = (
+        "engine",
+        "points",
+        "base",
+        "parts",
+        "day",
+        "amount",
+        "category",
+        "tier",
+        "gift",
+        "birthday",
+    )
+
+    def __init__(
+        self, engine, points, base, parts, day, amount, category, tier, gift, birthday
+    ) -> None:
+        self.engine = engine
+        self.points = points  # total credited (>= 0)
+        self.base = base
+        self.parts = parts  # per rule in order: points if fired, None if not; cut at a stop
+        self.day = day
+        self.amount = amount
+        self.category = category
+        self.tier = tier  # tier index held when the order was placed
+        self.gift = gift  # whether a once-a-year birthday bonus was given
+        self.birthday = birthday  # the member's (month, day) or None
+
+    @property
+    def by_rule(self) -> dict[str, int]:
+        names = self.engine.rule_names
+        return {names[i]: p for i, p in enumerate(self.parts) if p is not None}
+
+    def explain(self) -> list[str]:
+        """One line per rule, e.g. "weekend_double: not applied — order on a Tuesday"."""
+        return explain(self)
+
+    def __repr__(self) -> str:
+        return f"Earning(points={self.points}, base={self.base}, by_rule={self.by_rule})"
+
 
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _PER = {"order": "order", "day": "day", "week": "week", "month": "month", "year": "year"}
