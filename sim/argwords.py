@@ -41,6 +41,24 @@ WORDS = (
 )
 
 
+class Kind:
+    """An argument type whose name in argparse's "invalid %(type)s value" is a word of
+    the language in use ("a whole number", 整数), not the Python type's name."""
+
+    def __init__(self, convert: Callable[[str], object], word: str) -> None:
+        self.convert, self.word = convert, word
+
+    def __call__(self, text: str) -> object:
+        return self.convert(text)
+
+    @property
+    def __name__(self) -> str:  # what argparse reads
+        return _(self.word)
+
+
+WHOLE_NUMBER = Kind(int, N_("whole number"))
+
+
 def _gettext(message: str) -> str:
     return _(message)
 

@@ -13,7 +13,7 @@ import contextlib
 import sys
 from collections.abc import Iterator
 
-from sim.argwords import Parser
+from sim.argwords import WHOLE_NUMBER, Parser
 from sim.i18n import N_, _, language_in_use, using
 from sim.options import (
     INTERRUPTED,
@@ -40,7 +40,7 @@ def _parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help=_("simulate a scenario and write its tables"))
     run.add_argument("scenario", help=_("scenario YAML file, e.g. scenarios/coffee_chain.yaml"))
     run.add_argument("--out", required=True, help=_("directory to write the tables into"))
-    run.add_argument("--seed", type=int, help=_("random seed (default: the scenario's)"))
+    run.add_argument("--seed", type=WHOLE_NUMBER, help=_("random seed (default: the scenario's)"))
     add_shared(run, "--customers", "--days")
     run.add_argument("--csv-only", action="store_true", help=_("skip the Parquet copies"))
     add_shared(run, "--force", "--quiet", "--allow-large")
@@ -56,7 +56,9 @@ def _parser() -> argparse.ArgumentParser:
     rp_lint.add_argument("files", nargs="+", help=_("script YAML files, e.g. scenarios/roleplay/*"))
     rp_play = rp.add_parser("play", help=_("play a role-play script in the terminal"))
     rp_play.add_argument("file", help=_("script YAML file"))
-    rp_play.add_argument("--seed", type=int, default=0, help=_("seed for the sudden variables"))
+    rp_play.add_argument(
+        "--seed", type=WHOLE_NUMBER, default=0, help=_("seed for the sudden variables")
+    )
     rp_cards = rp.add_parser(
         "cards",
         help=_("write printable customer cards (HTML), in both languages unless --lang is given"),
@@ -74,12 +76,14 @@ def _parser() -> argparse.ArgumentParser:
         metavar="NAME=FILE",
         help=_("a partial scenario deep-merged over the base (repeat for several)"),
     )
-    cmp.add_argument("--replications", type=int, default=10, help=_("runs per variant (10)"))
+    cmp.add_argument(
+        "--replications", type=WHOLE_NUMBER, default=10, help=_("runs per variant (10)")
+    )
     cmp.add_argument("--report", metavar="FILE.html", help=_("write the HTML report here"))
     cmp.add_argument("--out", metavar="DIR", help=_("keep one file per finished run (resumable)"))
     cmp.add_argument("--scheduler", metavar="ADDRESS", help=_("Dask scheduler, e.g. tcp://h:8786"))
     add_shared(cmp, "--workers")
-    cmp.add_argument("--seed", type=int, help=_("root seed (default: the scenario's)"))
+    cmp.add_argument("--seed", type=WHOLE_NUMBER, help=_("root seed (default: the scenario's)"))
     add_shared(cmp, "--customers", "--days")
     add_shared(cmp, "--force", force=N_("replace an existing --report file"))
     add_shared(cmp, "--quiet", "--allow-large")
@@ -94,7 +98,9 @@ def _parser() -> argparse.ArgumentParser:
     tour.add_argument(
         "--round", choices=["practice", "scored"], help=_("rounds to run (trainer's)")
     )
-    tour.add_argument("--replications", type=int, help=_("runs per team and round (trainer's)"))
+    tour.add_argument(
+        "--replications", type=WHOLE_NUMBER, help=_("runs per team and round (trainer's)")
+    )
     tour.add_argument(
         "--out", metavar="DIR", help=_("where to write (default out/tournament-ROUND)")
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 
+from sim.argwords import WHOLE_NUMBER
 from sim.i18n import LANGUAGES, N_, _
 
 # help texts several commands share
@@ -23,11 +24,11 @@ INTERRUPTED = N_("interrupted; nothing was written")
 
 # flag -> add_argument's keywords (help as a msgid, translated when the parser is built)
 SHARED: dict[str, dict] = {
-    "--customers": {"type": int, "help": CUSTOMERS_HELP},
-    "--days": {"type": int, "help": DAYS_HELP},
+    "--customers": {"type": WHOLE_NUMBER, "help": CUSTOMERS_HELP},
+    "--days": {"type": WHOLE_NUMBER, "help": DAYS_HELP},
     "--force": {"action": "store_true", "help": FORCE_HELP},
     "--quiet": {"action": "store_true", "help": QUIET_HELP},
-    "--workers": {"type": int, "help": WORKERS_HELP},
+    "--workers": {"type": WHOLE_NUMBER, "help": WORKERS_HELP},
     "--allow-large": {"action": "store_true", "help": ALLOW_LARGE},
 }
 

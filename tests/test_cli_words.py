@@ -63,7 +63,7 @@ def test_golden30_help_is_in_chinese_too(capsys):
         (["run"], "python -m sim run：出错：缺少必填参数：scenario, --out"),
         (["bogus"], "参数 command：'bogus' 不是可选项（可选：'run', 'validate'"),
         (["validate", "x.yaml", "--zzz"], "python -m sim：出错：无法识别的参数：--zzz"),
-        (["run", "x.yaml", "--out", "o", "--days", "abc"], "参数 --days：'abc' 不是有效的 int 值"),
+        (["run", "x.yaml", "--out", "o", "--days", "abc"], "参数 --days：'abc' 不是有效的整数值"),
         (
             ["run", "x.yaml", "--out", "o", "--c", "5"],
             "选项 --c 不明确，可能是 --customers, --csv-only",
@@ -92,6 +92,8 @@ def test_the_same_errors_stay_english_in_english(capsys):
     assert code == 2
     assert err.startswith("usage: python -m sim run")
     assert "python -m sim run: error: the following arguments are required: scenario, --out" in err
+    code, _out, err = exits(capsys, ["--lang", "en", "run", "x.yaml", "--out", "o", "--seed", "x"])
+    assert "argument --seed: invalid whole number value: 'x'" in err
     code, out, _err = exits(capsys, ["--lang", "en", "run", "--help"])
     assert "positional arguments:" in out and "show this help message and exit" in out
     assert not re.search(r"[\u4e00-\u9fff]", out)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 
-from sim.argwords import Parser
+from sim.argwords import WHOLE_NUMBER, Parser
 from sim.golden30.case import CaseError, check_world, make_case, write_answer_key
 from sim.i18n import _, using
 from sim.options import INTERRUPTED, LIMITS, add_language_option, out_of_range, requested_language
@@ -32,10 +32,14 @@ def _main(argv: list[str]) -> int:
     )
     add_language_option(p, top=True)
     p.add_argument("--scenario", default="scenarios/coffee_chain.yaml", help=_("the world"))
-    p.add_argument("--seed", type=int, default=7, help=_("world seed (the notebook's: 7)"))
-    p.add_argument("--pick", type=int, default=0, help=_("another customer of the same world"))
-    p.add_argument("--customers", type=int, default=2000, help=_("initial customers (2000)"))
-    p.add_argument("--days", type=int, default=365, help=_("horizon in days (365)"))
+    p.add_argument("--seed", type=WHOLE_NUMBER, default=7, help=_("world seed (the notebook's: 7)"))
+    p.add_argument(
+        "--pick", type=WHOLE_NUMBER, default=0, help=_("another customer of the same world")
+    )
+    p.add_argument(
+        "--customers", type=WHOLE_NUMBER, default=2000, help=_("initial customers (2000)")
+    )
+    p.add_argument("--days", type=WHOLE_NUMBER, default=365, help=_("horizon in days (365)"))
     p.add_argument("--out", required=True, help=_("JSON file to write the answer key into"))
     p.add_argument("--force", action="store_true", help=_("replace the --out file if it exists"))
     args = p.parse_args(argv)
