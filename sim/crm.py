@@ -15,6 +15,8 @@ import re
 import numpy as np
 import pandas as pd
 
+from sim.i18n import _
+
 CRM_COLUMNS = ["crm_id", "name", "gender", "birth_date", "city", "phone", "email", "signup_date"]
 
 
@@ -133,7 +135,7 @@ def duplicate_candidates(
     pairs: dict[tuple[int, int], str] = {}
     for key, reason in (("_phone", "phone"), ("_email", "email"), ("birth_date", "birth date")):
         sub = df[df[key].notna() & (df[key].astype(str) != "")]
-        for _, grp in sub.groupby(key):
+        for _value, grp in sub.groupby(key):
             if len(grp) < 2:
                 continue
             ids = grp["crm_id"].to_numpy()
@@ -156,7 +158,7 @@ def duplicate_candidates(
 def true_duplicate_pairs(truth: pd.DataFrame) -> set[tuple[int, int]]:
     """Every pair of extract rows that belong to the same customer."""
     out = set()
-    for _, grp in truth.groupby("customer_id"):
+    for _customer, grp in truth.groupby("customer_id"):
         ids = sorted(grp["crm_id"])
         out |= {(a, b) for i, a in enumerate(ids) for b in ids[i + 1 :]}
     return out
@@ -235,7 +237,13 @@ ROLE_COLUMNS: dict[str, list[str]] = {
 def role_view(extract: pd.DataFrame, role: str, key: str = "workshop") -> pd.DataFrame:
     """The columns `role` may see (ROLE_COLUMNS), masked or pseudonymised where required."""
     if role not in ROLE_COLUMNS:
-        raise KeyError(f"unknown role {role!r}; roles are {', '.join(ROLE_COLUMNS)}")
+        raise KeyError(
+            _(
+                "unknown role {role}; roles are {roles}",
+                role=repr(role),
+                roles=", ".join(ROLE_COLUMNS),
+            )
+        )
     out = pd.DataFrame(index=extract.index)
     for col in ROLE_COLUMNS[role]:
         if col == "pseudonym":

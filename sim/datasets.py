@@ -24,6 +24,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from sim.i18n import _
+
 
 def _shipped_dir(name: str) -> Path:
     """datasets/ or scenarios/ beside the package in a checkout (and an editable install);
@@ -103,14 +105,26 @@ def load(name: str, tables: list[str] | None = None) -> dict[str, pd.DataFrame] 
     folder = DATASETS_DIR / name
     if not (folder / "summary.json").exists():
         raise FileNotFoundError(
-            f"no dataset {name!r} under {DATASETS_DIR}; available: {', '.join(available())}"
+            _(
+                "no dataset {name} under {folder}; available: {names}",
+                name=repr(name),
+                folder=DATASETS_DIR,
+                names=", ".join(available()),
+            )
         )
     wanted = tables or sorted(p.stem for p in folder.glob("*.csv"))
     out = {}
     for table in wanted:
         path = folder / f"{table}.csv"
         if not path.exists():
-            raise FileNotFoundError(f"{path}: dataset {name!r} has no table {table!r}")
+            raise FileNotFoundError(
+                _(
+                    "{file}: dataset {name} has no table {table}",
+                    file=path,
+                    name=repr(name),
+                    table=repr(table),
+                )
+            )
         df = pd.read_csv(path, parse_dates=_DATES.get(table, []))
         for col in _CATEGORIES.get(table, []):
             if col in df:

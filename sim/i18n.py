@@ -45,7 +45,11 @@ def set_language(language: str | None) -> str:
         found = normalise(language)
         if found is None:
             raise ValueError(
-                f"language: expected one of {', '.join(LANGUAGES)}, found {language!r}"
+                _(
+                    "language: expected one of {languages}, found {found}",
+                    languages=", ".join(LANGUAGES),
+                    found=repr(language),
+                )
             )
         _chosen = found
     return language_in_use()

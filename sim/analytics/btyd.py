@@ -13,6 +13,8 @@ import numpy as np
 from scipy.optimize import minimize
 from scipy.special import betaln, digamma, expit, gammaln, hyp2f1
 
+from sim.i18n import _
+
 # log-parameters beyond this are "running off to infinity": the data cannot pin them down
 _LOG_BOUND = 12.0
 
@@ -28,20 +30,24 @@ def _arrays(*columns) -> list[np.ndarray]:
 def _check_rft(x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> None:
     """Reject inputs that are not a BTYD summary (the usual cause of a failed fit)."""
     if not (len(x) == len(t_x) == len(T)) or len(x) == 0:
-        raise FitError("frequency, recency and T must be non-empty and of equal length")
+        raise FitError(_("frequency, recency and T must be non-empty and of equal length"))
     if not np.isfinite(np.r_[x, t_x, T]).all():
-        raise FitError("frequency, recency or T hold NaN/inf: drop or fill those customers")
+        raise FitError(_("frequency, recency or T hold NaN/inf: drop or fill those customers"))
     if (x < 0).any() or (t_x < 0).any() or (T < 0).any():
         raise FitError(
-            "frequency, recency and T must be >= 0: check observation_end is after every "
-            "first purchase"
+            _(
+                "frequency, recency and T must be >= 0: check observation_end is after every "
+                "first purchase"
+            )
         )
     if (t_x > T + 1e-9).any():
-        raise FitError("recency > T for some customers: recency and T must use the same unit")
+        raise FitError(_("recency > T for some customers: recency and T must use the same unit"))
     if ((x > 0) & (t_x <= 0)).any():
         raise FitError(
-            "customers with repeat purchases but recency 0: frequency should count repeat "
-            "purchase periods (see rfm_summary)"
+            _(
+                "customers with repeat purchases but recency 0: frequency should count repeat "
+                "purchase periods (see rfm_summary)"
+            )
         )
 
 
@@ -102,8 +108,10 @@ class BGNBD:
         _check_rft(x, t_x, TT)
         if not (x > 0).any():
             raise FitError(
-                "no customer has a repeat purchase: dropout (a, b) cannot be estimated; "
-                "observe longer or check that frequency counts repeat purchases"
+                _(
+                    "no customer has a repeat purchase: dropout (a, b) cannot be estimated; "
+                    "observe longer or check that frequency counts repeat purchases"
+                )
             )
         w = np.ones_like(x) if weights is None else np.asarray(weights, dtype=float).ravel()
         # identical (x, t_x, T) rows share one likelihood evaluation
@@ -136,16 +144,21 @@ class BGNBD:
                 break  # converged inside the bounds: the other starts are only a fallback
         if best is None or not np.isfinite(best.x).all():
             raise FitError(
-                "BG/NBD likelihood was not finite at any starting point: check for extreme "
-                "values of T (use weeks rather than days for long histories)"
+                _(
+                    "BG/NBD likelihood was not finite at any starting point: check for extreme "
+                    "values of T (use weeks rather than days for long histories)"
+                )
             )
         at_bound = np.abs(best.x) >= _LOG_BOUND - 1e-3
         if at_bound.any():
             which = ", ".join(n for n, hit in zip(self.names, at_bound, strict=True) if hit)
             raise FitError(
-                f"BG/NBD parameter(s) {which} ran off to the bound: the data cannot identify "
-                "them. Check for too few repeat buyers, a too-short observation window, or "
-                "T and recency in inconsistent units"
+                _(
+                    "BG/NBD parameter(s) {which} ran off to the bound: the data cannot identify "
+                    "them. Check for too few repeat buyers, a too-short observation window, or "
+                    "T and recency in inconsistent units",
+                    which=which,
+                )
             )
         self.params = dict(zip(self.names, np.exp(best.x).tolist(), strict=True))
         self.log_likelihood = float(-best.fun * w.sum())
@@ -175,7 +188,9 @@ class BGNBD:
 
     def _p(self) -> tuple[float, float, float, float]:
         if not self.params:
-            raise FitError("the model is not fitted yet: call fit(frequency, recency, T)")
+            raise FitError(
+                _("the model is not fitted yet: call {call}", call="fit(frequency, recency, T)")
+            )
         p = self.params
         return p["r"], p["alpha"], p["a"], p["b"]
 
@@ -263,8 +278,10 @@ class GammaGamma:
         keep = (x > 0) & (m > 0) & np.isfinite(m)
         if keep.sum() < 3:
             raise FitError(
-                "Gamma-Gamma needs customers with repeat purchases and positive "
-                "monetary_value: fewer than 3 found"
+                _(
+                    "Gamma-Gamma needs customers with repeat purchases and positive "
+                    "monetary_value: fewer than 3 found"
+                )
             )
         x, m = x[keep], m[keep]
         start = np.log([1.0, 1.0, float(np.mean(m))])
@@ -285,8 +302,10 @@ class GammaGamma:
             )
         if not np.isfinite(res.fun) or (np.abs(res.x) >= _LOG_BOUND - 1e-3).any():
             raise FitError(
-                "Gamma-Gamma fit did not converge: check monetary_value is the mean of "
-                "repeat purchases (not the total) and that spend is not constant"
+                _(
+                    "Gamma-Gamma fit did not converge: check monetary_value is the mean of "
+                    "repeat purchases (not the total) and that spend is not constant"
+                )
             )
         self.params = dict(zip(self.names, np.exp(res.x).tolist(), strict=True))
         return self
@@ -294,7 +313,9 @@ class GammaGamma:
     def expected_spend(self, frequency, monetary_value) -> np.ndarray:
         """Expected mean spend per purchase for each customer (shrunk towards the mean)."""
         if not self.params:
-            raise FitError("the model is not fitted yet: call fit(frequency, monetary_value)")
+            raise FitError(
+                _("the model is not fitted yet: call {call}", call="fit(frequency, monetary_value)")
+            )
         p, q, v = (self.params[k] for k in self.names)
         x, m = _arrays(frequency, monetary_value)
         population = p * v / (q - 1) if q > 1 else np.nan

@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from sim.i18n import _
+
 _DAY = np.timedelta64(1, "D")
 
 
@@ -30,7 +32,7 @@ def _periods(orders: pd.DataFrame, observation_end, period_days: float) -> tuple
             return day, float(day.max())
         return day, float(_grid(np.asarray(float(observation_end)), period_days))
     if "date" not in orders:
-        raise KeyError("orders need a `day` column (float days) or a `date` column")
+        raise KeyError(_("orders need a `day` column (float days) or a `date` column"))
     dates = orders["date"]
     if not pd.api.types.is_datetime64_any_dtype(dates):
         fmt = "%Y%m%d" if pd.api.types.is_integer_dtype(dates) else None

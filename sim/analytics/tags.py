@@ -9,6 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from sim.i18n import _
+
 DEFAULT_TAGS: dict[str, str] = {
     "churn warning": "days_since_last > 90",
     "discount-sensitive": "coupon_orders >= 2",
@@ -76,8 +78,13 @@ def apply_tags(features: pd.DataFrame, rules: dict[str, str] | None = None) -> p
             hit = features.query(expr).index
         except Exception as exc:  # a trainer's typo: say which rule and which columns exist
             raise ValueError(
-                f"tag {name!r}: cannot evaluate {expr!r} ({exc}); columns are "
-                f"{', '.join(features.columns)}"
+                _(
+                    "tag {name}: cannot evaluate {expr} ({error}); columns are {columns}",
+                    name=repr(name),
+                    expr=repr(expr),
+                    error=exc,
+                    columns=", ".join(features.columns),
+                )
             ) from exc
         out[name] = features.index.isin(hit)
     return out

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from sim.experiments.stats import welch_difference
+from sim.i18n import _
 
 
 @dataclass(frozen=True)
@@ -82,8 +83,11 @@ def offer_test(
     kept = holdouts.loc[holdouts["trigger"] == trigger, ["customer_id", "day"]]
     if kept.empty:
         raise ValueError(
-            f"trigger {trigger!r} has no control group: set its `holdout` (e.g. 0.2) in the "
-            "scenario's outreach section and run again"
+            _(
+                "trigger {trigger} has no control group: set its `holdout` (e.g. 0.2) in the "
+                "scenario's outreach section and run again",
+                trigger=repr(trigger),
+            )
         )
     both = pd.concat([sent.assign(control=False), kept.assign(control=True)])
     first = both.sort_values("day", kind="stable").drop_duplicates("customer_id")

@@ -20,6 +20,7 @@ from sim.experiments.design import replication_seeds, resolve_variants, with_val
 from sim.experiments.metrics import LOW_REDEMPTION
 from sim.experiments.runner import ExecutorSpec, replicate
 from sim.experiments.stats import LEVEL, WITHIN_NOISE, paired_table, summary_table
+from sim.i18n import _
 from sim.scenario import Scenario, load_scenario
 
 BASELINE = "baseline"
@@ -106,7 +107,9 @@ def compare(
     """
     base = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     if BASELINE in variants:
-        raise ValueError(f"{BASELINE!r} names the base scenario; give the variant another name")
+        raise ValueError(
+            _("{name} names the base scenario; give the variant another name", name=repr(BASELINE))
+        )
     resolved = resolve_variants(base, variants)
     root = int(base.seed if seed is None else seed)
     seeds = replication_seeds(root, replications)

@@ -21,6 +21,7 @@ from tqdm.auto import tqdm
 
 from sim.experiments.metrics import run_metrics
 from sim.experiments.store import RunStore
+from sim.i18n import _
 from sim.outputs import die_with_parent
 from sim.scenario import Scenario
 
@@ -181,14 +182,21 @@ def dispatch(
             yield from _pool(tasks, ids, fn, workers)
         except cf.process.BrokenProcessPool as exc:
             raise RuntimeError(
-                f"a worker process stopped abruptly. In a script, put the code that runs "
-                f"{what} under `if __name__ == '__main__':` (worker processes import "
-                f"the script), or pass {serially}"
+                _(
+                    "a worker process stopped abruptly. In a script, put the code that runs "
+                    "{what} under `if __name__ == '__main__':` (worker processes import "
+                    "the script), or pass {serially}",
+                    what=what,
+                    serially=serially,
+                )
             ) from exc
         return
     raise ValueError(
-        f"executor: expected None, 'processes', 'serial', a number of workers, a Dask "
-        f"scheduler address or client, or a concurrent.futures executor; found {executor!r}"
+        _(
+            "executor: expected None, 'processes', 'serial', a number of workers, a Dask "
+            "scheduler address or client, or a concurrent.futures executor; found {found}",
+            found=repr(executor),
+        )
     )
 
 
@@ -263,7 +271,7 @@ def _dask(
         from distributed import Client, as_completed
     except ImportError:
         raise RuntimeError(
-            "running on Dask needs dask.distributed: pip install 'dask[distributed]'"
+            _("running on Dask needs dask.distributed: pip install 'dask[distributed]'")
         ) from None
     own = isinstance(executor, str)
     client = Client(executor, timeout="20s") if own else executor

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sim.i18n import N_
+from sim.i18n import N_, _
 
 LEVEL = 0.95
 # how pages say that a difference's interval includes 0 (tables hold it in English; pages
@@ -116,7 +116,7 @@ def paired_table(
         index=["metric", "replication"], columns=group, values="value", aggfunc="first"
     )
     if baseline not in wide:
-        raise ValueError(f"no runs of the baseline {baseline!r}")
+        raise ValueError(_("no runs of the baseline {name}", name=repr(baseline)))
     order = list(dict.fromkeys(runs[group]))
     metrics = list(dict.fromkeys(runs["metric"]))
     rows = []

@@ -25,6 +25,7 @@ from sim.experiments.compare import BASELINE
 from sim.experiments.design import replication_seeds, with_values
 from sim.experiments.runner import ExecutorSpec, replicate
 from sim.experiments.stats import LEVEL, paired_table, summary_table
+from sim.i18n import _
 from sim.scenario import Scenario, load_scenario
 
 
@@ -87,7 +88,7 @@ def grid_points(grid: Mapping[str, Sequence[Any]]) -> list[dict[str, Any]]:
     for path, values in grid.items():
         paths.parse(path)
         if isinstance(values, str) or not len(values):
-            raise ValueError(f"grid {path!r}: expected a non-empty list of values")
+            raise ValueError(_("grid {path}: expected a non-empty list of values", path=repr(path)))
     names = list(grid)
     return [dict(zip(names, combo, strict=True)) for combo in itertools.product(*grid.values())]
 

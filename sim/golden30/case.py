@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from sim import analytics as an
+from sim.i18n import _
 from sim.outputs import write_file
 from sim.result import Result
 from sim.scenario import Scenario
@@ -83,8 +84,11 @@ def make_case(
         value = value_table(t["orders"], today)
     except an.FitError as exc:
         raise CaseError(
-            f"this world is too small to value its customers ({exc}); simulate more "
-            "customers or days (--customers, --days; the notebook's case: 2,000 and 365)"
+            _(
+                "this world is too small to value its customers ({error}); simulate more "
+                "customers or days (--customers, --days; the notebook's case: 2,000 and 365)",
+                error=exc,
+            )
         ) from None
     cid = pick_customer(value, t["orders"], t["tickets"], today, seed, pick)
     profile = t["customers"].set_index("customer_id").loc[cid]
@@ -106,12 +110,15 @@ def check_world(scenario: Scenario) -> None:
     notice; accounts on contracts (which renew or lapse at a known date) break them."""
     if scenario.setting.kind == "contractual":
         raise CaseError(
-            f"{scenario.name!r} is a contractual world (setting.kind: contractual), and a "
-            "golden-30 case cannot be made from one: its value task fits BG/NBD and "
-            "Gamma-Gamma, which model customers who buy when they like and leave "
-            "unannounced, not accounts that renew or lapse at a contract's end. Use a "
-            "non-contractual world, e.g. scenarios/coffee_chain.yaml or "
-            "scenarios/online_store.yaml"
+            _(
+                "{name} is a contractual world (setting.kind: contractual), and a "
+                "golden-30 case cannot be made from one: its value task fits BG/NBD and "
+                "Gamma-Gamma, which model customers who buy when they like and leave "
+                "unannounced, not accounts that renew or lapse at a contract's end. Use a "
+                "non-contractual world, e.g. scenarios/coffee_chain.yaml or "
+                "scenarios/online_store.yaml",
+                name=repr(scenario.name),
+            )
         )
 
 

@@ -18,6 +18,7 @@ import difflib
 import math
 from collections.abc import Iterable
 
+from sim.i18n import _
 from sim.loyalty.account import INF, Account
 from sim.loyalty.calendar import Calendar, birthday_in
 from sim.loyalty.earning import Earning
@@ -33,6 +34,7 @@ from sim.loyalty.schema import (
     WeekdayRule,
 )
 from sim.loyalty.tiers import TierRow, Tiers
+from sim.problems import DID_YOU_MEAN
 
 WEEKDAY, CATEGORY, TIER, DATE, BIRTHDAY, CAP = range(6)
 _UNSEEN = object()
@@ -250,7 +252,13 @@ class Engine:
             a.adjusted += delta
             return [(day, delta)]
         if -delta > a.balance:
-            raise LoyaltyError(f"cannot take {-delta} points from a balance of {a.balance}")
+            raise LoyaltyError(
+                _(
+                    "cannot take {points} points from a balance of {balance}",
+                    points=-delta,
+                    balance=a.balance,
+                )
+            )
         taken = self._spend(a, -delta)
         a.adjusted += delta
         if delta:
@@ -266,10 +274,17 @@ class Engine:
             points, cost = self.rewards[reward]
         except KeyError:
             close = difflib.get_close_matches(reward, list(self.rewards), n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
-            raise LoyaltyError(f"no reward named {reward!r}{hint}") from None
+            hint = "; " + _(DID_YOU_MEAN, guess=repr(close[0])) if close else ""
+            raise LoyaltyError(_("no reward named {reward}", reward=repr(reward)) + hint) from None
         if a.balance < points:
-            raise LoyaltyError(f"{reward!r} costs {points} points; the balance is {a.balance}")
+            raise LoyaltyError(
+                _(
+                    "{reward} costs {points} points; the balance is {balance}",
+                    reward=repr(reward),
+                    points=points,
+                    balance=a.balance,
+                )
+            )
         taken = self._spend(a, points)
         a.redeemed += points
         a.reward_cost += cost
@@ -295,7 +310,7 @@ class Engine:
             if exp <= rev:
                 if exp > day:
                     break
-                award, left, _ = lots.popleft()
+                award, left, _expires = lots.popleft()
                 a.balance -= left
                 a.expired += left
                 self.ledger.append((a.customer_id, exp, -left, "expire", a.balance))
@@ -353,7 +368,12 @@ class Engine:
     @staticmethod
     def _time_travel(a: Account, day: float) -> None:
         raise LoyaltyError(
-            f"customer {a.customer_id}: day {day} comes before day {a.last_day} already seen"
+            _(
+                "customer {customer}: day {day} comes before day {seen} already seen",
+                customer=a.customer_id,
+                day=day,
+                seen=a.last_day,
+            )
         )
 
     def _award(self, a: Account, day: float, points: int, reason: str) -> None:

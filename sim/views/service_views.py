@@ -81,7 +81,7 @@ def with_policy(scenario: Scenario, policy: DeskPolicy) -> Scenario:
     """A validated copy of `scenario` whose service desk runs `policy`."""
     data = scenario.model_dump()
     if data.get("service") is None:
-        raise ValueError("this scenario has no service section: there is no desk to run")
+        raise ValueError(_("this scenario has no service section: there is no desk to run"))
     data["service"]["policy"] = policy.model_dump()
     return Scenario.model_validate(data)
 
@@ -115,7 +115,7 @@ def controlled_recovery(
     off so that the desk is the only difference."""
     data = scenario.model_dump()
     if data.get("service") is None:
-        raise ValueError("this scenario has no service section: there is no desk to run")
+        raise ValueError(_("this scenario has no service section: there is no desk to run"))
     for section in ("loyalty", "outreach", "surveys", "shocks"):
         data[section] = None
     data["service"].update(

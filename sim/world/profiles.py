@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 from faker import Faker
 
+from sim.i18n import _
 from sim.world.population import ACQUIRED, ACQUIRED_KEY, Population
 from sim.world.rng import PROFILES, stream
 
@@ -138,7 +139,13 @@ def _person(fake: Faker, locale: str, female: bool) -> tuple[str, str]:
 def profile_pool(locale: str, pool_seed: int = POOL_SEED) -> ProfilePool:
     """Draw (once per process) the names, cities and domains of a locale with a seeded Faker."""
     if locale not in SUPPORTED_LOCALES:
-        raise ValueError(f"locale {locale!r} is not supported; use one of {SUPPORTED_LOCALES}")
+        raise ValueError(
+            _(
+                "locale {locale} is not supported; use one of {locales}",
+                locale=repr(locale),
+                locales=", ".join(SUPPORTED_LOCALES),
+            )
+        )
     fake = Faker(locale)
     fake.seed_instance(pool_seed)
 
