@@ -40,10 +40,10 @@ from sim.views.noise import (
     Paired,
     failed_note,
     noise_note,
-    pair_runs,
     paired_html,
     panel_seeds,
     pending_note,
+    replicate_in_background,
 )
 from sim.views.plots import date_axis
 from sim.views.widgets import Lever, explain, lever, lever_slider, run_button
@@ -424,44 +424,31 @@ class StrategyLab:
         base, mine = (self.cache.figures(w, self.seed) for w in (self.scenario, self.variant))
         return Paired([base], [mine], identical=same, replications=len(self.seeds))
 
-    def replicate(self, paired: Paired, cancelled=None) -> Paired:
-        """Add the other replications to `paired` (figures only, cached), redrawing the
-        table and the progress bar after each; stops when `cancelled()` says so."""
-
-        def progress(done: int, total: int) -> None:
-            if cancelled is None or not cancelled():
-                self.progress.value = done
-                self.table.value = numbers_html(paired)
-
-        if not paired.complete:
-            pair_runs(self.cache.figures, self.scenario, self.variant, self.seeds, paired,
-                      progress, cancelled)  # fmt: skip
-        return paired
-
     def _intervals(self, paired: Paired) -> None:
-        """Run the replications behind the intervals (in the background if threaded)."""
-        if paired.complete:
+        """Run the replications behind the intervals (in the background if threaded),
+        redrawing the table and the progress bar after each pair."""
+        ran = not paired.complete
+        self.progress.value = paired.n
+        self.progress.layout.visibility = "visible" if ran else "hidden"
+        if ran:
+            self.note.value = pending_note(paired, len(self.seeds))
+        start = time.perf_counter()
+
+        def redraw(paired: Paired, done: bool) -> None:
+            self.progress.value = paired.n
+            self.table.value = numbers_html(paired)
+            if done:
+                self.progress.layout.visibility = "hidden"
+                self.note.value = noise_note(paired, time.perf_counter() - start if ran else None)
+
+        def failed(exc: Exception) -> None:
             self.progress.layout.visibility = "hidden"
-            self.note.value = noise_note(paired, None)
-            return
-        self.progress.value, self.progress.layout.visibility = paired.n, "visible"
-        self.note.value = pending_note(paired, len(self.seeds))
+            self.note.value = failed_note(exc)
 
-        def job(cancelled) -> None:
-            start = time.perf_counter()
-            try:
-                self.replicate(paired, cancelled)
-            except Exception as exc:  # a thread's traceback reaches no one: say it here
-                self.note.value = failed_note(exc)
-                raise
-            finally:
-                if not cancelled():
-                    self.progress.layout.visibility = "hidden"
-            if not cancelled():
-                self.table.value = numbers_html(paired)
-                self.note.value = noise_note(paired, time.perf_counter() - start)
-
-        self.jobs.start(job)
+        replicate_in_background(
+            self.jobs, self.cache.figures, self.scenario, self.variant, self.seeds, paired,
+            redraw, failed,
+        )  # fmt: skip
 
     def reset(self) -> None:
         """Put every slider back to the scenario's own value."""
