@@ -790,8 +790,9 @@ def json_schema() -> str:
             required = definition.setdefault("required", [])
             if "kind" not in required:
                 required.insert(0, "kind")
-    # ASCII escapes keep the output printable on any console (Windows code pages too)
-    return json.dumps(schema, indent=2, ensure_ascii=True, default=str)
+    # readable text (× and Chinese), not \u escapes: the command's streams replace what a
+    # console's code page cannot show, and an editor reads UTF-8
+    return json.dumps(schema, indent=2, ensure_ascii=False, default=str)
 
 
 def _translate_descriptions(node: object) -> None:

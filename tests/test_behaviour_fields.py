@@ -94,6 +94,7 @@ def test_sim_schema_on_the_command_line_speaks_both_languages():
             timeout=120,
         )
         assert done.returncode == 0, done.stderr
+        assert "\\u" not in done.stdout  # readable: × and Chinese as themselves
         return json.loads(done.stdout)["$defs"]
 
     en, zh = schema("--lang", "en"), schema("--lang", "zh")
