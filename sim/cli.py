@@ -57,6 +57,15 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--customers", type=int, help=_(CUSTOMERS_HELP))
     run.add_argument("--days", type=int, help=_(DAYS_HELP))
     run.add_argument("--csv-only", action="store_true", help=_("skip the Parquet copies"))
+    run.add_argument(
+        "--format",
+        action="append",
+        choices=("csv", "xlsx", "sqlite"),
+        help=_(
+            "what to write into DIR: csv (CSV and Parquet, the default), xlsx (world.xlsx, "
+            "an Excel workbook) or sqlite (world.sqlite, a SQL database); repeat for several"
+        ),
+    )
     run.add_argument("--force", action="store_true", help=_(FORCE_HELP))
     run.add_argument("--quiet", action="store_true", help=_(QUIET_HELP))
     run.add_argument("--allow-large", action="store_true", help=_(ALLOW_LARGE))
@@ -172,7 +181,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
     result = run(scenario, seed=args.seed, progress=not args.quiet)
     try:
         written = result.save(
-            args.out, parquet=not args.csv_only, overwrite=args.force, inputs=(args.scenario,)
+            args.out,
+            parquet=not args.csv_only,
+            overwrite=args.force,
+            inputs=(args.scenario,),
+            formats=tuple(dict.fromkeys(args.format or ["csv"])),
         )
     except OutputError as exc:
         return _fail(str(exc))
