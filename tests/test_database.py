@@ -264,3 +264,9 @@ def test_the_command_line_writes_the_formats_asked(tmp_path, monkeypatch, capsys
     err = capsys.readouterr().err
     assert "Excel 每张工作表最多 49 行" in err and "--format sqlite" in err
     assert not out.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["db"]
+
+
+def test_the_same_tables_give_the_same_workbook_bytes(coffee, tmp_path):
+    coffee.to_excel(tmp_path / "a.xlsx")
+    coffee.to_excel(tmp_path / "b.xlsx")
+    assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
