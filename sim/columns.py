@@ -56,6 +56,7 @@ TABLES: dict[str, str] = {
     "surveys": N_("one row per survey answer"),
     "survey_invitations": N_("truth: one row per survey sent, answered or not"),
     "renewals": N_("contractual worlds: one row per contract end"),
+    "crm_export": N_("a CRM export of the customers, as received: duplicates, gaps, old cities"),
 }
 
 # column -> (label, meaning); a (table, column) entry overrides the column's own.
@@ -65,6 +66,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "ticket_id": (N_("ticket id"), N_("the complaint case")),
     "inquiry_id": (N_("inquiry id"), N_("the question")),
     "touch_id": (N_("message id"), N_("the outbound message")),
+    "crm_id": (N_("CRM record id"), N_("the record's number in the CRM (not the person)")),
     "name": (N_("name"), N_("name in the scenario's locale")),
     "gender": (N_("gender"), N_("F or M")),
     "birth_date": (N_("birth date"), N_("date of birth")),

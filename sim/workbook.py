@@ -61,8 +61,11 @@ def _width(text: str) -> float:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def _header_label(col: dictionary.Column) -> str:
-    return col.label if language_in_use() == "zh" else col.name
+def _header_label(col: dictionary.Column, labels: bool | None = None) -> str:
+    """The header of a column: its label (by default in Chinese only), else its name."""
+    if labels is None:
+        labels = language_in_use() == "zh"
+    return col.label if labels else col.name
 
 
 def _number_format(col: dictionary.Column, currency: str) -> str | None:
@@ -86,7 +89,9 @@ KINDS = {
 }
 
 
-def _write_sheet(out: xlsx.Writer, table: str, df: pd.DataFrame, currency: str) -> list:
+def _write_sheet(
+    out: xlsx.Writer, table: str, df: pd.DataFrame, currency: str, labels: bool | None
+) -> list:
     cols = dictionary.describe(table, df)
     head = df.head(50)
     widths = []
@@ -94,7 +99,7 @@ def _write_sheet(out: xlsx.Writer, table: str, df: pd.DataFrame, currency: str) 
         sample = [_width(str(v)) for v in head[col.name].tolist()]
         fixed = {dictionary.DATE: 11, dictionary.BOOLEAN: 7}.get(col.kind, 10)
         widths.append(
-            min(max([_width(_header_label(col)) + 2, fixed, *(w + 2 for w in sample)]), 40)
+            min(max([_width(_header_label(col, labels)) + 2, fixed, *(w + 2 for w in sample)]), 40)
         )
     columns = [
         xlsx.Column(
@@ -104,7 +109,7 @@ def _write_sheet(out: xlsx.Writer, table: str, df: pd.DataFrame, currency: str) 
         )
         for col in cols
     ]
-    out.sheet(table, [_header_label(c) for c in cols], columns, widths)
+    out.sheet(table, [_header_label(c, labels) for c in cols], columns, widths)
     return cols
 
 
@@ -139,15 +144,20 @@ def notes(currency: str) -> list[str]:
 
 
 def write_workbook(
-    tables: Mapping[str, pd.DataFrame], target: str | os.PathLike, currency: str = ""
+    tables: Mapping[str, pd.DataFrame],
+    target: str | os.PathLike,
+    currency: str = "",
+    labels: bool | None = None,
 ) -> None:
-    """Write `tables` as a workbook at `target`: the README sheet, then a sheet per table."""
+    """Write `tables` as a workbook at `target`: the README sheet, then a sheet per table.
+    Headers are the columns' labels when `labels` (by default: when the language is zh),
+    else their names."""
     check_rows(tables, target)
     out = xlsx.Writer(target)
     described = [(t, dictionary.describe(t, df)) for t, df in tables.items()]
     _write_readme(out, described, notes(currency))
     for table, df in tables.items():
-        _write_sheet(out, table, df, currency)
+        _write_sheet(out, table, df, currency, labels)
     out.close()
 
 
@@ -157,13 +167,14 @@ def to_excel(
     currency: str = "",
     overwrite: bool = False,
     option: str = "--out",
+    labels: bool | None = None,
 ) -> Path:
     """Write `tables` as the workbook `path`, atomically; refused when a table is longer than
     a sheet holds (check_rows), before anything is written."""
     check_rows(tables, path)
     return write_with(
         path,
-        lambda tmp: write_workbook(tables, tmp, currency),
+        lambda tmp: write_workbook(tables, tmp, currency, labels),
         force=overwrite,
         option=option,
     )

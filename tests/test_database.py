@@ -270,3 +270,20 @@ def test_the_same_tables_give_the_same_workbook_bytes(coffee, tmp_path):
     coffee.to_excel(tmp_path / "a.xlsx")
     coffee.to_excel(tmp_path / "b.xlsx")
     assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_the_crm_extract_as_a_workbook_keeps_its_mess(tmp_path, language):
+    from sim import crm, datasets
+
+    customers = datasets.load("coffee_chain", ["customers"])["customers"]
+    extract, _truth = crm.crm_extract(customers, seed=1)
+    assert extract.isna().any().any() and extract["email"].str.startswith(" ").any()
+    with using(language):  # the headers are the column names in both: the notebook's code
+        path = crm.extract_to_excel(extract, tmp_path / "crm_export.xlsx")
+    received = pd.read_excel(path, sheet_name="crm_export")  # as a trainee reads it
+    expected = extract.astype({"gender": str})
+    pd.testing.assert_frame_equal(received, expected)
+    readme = pd.read_excel(path, sheet_name="README")
+    meaning = {"en": "mobile number", "zh": "手机号码"}[language]
+    assert readme.query("column == 'phone'")["meaning"].item() == meaning
