@@ -42,16 +42,14 @@ def check_rows(tables: Mapping[str, pd.DataFrame], path: str | os.PathLike = "")
     """OutputError naming every table longer than a sheet holds, and the fix."""
     over = [(name, len(df)) for name, df in tables.items() if len(df) > MAX_ROWS - 1]
     if over:
+        listed = [_("table {table} has {rows:,} rows", table=t, rows=n) for t, n in over]
         raise OutputError(
             _(
                 "{path}: Excel holds at most {limit:,} rows a sheet, and {tables}; nothing was "
                 "written. Use --format sqlite (no such limit), or fewer --customers or --days",
                 path=path,
                 limit=MAX_ROWS - 1,
-                tables=", ".join(
-                    _("table {table} has {rows:,} rows", table=name, rows=rows)
-                    for name, rows in over
-                ),
+                tables=_("; ").join(listed),
             )
         )
 
