@@ -43,6 +43,15 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--seed", type=WHOLE_NUMBER, help=_("random seed (default: the scenario's)"))
     add_shared(run, "--customers", "--days")
     run.add_argument("--csv-only", action="store_true", help=_("skip the Parquet copies"))
+    run.add_argument(
+        "--format",
+        action="append",
+        choices=("csv", "xlsx", "sqlite"),
+        help=_(
+            "what to write into DIR: csv (CSV and Parquet, the default), xlsx (world.xlsx, "
+            "an Excel workbook) or sqlite (world.sqlite, a SQL database); repeat for several"
+        ),
+    )
     add_shared(run, "--force", "--quiet", "--allow-large")
 
     val = sub.add_parser("validate", help=_("check scenario files and report every problem"))
@@ -137,7 +146,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
     result = run(scenario, seed=args.seed, progress=not args.quiet)
     try:
         written = result.save(
-            args.out, parquet=not args.csv_only, overwrite=args.force, inputs=(args.scenario,)
+            args.out,
+            parquet=not args.csv_only,
+            overwrite=args.force,
+            inputs=(args.scenario,),
+            formats=tuple(dict.fromkeys(args.format or ["csv"])),
         )
     except OutputError as exc:
         return _fail(str(exc))

@@ -10,13 +10,16 @@ from __future__ import annotations
 import difflib
 import hashlib
 import hmac
+import os
 import re
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from sim.i18n import _
 
+EXPORT_SHEET = "crm_export"
 CRM_COLUMNS = ["crm_id", "name", "gender", "birth_date", "city", "phone", "email", "signup_date"]
 
 
@@ -94,6 +97,20 @@ def crm_extract(
     # the copy listed first (lowest crm_id) is the original; later ones are duplicates
     truth["is_duplicate"] = truth.duplicated("customer_id", keep="first")
     return rows[CRM_COLUMNS].copy(), truth
+
+
+def extract_to_excel(
+    extract: pd.DataFrame, path: str | os.PathLike, overwrite: bool = False
+) -> Path:
+    """The messy extract as the workbook a CRM hands over (sheet `crm_export`, and a README
+    sheet describing its columns), written atomically; missing fields are empty cells. The
+    headers are the column names in every language (the README sheet gives the labels), so
+    the same code reads it."""
+    from sim import workbook
+
+    return workbook.to_excel(
+        {EXPORT_SHEET: extract}, path, overwrite=overwrite, option="path", labels=False
+    )
 
 
 # ----------------------------------------------------------------- cleaning

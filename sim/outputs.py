@@ -293,18 +293,34 @@ def write_file(
 ) -> Path:
     """Write `data` (text as UTF-8) to `path` through a temporary file beside it, replaced
     only as `check_file` allows; an existing file keeps its permissions. Returns `path`."""
-    target = _file_target(path, force, option, create_folder)
     raw = data.encode("utf-8") if isinstance(data, str) else data
+
+    def write(tmp: Path) -> None:
+        with open(tmp, "xb") as fh:  # the mode any new file gets (mkstemp's is private)
+            fh.write(raw)
+
+    return write_with(path, write, force, option, create_folder)
+
+
+def write_with(
+    path: str | os.PathLike,
+    write: Callable[[Path], object],
+    force: bool = False,
+    option: str = "--out",
+    create_folder: bool = False,
+) -> Path:
+    """Call `write(tmp)` to make the file at a temporary name beside `path`, then rename it
+    into place (replaced only as `check_file` allows; an existing file keeps its
+    permissions). A failure or an interruption leaves `path` as it was. Returns `path`."""
+    target = _file_target(path, force, option, create_folder)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = _temp(target)
-        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-        fd = os.open(tmp, flags, 0o666)  # the mode any new file gets (mkstemp's is private)
+        _probe(target.parent, f"{option} {path}")
     except OSError as exc:
         raise OutputError(_(CANNOT_WRITE, shown=f"{option} {path}", reason=exc.strerror)) from None
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(raw)
+        write(tmp)
         if target.exists():
             os.chmod(tmp, stat.S_IMODE(target.stat().st_mode))
         os.replace(tmp, target)

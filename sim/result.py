@@ -1,6 +1,7 @@
 """A run's outcome: the data-contract tables, the resolved scenario, the seed, a summary.
 
-`Result.save(dir)` writes CSV (and Parquet when pyarrow is present), summary.json and the
+`Result.save(dir)` writes CSV (and Parquet when pyarrow is present), or an Excel workbook
+(`world.xlsx`) or a SQLite file (`world.sqlite`) as `formats` asks, with summary.json and the
 resolved scenario, atomically (sim.outputs.write_folder): everything goes to a temporary
 folder beside `dir`, renamed into place only when complete, so a failed run never leaves
 half a folder, and `overwrite` replaces only a folder this tool wrote.
@@ -15,11 +16,16 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from sim import figures
+from sim import figures, sqlfile
+from sim.i18n import _
 from sim.outputs import OutputError, check_folder, write_folder
 from sim.scenario import Scenario
 
-__all__ = ["OutputError", "Result", "check_output_dir"]
+__all__ = ["FORMATS", "OutputError", "Result", "check_output_dir"]
+
+# what `save` can write: csv (CSV, plus Parquet), xlsx (world.xlsx), sqlite (world.sqlite)
+FORMATS = ("csv", "xlsx", "sqlite")
+FILES = {"xlsx": "world.xlsx", "sqlite": "world.sqlite"}
 
 
 def check_output_dir(
@@ -57,27 +63,69 @@ class Result:
         parquet: bool = True,
         overwrite: bool = False,
         inputs: tuple[str | Path, ...] = (),
+        formats: tuple[str, ...] = ("csv",),
     ) -> Path:
-        """Write every table, summary.json and scenario.yaml into `directory`, atomically.
-        `overwrite` replaces only a folder this tool wrote (sim.outputs.write_folder);
-        `inputs` are files the folder must not hold (the scenario read)."""
+        """Write every table (in each of `formats`, FORMATS), summary.json and scenario.yaml
+        into `directory`, atomically. `overwrite` replaces only a folder this tool wrote
+        (sim.outputs.write_folder); `inputs` are files the folder must not hold (the
+        scenario read). A table too long for a workbook is refused before anything is written."""
+        unknown = [f for f in formats if f not in FORMATS]
+        if unknown:
+            raise ValueError(
+                _(
+                    "formats: expected some of {formats}, found {found}",
+                    formats=", ".join(FORMATS),
+                    found=", ".join(map(repr, unknown)),
+                )
+            )
+        if "xlsx" in formats:
+            from sim import workbook  # openpyxl, only when asked
+
+            workbook.check_rows(self.tables, Path(directory) / FILES["xlsx"])
         return write_folder(
             directory,
-            lambda tmp: self._write(tmp, parquet),
+            lambda tmp: self._write(tmp, parquet, formats),
             force=overwrite,
             inputs=inputs,
             by="python -m sim run",
         )
 
-    def _write(self, folder: Path, parquet: bool) -> None:
+    def to_sql(self, path: str | Path, overwrite: bool = False) -> Path:
+        """Write every table into one SQLite file (sim.sqlfile: types, keys, indexes, a
+        readme table), atomically; `overwrite` replaces an existing file."""
+        return sqlfile.to_sql(self.tables, path, overwrite=overwrite, option="path")
+
+    def to_excel(self, path: str | Path, overwrite: bool = False) -> Path:
+        """Write every table into one Excel workbook (sim.workbook: a sheet per table and a
+        README sheet), atomically; refused when a table is longer than a sheet holds."""
+        from sim import workbook
+
+        return workbook.to_excel(
+            self.tables,
+            path,
+            currency=self.scenario.catalogue.currency,
+            overwrite=overwrite,
+            option="path",
+        )
+
+    def _write(self, folder: Path, parquet: bool, formats: tuple[str, ...] = ("csv",)) -> None:
         try:
             import pyarrow  # noqa: F401
         except ImportError:
             parquet = False
-        for name, df in self.tables.items():
-            df.to_csv(folder / f"{name}.csv", index=False)
-            if parquet:
-                df.to_parquet(folder / f"{name}.parquet", index=False)
+        if "csv" in formats:
+            for name, df in self.tables.items():
+                df.to_csv(folder / f"{name}.csv", index=False)
+                if parquet:
+                    df.to_parquet(folder / f"{name}.parquet", index=False)
+        if "xlsx" in formats:
+            from sim import workbook
+
+            workbook.write_workbook(
+                self.tables, folder / FILES["xlsx"], self.scenario.catalogue.currency
+            )
+        if "sqlite" in formats:
+            sqlfile.write_database(self.tables, folder / FILES["sqlite"])
         (folder / "summary.json").write_text(
             json.dumps(self.summary(), indent=2, ensure_ascii=False, default=str) + "\n",
             encoding="utf-8",

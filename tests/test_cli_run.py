@@ -184,7 +184,7 @@ def test_a_save_killed_midway_is_swept_by_the_next_run(tmp_path):
         "import os, signal, sys\n"
         "import sim.result as r\n"
         "real = r.Result._write\n"
-        "def dying(self, folder, parquet):\n"
+        "def dying(self, folder, parquet, formats=('csv',)):\n"
         "    (folder / 'orders.csv').write_text('half')\n"
         "    os.kill(os.getpid(), signal.SIGKILL)\n"
         "r.Result._write = dying\n"
@@ -208,7 +208,7 @@ def test_a_save_killed_midway_is_swept_by_the_next_run(tmp_path):
 def test_sigterm_while_saving_exits_cleanly_and_leaves_nothing(tmp_path, monkeypatch, capsys):
     real = Result._write
 
-    def terminated(self, folder, parquet):
+    def terminated(self, folder, parquet, formats=("csv",)):
         real(self, folder, False)
         os.kill(os.getpid(), signal.SIGTERM)  # as `kill PID` does, mid-save
         raise AssertionError("SIGTERM did not stop the save")

@@ -40,7 +40,7 @@ def executed_text(name: str) -> str:
 
 # notebook -> how many exercise checks it holds (each must say "not answered yet")
 EXERCISES = {
-    "01_customer_database.ipynb": 2,
+    "01_customer_database.ipynb": 6,
     "02_segmentation.ipynb": 2,
     "04_complaint_handling.ipynb": 1,
     "05_churn_warning_winback.ipynb": 2,
@@ -99,6 +99,10 @@ CHECKERS = [
     ("sim.views.exercises", "check_masked_export"),
     ("sim.views.service_views", "check_silent_share"),
     ("sim.views.outreach_views", "check_nps"),
+    ("sim.sqlcheck", "check_vip_sql"),
+    ("sim.sqlcheck", "check_churn_warning_sql"),
+    ("sim.sqlcheck", "check_service_history_sql"),
+    ("sim.sqlcheck", "check_new_by_month_sql"),
 ]
 
 
