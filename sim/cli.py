@@ -165,7 +165,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     summary = result.summary()
     print(
         _(
-            "{name}: seed {seed}, {customers} customers, {orders} orders, "
+            "{name}: seed {seed}, {customers:,} customers, {orders:,} orders, "
             "revenue {revenue:,.2f} {currency} -> {folder}",
             name=scenario.name,
             seed=result.seed,

@@ -54,6 +54,7 @@ def test_run_writes_every_table_and_the_summary(tmp_path):
         "points_earned",
     ]
     assert len(pd.read_parquet(out / "orders.parquet")) == len(orders)
+    assert summary["orders"] >= 1000 and f" {summary['orders']:,} orders, " in p.stdout
     resolved = sim.load_scenario(out / "scenario.yaml")
     assert resolved.seed == 7 and resolved.population.initial_customers == 300
     # nothing but the finished folder is left beside it
