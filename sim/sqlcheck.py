@@ -57,15 +57,12 @@ def sql_exercise(check: Callable[..., Feedback]) -> Callable[..., Feedback]:
     return checked
 
 
-def _ids(rows: pd.DataFrame) -> pd.Series | None:
-    return rows["customer_id"] if "customer_id" in rows.columns else None
-
-
-def _no_ids() -> Feedback:
-    return Feedback(False, _("return a customer_id column (one row per customer)"))
-
-
-def _repeated(ids: pd.Series) -> Feedback | None:
+def _customers(rows: pd.DataFrame) -> set[int] | Feedback:
+    """The customer ids of a one-row-per-customer answer, or the feedback on why it is not
+    one (no customer_id column; repeated customers: rows of orders, not of customers)."""
+    if "customer_id" not in rows.columns:
+        return Feedback(False, _("return a customer_id column (one row per customer)"))
+    ids = rows["customer_id"]
     if ids.duplicated().any():
         return Feedback(
             False,
@@ -76,7 +73,7 @@ def _repeated(ids: pd.Series) -> Feedback | None:
                 k=ids.nunique(),
             ),
         )
-    return None
+    return set(ids.astype(int).tolist())
 
 
 def _compare(found: set, right: set, what: str) -> Feedback:
@@ -111,14 +108,10 @@ def vip_truth(db: str | os.PathLike, vip: float = 0.05) -> set[int]:
 @sql_exercise
 def check_vip_sql(rows: pd.DataFrame, db: str | os.PathLike, vip: float = 0.05) -> Feedback:
     """The VIP list: the top 5% of customers by revenue (SUM of net_amount), one row each."""
-    ids = _ids(rows)
-    if ids is None:
-        return _no_ids()
-    repeated = _repeated(ids)
-    if repeated is not None:
-        return repeated
+    found = _customers(rows)
+    if isinstance(found, Feedback):
+        return found
     right = vip_truth(db, vip)
-    found = set(ids.astype(int).tolist())
     by_count = _table(db, "orders").groupby("customer_id").size()
     top = set(by_count.sort_values(ascending=False, kind="stable").index[: len(right)])
     if found != right and len(found & top) > len(found & right):
@@ -148,13 +141,9 @@ def churn_warning_truth(db: str | os.PathLike, days: int = 90) -> tuple[set[int]
 @sql_exercise
 def check_churn_warning_sql(rows: pd.DataFrame, db: str | os.PathLike, days: int = 90) -> Feedback:
     """流失预警: every customer with no order in the last `days` days of the world."""
-    ids = _ids(rows)
-    if ids is None:
-        return _no_ids()
-    repeated = _repeated(ids)
-    if repeated is not None:
-        return repeated
-    found = set(ids.astype(int).tolist())
+    found = _customers(rows)
+    if isinstance(found, Feedback):
+        return found
     at_least, more_than = churn_warning_truth(db, days)
     if found in (at_least, more_than):
         return Feedback(True, _("right: {n} customers to warn about", n=len(found)))

@@ -51,6 +51,8 @@ def test_vip_list(db):
     assert "how many orders" in sqlcheck.check_vip_sql(by_count, db).message
     orders = "SELECT customer_id FROM orders ORDER BY net_amount DESC LIMIT 173"
     assert "not customers" in sqlcheck.check_vip_sql(orders, db).message
+    names = sqlcheck.check_vip_sql("SELECT name FROM customers LIMIT 173", db)
+    assert not names.ok and "return a customer_id column" in names.message
     partial = sqlcheck.check_vip_sql(VIP.split(" LIMIT")[0] + " LIMIT 150", db)
     assert not partial.ok and "150 of the 173" in partial.message
 
