@@ -45,8 +45,11 @@ class World:
         self.end = self.start + scenario.horizon_days
         self.pop: Population = draw_population(scenario, self.seed)
         n = len(self.pop)
-        self.signup_time = np.full(n, np.nan)
-        self.churn_time = np.full(n, np.nan)
+        pop = self.pop
+        # a base customer is known from their first order on; one who had left, since
+        # their last (they never act in this world)
+        self.signup_time = np.where(pop.continuing, pop.first_seen, np.nan)
+        self.churn_time = np.where(pop.continuing & ~pop.alive, pop.last_seen, np.nan)
         self.sat = self.pop.satisfaction0.copy()
         self.sat_time = self.pop.signup.copy()
         self.orders = OrderLog()
@@ -73,8 +76,8 @@ class World:
         # how far a good recovery lifted satisfaction above its pre-failure level: customers
         # say so in surveys, but it does not keep them (de Matos, Henrique and Rossi 2007)
         self.recovery_lift = np.zeros(n)
-        self.last_order = np.full(n, np.nan)  # what a CRM sees: the last order's time
-        self.spend_so_far = np.zeros(n)
+        self.last_order = pop.last_seen.copy()  # what a CRM sees: the last order's time
+        self.spend_so_far = pop.spend0.copy()
         self.last_failure = np.full(n, -np.inf)
         self.won_back = np.zeros(n, dtype=np.int64)
         self.returns: list[tuple[float, float]] = []  # (left, came back) of won-back lives
@@ -138,14 +141,17 @@ class World:
     def arrivals(self):
         """The source: starts each customer's process at their signup time."""
         env, signup, process = self.env, self.pop.signup, self._process
+        continuing, alive = self.pop.continuing, self.pop.alive
         for c in range(len(signup)):
             wait = signup[c] - env.now
             if wait > 0:
                 yield env.timeout(wait)
             if env.now >= self.end:
                 return
-            self.signup_time[c] = env.now
-            env.process(process(env, self, c))
+            if not continuing[c]:
+                self.signup_time[c] = env.now
+            if alive[c]:
+                env.process(process(env, self, c))
 
     # ------------------------------------------------------------------ state
     def draws(self, c: int, life: int = 0) -> customers.Draws:

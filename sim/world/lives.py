@@ -118,6 +118,15 @@ class Lives:
         self.joined = hi
         cs = np.arange(lo, hi)
         when = self.join_at[lo:hi]
+        pop = w.pop
+        base = pop.continuing[cs]
+        if base.any():  # base customers enter between orders: their next one, if alive
+            entering = cs[base & pop.alive[cs]]
+            for c in entering.tolist():
+                self._new_life(c)
+            speed = np.array([w.purchase_speed(c) for c in entering.tolist()])
+            self._schedule_many(entering, when[base & pop.alive[cs]], speed)
+            cs, when = cs[~base], when[~base]
         w.signup_time[cs] = when
         for c in cs.tolist():
             self._new_life(c)
