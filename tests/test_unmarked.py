@@ -21,6 +21,8 @@ PROGRAMMERS = {
     ("world/clock.py", "ValueError"): "the world schedules only forward",
     ("world/profiles.py", "ValueError"): "the population is validated before profiles",
     ("world/rng.py", "ValueError"): "keys are made by the world",
+    ("world/store.py", "ValueError"): "columns are declared by the world's subsystems",
+    ("world/store.py", "AttributeError"): "Python's own wording for a missing column",
 }
 
 
