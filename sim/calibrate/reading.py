@@ -283,7 +283,7 @@ def read_export(
     positions = sorted(set(chosen.values()))
     frame = table.read(positions)  # only these columns, every row
     header = table.header
-    name = {role: header[p] for role, p in chosen.items()}
+    name = {role: header[chosen[role]] for role in ROLES if role in chosen}
     return _occasions(frame, chosen, name, table, source, salt)
 
 

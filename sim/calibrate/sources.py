@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -299,11 +298,3 @@ def _open_parquet(path: Path, source: str) -> Table:
 
     sample = read(list(range(len(header))), nrows=SAMPLE_ROWS)
     return Table(header, False, sample, read, "parquet")
-
-
-def size_of(path: Path) -> int:
-    """The export's size in bytes (0 when it cannot be read)."""
-    try:
-        return os.stat(path).st_size
-    except OSError:
-        return 0
