@@ -110,6 +110,10 @@ COLUMNS: dict[str, tuple[str, str]] = {
     ),
     "opted_out": (N_("opted out"), N_("opted out of all messages")),
     "times_won_back": (N_("times won back"), N_("how often a win-back offer brought them back")),
+    "base_customer": (
+        N_("base customer"),
+        N_("the pseudonym of a twin's real customer (population.base); empty if simulated"),
+    ),
     "day": (N_("day (from start)"), N_("days from the start date (negative: before it)")),
     "date": (N_("date"), N_("the calendar date")),
     "category": (N_("category"), N_("product category")),

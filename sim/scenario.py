@@ -182,6 +182,14 @@ class Population(_Model):
         default_factory=lambda: {"store": 0.6, "app": 0.3, "phone": 0.1},
         description="share of customers preferring each channel",
     )
+    base: str | None = Field(
+        None,
+        description=N_(
+            "a CSV of existing customers and their purchase history (written by python -m "
+            "sim calibrate), relative to the scenario file: each enters at the start, alive "
+            "or not and buying as the fitted model believes given their history"
+        ),
+    )
 
     @field_validator("needs_mix", "channel_mix")
     @classmethod
@@ -317,6 +325,17 @@ class Scenario(_Model):
     shocks: list[Shock] | None = Field(
         None, description="sudden variables on scheduled days; absent = none"
     )
+
+    @model_validator(mode="after")
+    def _base_buys_freely(self) -> Scenario:
+        if self.population.base is not None and self.setting.kind == "contractual":
+            raise invalid(
+                _("no base file in a contractual world"),
+                repr(self.population.base),
+                _("a base file holds shoppers' histories (BG/NBD): use kind: non_contractual"),
+                at=("population", "base"),
+            )
+        return self
 
     @model_validator(mode="after")
     def _known_categories(self) -> Scenario:
@@ -765,9 +784,21 @@ def parse_scenario(text: str, source: str = "scenario") -> Scenario:
 
 
 def load_scenario(path: str | Path) -> Scenario:
-    """Load and validate a scenario file; raise ScenarioError naming file, field and line."""
+    """Load and validate a scenario file; raise ScenarioError naming file, field and line.
+
+    A relative `population.base` is resolved against the scenario file's folder, and the
+    base file is checked too (sim.world.base)."""
     path = Path(path)
-    return parse_scenario(read_text(path), str(path))
+    scenario = parse_scenario(read_text(path), str(path))
+    base = scenario.population.base
+    if base is None:
+        return scenario
+    from sim.world.base import read_base
+
+    resolved = (path.parent / base).resolve()
+    read_base(resolved)
+    population = scenario.population.model_copy(update={"base": str(resolved)})
+    return scenario.model_copy(update={"population": population})
 
 
 def json_schema() -> str:

@@ -25,11 +25,12 @@ from sim.world.feedback import SurveyDesk
 from sim.world.lives import Lives
 from sim.world.membership import Membership
 from sim.world.outreach import Outbox
-from sim.world.population import Population, draw_population
+from sim.world.population import draw_population
 from sim.world.profiles import keyed_profiles
 from sim.world.records import EventLog, OrderLog
 from sim.world.service import FailureDraw, ServiceDesk, complaint, inquiries
 from sim.world.shocks import ShockBook
+from sim.world.store import CustomerStore
 
 SHARED_SECTIONS = ("loyalty", "service", "outreach", "surveys", "shocks")
 
@@ -37,18 +38,43 @@ SHARED_SECTIONS = ("loyalty", "service", "outreach", "surveys", "shocks")
 class World:
     """Owns everything of one run; two worlds in one process never touch each other."""
 
+    # the world's state of each customer: store columns (name, fill, dtype)
+    STATE = (
+        ("signup_time", np.nan, float),  # env time of joining (NaN: not yet)
+        ("churn_time", np.nan, float),  # env time of leaving (NaN: active)
+        ("sat", np.nan, float),  # satisfaction in [0, 1], as it last moved
+        ("sat_time", np.nan, float),  # when it last moved
+        ("scar", 0.0, float),  # lasting extra log-odds of leaving (severe failures)
+        # how far a good recovery lifted satisfaction above its pre-failure level: customers
+        # say so in surveys, but it does not keep them (de Matos, Henrique and Rossi 2007)
+        ("recovery_lift", 0.0, float),
+        ("last_order", np.nan, float),  # what a CRM sees: the last order's time
+        ("spend_so_far", 0.0, float),
+        ("last_failure", -np.inf, float),
+        ("won_back", 0, np.int64),
+    )
+
     def __init__(self, scenario: Scenario, seed: int | None = None, settle: bool | None = None):
         self.scenario = scenario
         self.seed = int(scenario.seed if seed is None else seed)
         self.env = Clock()
         self.start = float(scenario.population.history_days)
         self.end = self.start + scenario.horizon_days
-        self.pop: Population = draw_population(scenario, self.seed)
-        n = len(self.pop)
-        self.signup_time = np.full(n, np.nan)
-        self.churn_time = np.full(n, np.nan)
-        self.sat = self.pop.satisfaction0.copy()
-        self.sat_time = self.pop.signup.copy()
+        # every per-customer array lives in one store, which grows when someone joins
+        # mid-run; `pop` is the same store, read for the traits
+        self.store = self.pop = CustomerStore(draw_population(scenario, self.seed))
+        pop = self.store
+        for name, fill, dtype in self.STATE:
+            pop.add(name, fill, dtype)
+        pop.share(self, **{name: name for name, _, _ in self.STATE})
+        # a base customer is known from their first order on; one who had left, since
+        # their last (they never act in this world)
+        pop.set("signup_time", np.where(pop.continuing, pop.first_seen, np.nan))
+        pop.set("churn_time", np.where(pop.continuing & ~pop.alive, pop.last_seen, np.nan))
+        pop.set("sat", pop.satisfaction0)
+        pop.set("sat_time", pop.signup)
+        pop.set("last_order", pop.last_seen)  # what a CRM sees: the last order's time
+        pop.set("spend_so_far", pop.spend0)
         self.orders = OrderLog()
         self.renewals = EventLog(("cust", "time", "satisfaction", "lapse_prob", "outcome"))
         self.contacts = EventLog(("cust", "time"))
@@ -69,19 +95,11 @@ class World:
         self._decay = scenario.setting.satisfaction_decay_per_day if contractual else 0.0
         self._spend_shape = scenario.population.spend.p
         self._ran = False
-        self.scar = np.zeros(n)  # lasting extra log-odds of leaving (severe failures)
-        # how far a good recovery lifted satisfaction above its pre-failure level: customers
-        # say so in surveys, but it does not keep them (de Matos, Henrique and Rossi 2007)
-        self.recovery_lift = np.zeros(n)
-        self.last_order = np.full(n, np.nan)  # what a CRM sees: the last order's time
-        self.spend_so_far = np.zeros(n)
-        self.last_failure = np.full(n, -np.inf)
-        self.won_back = np.zeros(n, dtype=np.int64)
         self.returns: list[tuple[float, float]] = []  # (left, came back) of won-back lives
         self.profiles = keyed_profiles(self.pop, scenario.locale, self.seed, scenario.start_date)
         cats = scenario.catalogue.categories
         self._price = [c.price_level for c in cats]
-        self.streams = rng.Streams(self.seed, self.pop.key)  # every customer's own streams
+        self.streams = rng.Streams(self.seed, self.store)  # every customer's own streams
         self._setup_service_and_shocks()
         self._setup_outreach_and_surveys()
         self.members = Membership(self, scenario.loyalty) if scenario.loyalty else None
@@ -95,11 +113,9 @@ class World:
         self.survey_desk = SurveyDesk(self, sc.surveys) if sc.surveys is not None else None
         if self.outbox is not None:
             self.env.process(self.outbox.process(self.env))
-            birth = self.profiles["birth_date"].astype("datetime64[D]")
-            months = birth.astype("datetime64[M]")
-            self.birth_md = (months.astype(np.int64) % 12 + 1) * 100 + (
-                (birth - months).astype(np.int64) + 1
-            )
+            self.store.add("birth_md", 0, np.int64)  # month × 100 + day of the birthday
+            self.store.set("birth_md", month_day(self.profiles["birth_date"]))
+            self.store.share(self, birth_md="birth_md")
         if self.survey_desk is not None and sc.surveys.quarterly_nps:
             self.env.process(self.survey_desk.quarterly(self.env))
 
@@ -111,7 +127,7 @@ class World:
     def _setup_service_and_shocks(self) -> None:
         sc = self.scenario
         names = [c.name for c in sc.catalogue.categories]
-        self.shocks = ShockBook(sc.shocks, self.start, self.pop.needs, names) if sc.shocks else None
+        self.shocks = ShockBook(sc.shocks, self.start, self.store, names) if sc.shocks else None
         self.desk = ServiceDesk(self.env, sc.service) if sc.service is not None else None
         # Failures happen with a service section, or through a recall or outage without
         # one; then nobody complains, as there is no desk to complain to.
@@ -138,14 +154,17 @@ class World:
     def arrivals(self):
         """The source: starts each customer's process at their signup time."""
         env, signup, process = self.env, self.pop.signup, self._process
+        continuing, alive = self.pop.continuing, self.pop.alive
         for c in range(len(signup)):
             wait = signup[c] - env.now
             if wait > 0:
                 yield env.timeout(wait)
             if env.now >= self.end:
                 return
-            self.signup_time[c] = env.now
-            env.process(process(env, self, c))
+            if not continuing[c]:
+                self.signup_time[c] = env.now
+            if alive[c]:
+                env.process(process(env, self, c))
 
     # ------------------------------------------------------------------ state
     def draws(self, c: int, life: int = 0) -> customers.Draws:
@@ -382,8 +401,7 @@ class World:
         tables are built beside the records alone."""
         self.streams.clear()
         if self.lives is not None:
-            self.lives.rngs = self.lives.draws = self.lives.cat = None
-            self.lives.gap = self.lives.z = self.lives.u = self.lives.cat_u = self.lives.f = None
+            self.lives.drop_draws()
         if self.members is not None:
             self.members.uniforms.clear()
 
@@ -404,6 +422,13 @@ class World:
         from sim.world.tables import build_tables
 
         return build_tables(self)
+
+
+def month_day(dates: np.ndarray) -> np.ndarray:
+    """Month × 100 + day of the month of each date (a birthday, compared with a day's)."""
+    days = dates.astype("datetime64[D]")
+    months = days.astype("datetime64[M]")
+    return (months.astype(np.int64) % 12 + 1) * 100 + ((days - months).astype(np.int64) + 1)
 
 
 @contextmanager

@@ -70,7 +70,8 @@ def shopper(env: simpy.Environment, world: World, c: int, life: int = 0):
     lam = world.pop.purchase_rate[c]
     pieces = world.shocks.rate_pieces(c) if world.shocks else []
     _, _, z, ucat, f = draws.next()
-    world.place_order(c, z, ucat, f)
+    if life or not world.pop.continuing[c]:  # (a base customer enters between orders)
+        world.place_order(c, z, ucat, f)
     while True:
         gap, u, z, ucat, f = draws.next()
         wait = gap / (lam * world.purchase_speed(c))
@@ -92,7 +93,8 @@ def settled_shopper(env: simpy.Environment, world: World, c: int, life: int = 0)
     end = world.end
     t = env.now
     draws.refill()
-    world.orders.add_batch(c, np.array([t]), draws.z[:1], draws.c[:1])
+    if not world.pop.continuing[c]:
+        world.orders.add_batch(c, np.array([t]), draws.z[:1], draws.c[:1])
     # (no service section, so draws.f is drawn but never matters on this path)
     draws.i = 1
     churn_at = None

@@ -40,49 +40,89 @@ class Lives:
     unused one: order j of a life uses gap[j] (its wait), u[j] (leave after it), z[j]
     (spend), cat_u[j] (category) and f[j] (a failure). A free customer's next order is
     at `next[c]`; a held one's at `event_at[c]`, as a SimPy event (`fails[c]`: it goes
-    wrong).
+    wrong). All of these are columns of the world's customer store (they grow with it).
     """
+
+    # (store column, fill, dtype, shape): the lives' state of each customer
+    COLUMNS = (
+        ("next_order", INF, float, ()),
+        ("event_at", INF, float, ()),
+        ("event_fails", False, bool, ()),
+        ("token", 0, np.int64, ()),  # bumped when a held customer is let go: event void
+        ("pending", 0, np.int64, ()),  # things of theirs under way (tickets, messages...)
+        ("draw_ptr", BLOCK, np.int64, ()),
+        ("draws", 0.0, float, (5, BLOCK)),  # rows of `customers.draw_block`
+        ("draw_cat", 0, np.int16, (BLOCK,)),  # the category each cat_u picks
+        ("purchase_rng", None, object, ()),
+        ("has_pieces", False, bool, ()),  # a price cut changes their purchase rate
+        ("join_at", INF, float, ()),  # when `join_until` lets them in (INF: not drawn)
+    )
+
+    # this object's attributes for store columns
+    SHARED = {
+        "next": "next_order",
+        "event_at": "event_at",
+        "fails": "event_fails",
+        "token": "token",
+        "pending": "pending",
+        "ptr": "draw_ptr",
+        "draws": "draws",
+        "cat": "draw_cat",
+        "rngs": "purchase_rng",
+        "has_pieces": "has_pieces",
+        "join_at": "join_at",
+        "lam": "purchase_rate",
+        "taste_cdf": "taste_cdf",
+        "spend_scale": "spend_scale",
+    }
+
+    def _draw_rows(self) -> None:
+        """gap, z, u, cat_u, f: the rows of `draws` (views, made again when it grows)."""
+        self.gap, self.z, self.u, self.cat_u, self.f = (self.draws[:, k] for k in range(5))
 
     def __init__(self, world: World) -> None:
         self.world = world
-        n = len(world.pop)
-        self.next = np.full(n, INF)
-        self.event_at = np.full(n, INF)
-        self.fails = np.zeros(n, dtype=bool)
-        self.token = [0] * n  # bumped when a held customer is let go: their event is void
-        self.pending = [0] * n  # things of theirs under way (tickets, messages, surveys)
+        self.store = world.store
+        for name, fill, dtype, shape in self.COLUMNS:
+            self.store.add(name, fill, dtype, shape)
+        self.store.share(self, **self.SHARED)
+        self._draw_rows()
+        self.store.on_append(lambda _rows: self._draw_rows())
         self.held: set[int] = set()
-        self.ptr = np.full(n, BLOCK, dtype=np.int64)
-        self.draws = np.zeros((n, 5, BLOCK))  # rows of `customers.draw_block`
-        self.gap, self.z, self.u, self.cat_u, self.f = (self.draws[:, k] for k in range(5))
-        self.cat = np.zeros((n, BLOCK), dtype=np.int16)  # the category each cat_u picks
-        self.taste_cdf = world.pop.taste_cdf
-        self.rngs: list[np.random.Generator | None] = [None] * n
-        self.lam = world.pop.purchase_rate
         shocks = world.shocks
-        cuts = shocks.price_cuts if shocks is not None else []
-        # whose purchase rate a price cut changes (their `rate_pieces` are not empty)
-        self.has_pieces = np.zeros(n, dtype=bool)
-        for shock, _, _ in cuts:
-            x = world.pop.needs[:, NEEDS.index(shock.needs)]
-            self.has_pieces |= rate_multiplier(shock, x) != 1.0
+        self.cuts = shocks.price_cuts if shocks is not None else []
+        self._mark_pieces(np.arange(len(self.store)))
+        self.store.on_append(self._mark_pieces)
         self._pieces: dict[int, list] = {}
         # waits that might reach into a price cut go through `advance` one by one
-        self.cut_from = min((a for _, a, _ in cuts), default=INF)
-        self.cut_to = max((b for _, _, b in cuts), default=-INF)
+        self.cut_from = min((a for _, a, _ in self.cuts), default=INF)
+        self.cut_to = max((b for _, _, b in self.cuts), default=-INF)
         self.can_fail = world.failures is not None
         self.price = np.asarray(world._price, dtype=float)
-        self.spend_scale = world.pop.spend_scale
         # when each customer joins: the env times `World.arrivals` reaches, worked out
         # the same way (its timeouts add each wait to the time before)
-        signup, self.join_at, now = world.pop.signup, np.empty(n), 0.0
-        for c in range(n):
+        signup, join_at, now = world.pop.signup, np.empty(len(self.store)), 0.0
+        for c in range(len(signup)):
             wait = signup[c] - now
             if wait > 0:
                 now = now + wait
-            self.join_at[c] = now
+            join_at[c] = now
+        self.store.set("join_at", join_at)
         self.joined = 0
         world.env.call_at(0.0, self.window, AFTER_OTHERS)
+
+    def _mark_pieces(self, rows: np.ndarray) -> None:
+        """Whose purchase rate a price cut changes (their `rate_pieces` are not empty)."""
+        needs = self.world.pop.needs
+        for shock, _, _ in self.cuts:
+            x = needs[rows, NEEDS.index(shock.needs)]
+            self.has_pieces[rows] |= rate_multiplier(shock, x) != 1.0
+
+    def drop_draws(self) -> None:
+        """The run is over: let go of the purchase draws and streams (the largest state)."""
+        self.store.drop("purchase_rng", "draws", "draw_cat")
+        self.rngs = self.draws = self.cat = None
+        self.gap = self.z = self.u = self.cat_u = self.f = None
 
     # ------------------------------------------------------------------ one customer
     def refill(self, c: int) -> None:
@@ -118,6 +158,15 @@ class Lives:
         self.joined = hi
         cs = np.arange(lo, hi)
         when = self.join_at[lo:hi]
+        pop = w.pop
+        base = pop.continuing[cs]
+        if base.any():  # base customers enter between orders: their next one, if alive
+            entering = cs[base & pop.alive[cs]]
+            for c in entering.tolist():
+                self._new_life(c)
+            speed = np.array([w.purchase_speed(c) for c in entering.tolist()])
+            self._schedule_many(entering, when[base & pop.alive[cs]], speed)
+            cs, when = cs[~base], when[~base]
         w.signup_time[cs] = when
         for c in cs.tolist():
             self._new_life(c)

@@ -36,7 +36,9 @@ class Membership:
         self.engine = Engine(program, start_date=origin, ledger=self.ledger, tier_log=self.tier_log)
         self.accounts: dict[int, Account] = {}
         self.declined: set[int] = set()
-        self.said_no = np.zeros(len(world.pop), dtype=bool)  # `declined`, as an array
+        self.store = world.store
+        self.store.add("said_no", False, bool)  # `declined`, as a column
+        self.store.share(self, said_no="said_no")
         self.propensity: dict[int, float] = {}
         self.uniforms: dict[int, _Uniforms] = {}  # each member's redemption draws
         self.rewards = sorted(program.rewards, key=lambda r: r.points)
@@ -49,8 +51,15 @@ class Membership:
         self.thresholds = thresholds
         # discount-sensitive customers value points and status more (the behaviour's
         # value weights: ×1.15 for sensitivity 0.6, ×0.55 for 0.2 by default)
+        self.weight: list[float] = []
+        self._weigh(np.arange(len(self.store)))
+        self.store.on_append(self._weigh)
+
+    def _weigh(self, rows: np.ndarray) -> None:
+        """The value weights of customers `rows` (the last rows of the store)."""
         b = self.behaviour
-        self.weight = (b.value_weight_base + b.value_weight_price * world.pop.needs[:, 0]).tolist()
+        needs = self.store.needs[rows, 0]
+        self.weight.extend((b.value_weight_base + b.value_weight_price * needs).tolist())
 
     def account(self, c: int, now: float) -> Account | None:
         """Customer c's account, enrolling them at their first order in the program's time."""

@@ -37,19 +37,19 @@ class Outbox:
     def __init__(self, world: World, outreach: Outreach) -> None:
         self.world = world
         self.outreach = outreach
-        n = len(world.pop)
-        self.opted_out = np.zeros(n, dtype=bool)
+        self.store = world.store
+        self.store.add("opted_out", False, bool)
         # the times of each customer's last (max_messages + 1) messages, a ring per row
         self.slots = outreach.fatigue.max_messages + 1
-        self.sent_at = np.full((n, self.slots), -np.inf)
-        self.ring = np.zeros(n, dtype=np.int64)
+        self.store.add("sent_at", -np.inf, float, (self.slots,))
+        self.store.add("message_ring", 0, np.int64)
+        self.store.share(self, opted_out="opted_out", sent_at="sent_at", ring="message_ring")
         self.touches: list[tuple[np.ndarray, ...]] = []
         self.holdouts: list[tuple[np.ndarray, ...]] = []  # control groups: who, when, trigger
         self.trigger_names = [t.name for t in outreach.triggers]
         channels = list(world.scenario.population.channel_mix)
         # each customer's preferred channel, as an index into `channels`; a trigger's
         # channel as the same index (-1 for an outreach-only channel, e.g. sms)
-        self.preferred = np.asarray(world.pop.channel, dtype=np.int64)
         self.channel_code = {name: i for i, name in enumerate(channels)}
         self.next_at = math.inf  # the next send (a window of sim.world.lives starts there)
 
@@ -126,7 +126,7 @@ class Outbox:
         if too_many.any():
             w.move_satisfaction_many(c[too_many], -o.fatigue.satisfaction_drop, now)
         rate = np.where(
-            self.preferred[c] == self.channel_code.get(trigger.channel, -1),
+            self.store.channel[c] == self.channel_code.get(trigger.channel, -1),
             min(1.0, channel.open_rate * o.preferred_channel_boost),
             channel.open_rate,
         )

@@ -12,6 +12,7 @@ import numpy as np
 
 from sim.scenario import Scenario
 from sim.world import rng
+from sim.world.base import Base, read_base
 
 NEEDS = ("price", "quality", "service")
 
@@ -31,7 +32,16 @@ class Population:
     taste_cdf: np.ndarray  # (n, k) cumulative category probabilities per customer
     mean_spend: np.ndarray  # expected amount of one order, given the traits
     key: np.ndarray  # who the customer is, whatever the world's size (ACQUIRED_KEY)
-    block: np.ndarray  # INITIAL or ACQUIRED
+    block: np.ndarray  # INITIAL, ACQUIRED or BASE
+    # A base customer (BASE: a twin's real customer, sim.world.base) enters at the start
+    # in the middle of their life: no first order then, a history before it, and alive or
+    # not as the model believes given that history.
+    continuing: np.ndarray  # bool: enters without a first order (BASE)
+    alive: np.ndarray  # bool: False for a base customer who had already left
+    first_seen: np.ndarray  # env time of the first order (signup for all but BASE)
+    last_seen: np.ndarray  # env time of the last order before entering (NaN: none)
+    spend0: np.ndarray  # spend before entering
+    base_id: np.ndarray  # the base file's pseudonym ("" for simulated customers)
 
     def __len__(self) -> int:
         return len(self.signup)
@@ -42,10 +52,12 @@ class Population:
 # about a customer depends only on (seed, subsystem, key), so a world with two more
 # customers is the same world plus two: its first customers live the same lives.
 ACQUIRED_KEY = 1 << 32
-INITIAL, ACQUIRED = 0, 1
+BASE_KEY = 2 * ACQUIRED_KEY  # (block k's keys start at k × ACQUIRED_KEY)
+INITIAL, ACQUIRED, BASE = 0, 1, 2
 # Each trait has its own stream within a block (numpy's draws are sequential, so the first
 # n of a longer array are the n of a shorter one): part of the reproducibility contract.
 SIGNUP, COUNT, RATE, DROPOUT, SPEND, SATISFACTION, DOMINANT, NEED_MIX, CHANNEL, TASTE = range(10)
+ALIVE = 10
 
 
 def trait_stream(seed: int, block: int, trait: int) -> np.random.Generator:
@@ -74,7 +86,9 @@ def draw_population(scenario: Scenario, seed: int) -> Population:
         _traits(scenario, seed, INITIAL, initial, np.arange(n0, dtype=np.int64)),
         _traits(scenario, seed, ACQUIRED, acquired, ACQUIRED_KEY + np.arange(n_new)),
     ]
-    signup = np.concatenate([initial, acquired])
+    if pop.base is not None:
+        blocks.append(draw_base(scenario, seed, read_base(pop.base)))
+    signup = np.concatenate([b["signup"] for b in blocks])
     order = np.argsort(signup, kind="stable")
     return Population(
         **{
@@ -124,6 +138,7 @@ def _traits(
 
     price = np.array([c.price_level for c in cats])
     mean_spend = pop.spend.p / nu * (taste @ price)
+    none = np.full(n, np.nan)
     return {
         "signup": signup,
         "purchase_rate": lam,
@@ -137,4 +152,52 @@ def _traits(
         "mean_spend": mean_spend,
         "key": key,
         "block": np.full(n, block, dtype=np.int8),
+        "continuing": np.zeros(n, dtype=bool),
+        "alive": np.ones(n, dtype=bool),
+        "first_seen": signup,
+        "last_seen": none,
+        "spend0": np.zeros(n),
+        "base_id": np.full(n, "", dtype=object),
     }
+
+
+def draw_base(scenario: Scenario, seed: int, base: Base) -> dict[str, np.ndarray]:
+    """The base's customers as they enter at the start, given their histories: alive with
+    their BG/NBD P(alive); purchase rate λ ~ Gamma(r + x, α + T) and dropout
+    p ~ Beta(a, b + x), the posterior of an active customer (FHL 2005); spend scale
+    ν ~ Gamma(q + p·x, γ + x·m̄), the Gamma-Gamma posterior (Fader, Hardie and Lee 2005b).
+    Their other traits are drawn as anyone's. A customer who had left keeps the draws of
+    an active one in the truth columns; they never act on them."""
+    from sim.analytics.btyd import BGNBD
+
+    pop = scenario.population
+    history = float(pop.history_days)
+    n = len(base)
+    x, T = base.frequency, base.T
+    out = _traits(scenario, seed, BASE, np.full(n, history), BASE_KEY + np.arange(n))
+
+    def draw(trait: int) -> np.random.Generator:
+        return trait_stream(seed, BASE, trait)
+
+    r, alpha = pop.purchase_rate.r, pop.purchase_rate.alpha
+    a, b = pop.dropout.a, pop.dropout.b
+    model = BGNBD(params={"r": r, "alpha": alpha, "a": a, "b": b})
+    p_alive = model.p_alive(x, base.recency, T)
+    alive = draw(ALIVE).random(n) < p_alive
+    lam = draw(RATE).gamma(r + x, 1.0 / (alpha + T))
+    p = draw(DROPOUT).beta(a, b + x)
+    spend = pop.spend
+    nu = draw(SPEND).gamma(spend.q + spend.p * x, 1.0 / (spend.gamma + x * base.monetary_value))
+    out.update(
+        purchase_rate=lam,
+        dropout_prob=p,
+        spend_scale=nu,
+        mean_spend=out["mean_spend"] * out["spend_scale"] / nu,  # p/ν × the taste's price
+        continuing=np.ones(n, dtype=bool),
+        alive=alive,
+        first_seen=history + base.first_day,
+        last_seen=history + base.last_day,
+        spend0=base.spend.astype(float),
+        base_id=base.customer.copy(),
+    )
+    return out

@@ -20,7 +20,7 @@ import numpy as np
 from faker import Faker
 
 from sim.i18n import _
-from sim.world.population import ACQUIRED, ACQUIRED_KEY, Population
+from sim.world.population import ACQUIRED_KEY, Population
 from sim.world.rng import PROFILES, stream
 
 SUPPORTED_LOCALES: tuple[str, ...] = ("zh_CN", "en_US", "en_GB", "de_DE", "fr_FR", "ja_JP")
@@ -336,7 +336,7 @@ def keyed_profiles(
     out: dict[str, np.ndarray] = {}
     for block in np.unique(pop.block).tolist():
         rows = np.flatnonzero(pop.block == block)
-        index = pop.key[rows] - (ACQUIRED_KEY if block == ACQUIRED else 0)
+        index = pop.key[rows] - block * ACQUIRED_KEY  # (each block's keys start there)
         made = make_profiles(int(index.max()) + 1, locale, seed, as_of=as_of, block=block)
         for name, values in made.items():
             if name not in out:

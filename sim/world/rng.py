@@ -110,12 +110,21 @@ class Streams:
 
     WORDS = 4  # what PCG64 asks its seed for: four 64-bit words
 
-    def __init__(self, seed: int, keys: np.ndarray) -> None:
+    def __init__(self, seed: int, keys) -> None:
+        """`keys`: the customers' keys, or a customer store (whose rows may grow mid-run)."""
         self.seed = int(seed)
-        self.keys = np.asarray(keys, dtype=np.int64)
+        if hasattr(keys, "on_append"):  # a CustomerStore
+            self._store = keys.view("key")
+        else:
+            self._keys = np.asarray(keys, dtype=np.int64)
+            self._store = None
         self._hashes: dict[int, np.ndarray] = {}
         self._words: dict[int, np.ndarray] = {}
         self._kept: dict[tuple[int, int], np.random.Generator] = {}
+
+    @property
+    def keys(self) -> np.ndarray:
+        return self._store.key if self._store is not None else self._keys
 
     def kept(self, subsystem: int, customer: int) -> np.random.Generator:
         """The customer's one stream in `subsystem` for the whole run, made on first use."""
@@ -131,17 +140,17 @@ class Streams:
     def new(self, subsystem: int, customer: int, life: int = 0) -> np.random.Generator:
         """A new generator for the customer in row `customer`, equal to
         `customer_stream(seed, subsystem, key, life)`."""
-        if life:
-            return customer_stream(self.seed, subsystem, int(self.keys[customer]), life)
         if subsystem not in self._words:
             self._hash(subsystem)
+        if life or customer >= len(self._hashes[subsystem]):  # (joined after the hashing)
+            return customer_stream(self.seed, subsystem, int(self.keys[customer]), life)
         key = _Prehashed(int(self._hashes[subsystem][customer]), self._words[subsystem][customer])
         return np.random.Generator(np.random.PCG64(key))
 
     def _hash(self, subsystem: int) -> None:
         if len(self.keys):
             HashedKey(self.seed, subsystem, int(self.keys.max()))  # checks the range
-        packed = np.uint64(subsystem << 56) | self.keys.astype(np.uint64)  # life 0
+        packed = np.uint64(subsystem << 56) | np.asarray(self.keys).astype(np.uint64)  # life 0
         with np.errstate(over="ignore"):
             h = _splitmix(np.uint64(_mix(self.seed & _MASK)) ^ packed)
             steps = np.arange(self.WORDS, dtype=np.uint64) * _GOLDEN

@@ -26,14 +26,17 @@ def rate_multiplier(shock: Shock, x: float | np.ndarray) -> float | np.ndarray:
 class ShockBook:
     """The scenario's shocks in env time, with per-customer effects."""
 
-    def __init__(
-        self, shocks: list[Shock], offset: float, needs: np.ndarray, categories: list[str]
-    ) -> None:
+    def __init__(self, shocks: list[Shock], offset: float, store, categories: list[str]) -> None:
         self.shocks = shocks
         self.windows = [(s, s.day + offset, s.end + offset) for s in shocks]
-        self.needs = needs
+        self.store = store.view("needs")  # (a view: the store grows)
         self.categories = categories
         self.price_cuts = [w for w in self.windows if w[0].kind == "competitor_price_cut"]
+
+    @property
+    def needs(self) -> np.ndarray:
+        """Every customer's sensitivities to price, quality and service."""
+        return self.store.needs
 
     def rate_pieces(self, c: int) -> list[tuple[float, float, float]]:
         """Non-overlapping (start, end, multiplier) pieces of customer c's purchase rate."""

@@ -168,6 +168,7 @@ def build_tables(world: World) -> dict[str, pd.DataFrame]:
             "true_satisfaction_end": world.sat[idx],
             "opted_out": world.outbox.opted_out[idx] if world.outbox else np.zeros(len(idx), bool),
             "times_won_back": world.won_back[idx],
+            "base_customer": pop.base_id[idx].astype(str),
         }
     )
     if not len(customers):
