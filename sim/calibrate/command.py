@@ -102,9 +102,12 @@ def fit_lines(fit: Fit) -> list[str]:
         + "   ".join([pm("p", g, gse), pm("q", g, gse), pm("v", g, gse, "gamma")]),
         "  "
         + _(
-            "new customers: {rate} ± {se} a day",
+            "new customers: {rate} ± {se} a day ({recent} over the last {days} days, the "
+            "twin's rate)",
             rate=_g(fit.acquisitions_per_day),
             se=_g(fit.acquisitions_se, 2),
+            recent=_g(fit.recent_acquisitions_per_day),
+            days=fit.recent_days,
         ),
         "  "
         + _(

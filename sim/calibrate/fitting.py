@@ -75,6 +75,7 @@ class Fit:
     acquisitions_se: float
     acquisitions_by_month: pd.Series
     recent_acquisitions_per_day: float
+    recent_days: int
     categories: list[CategoryFit]
     weekday: Pattern | None
     month: Pattern | None
@@ -179,8 +180,8 @@ def _pattern(observed: np.ndarray, expected: np.ndarray, labels: list[str]) -> P
 
 def _weekday(cal: pd.DataFrame, start: dt.date, end: dt.date) -> Pattern | None:
     days = pd.date_range(start, end, freq="D")
-    expected = np.bincount(days.dayofweek, minlength=7).astype(float)
-    observed = np.bincount(cal["date"].dt.dayofweek, minlength=7).astype(float)
+    expected = np.bincount(days.day_of_week, minlength=7).astype(float)
+    observed = np.bincount(cal["date"].dt.day_of_week, minlength=7).astype(float)
     return _pattern(observed, expected, [str(w) for w in WEEKDAYS])
 
 
@@ -246,6 +247,7 @@ def fit(export: Export, calibration_end: dt.date | str) -> Fit:
         acquisitions_se=rate_se,
         acquisitions_by_month=by_month,
         recent_acquisitions_per_day=recent,
+        recent_days=min(RECENT_DAYS, (end - start).days + 1),
         categories=_categories(cal),
         weekday=_weekday(cal, start, end),
         month=_month(cal, start, end),
@@ -256,9 +258,10 @@ def fit(export: Export, calibration_end: dt.date | str) -> Fit:
             _(
                 "new customers arrived at {recent:.2f} a day over the last {days} days of "
                 "calibration against {rate:.2f} on average: the export may be one cohort (as "
-                "CDNOW is); set acquisitions_per_day to what you expect",
+                "CDNOW is); the twin takes the recent rate, set acquisitions_per_day to what "
+                "you expect",
                 recent=recent,
-                days=min(RECENT_DAYS, out.calibration_days),
+                days=out.recent_days,
                 rate=rate,
             )
         )

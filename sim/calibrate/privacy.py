@@ -106,9 +106,10 @@ def pseudonymise(ids: np.ndarray, salt: bytes) -> np.ndarray:
     codes, uniques = pd.factorize(np.asarray(ids, dtype=object))
     hashed = np.array([pseudonym(str(u), salt) for u in uniques], dtype=object)
     if len(set(hashed.tolist())) < len(hashed):  # two ids, one pseudonym: about 1 in 10^5
+        option = "--salt-file"  # an option's name, the same in every language
         raise one(
-            "--salt-file",
-            "--salt-file",
+            option,
+            option,
             _("a salt under which every customer id has its own pseudonym"),
             _("two ids with the same pseudonym"),
             _("delete the salt file (or give a new --salt-file) to make another salt"),

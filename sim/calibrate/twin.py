@@ -164,11 +164,13 @@ def scenario_text(twin: Twin) -> str:
         n=fit.spenders,
         period=cal,
     )
+    recent = round(fit.recent_acquisitions_per_day * fit.recent_days)
     arrivals = _(
-        "{n:,} first purchases in {days:,} days, calibration {period}",
-        n=fit.customers,
-        days=fit.calibration_days,
-        period=cal,
+        "{n:,} first purchases in the last {days:,} days of calibration ({mean} a day over all "
+        "of it); the twin starts where the calibration ends",
+        n=recent,
+        days=fit.recent_days,
+        mean=_num(fit.acquisitions_per_day, 4),
     )
     p, se = fit.bgnbd.params, fit.bgnbd.standard_errors
     g, gse = fit.gamma_gamma.params, fit.gamma_gamma.standard_errors
@@ -223,8 +225,8 @@ def scenario_text(twin: Twin) -> str:
         _line(
             2,
             "acquisitions_per_day",
-            _num(fit.acquisitions_per_day),
-            _say(fit.acquisitions_per_day, fit.acquisitions_se, arrivals),
+            _num(fit.recent_acquisitions_per_day),
+            _say(fit.recent_acquisitions_per_day, np.sqrt(recent) / fit.recent_days, arrivals),
         ),
     ]
     lines += ["#   " + note for note in fit.notes]
@@ -275,13 +277,9 @@ def _quote(text: str) -> str:
 
 
 def check_scenario(text: str, source: str) -> None:
-    """ScenarioError (with the file's lines) unless the text is a valid scenario. While the
-    schema has no `population.base` (the engine side of issue 15 part 3 is not merged),
-    that one line is left out of the check."""
-    from sim.scenario import Population, parse_scenario
+    """ScenarioError (with the file's lines) unless the text is a valid scenario."""
+    from sim.scenario import parse_scenario
 
-    if "base" not in Population.model_fields:
-        text = re.sub(r"(?m)^  base: .*\n", "", text)
     parse_scenario(text, source)
 
 
