@@ -124,7 +124,7 @@ def _parser() -> argparse.ArgumentParser:
         "--out",
         required=True,
         metavar="DIR",
-        help=_("folder to write the twin into (scenario.yaml, base.csv)"),
+        help=_("folder to write the twin into (scenario.yaml, base.csv, report.html)"),
     )
     cal.add_argument(
         "--holdout-from",
@@ -147,7 +147,13 @@ def _parser() -> argparse.ArgumentParser:
         "--locale", help=_("locale of the made-up names (default: zh_CN for Chinese headers)")
     )
     cal.add_argument("--currency", help=_("3-letter currency code (default: the locale's)"))
-    add_shared(cal, "--force")
+    cal.add_argument(
+        "--replications",
+        type=WHOLE_NUMBER,
+        default=20,
+        help=_("runs of the twin over the holdout (20)"),
+    )
+    add_shared(cal, "--force", "--quiet")
 
     commands = (run, val, schema, roleplay, rp_lint, rp_play, rp_cards, cmp, tour, cal)
     for command in commands:

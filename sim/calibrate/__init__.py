@@ -18,17 +18,30 @@ if TYPE_CHECKING:
     from sim.calibrate.twin import Twin
 
 
-def holdout_step(twin: Twin, export: Export) -> None:
-    """The hook where the holdout check plugs in (issue 15 part 5); today it does nothing.
+def holdout_step(twin: Twin, export: Export, replications: int = 20, progress: bool = True) -> None:
+    """Write the twin's report.html and, with a holdout, holdout.json (issue 15 part 5).
 
-    Called while the twin's folder is written, after scenario.yaml and base.csv: files
-    written into `twin.folder` (a temporary folder, renamed to `twin.out` with the rest, so
-    nothing half-written is left) become part of the twin, e.g. holdout.json and
-    report.html. `twin.scenario_path` is the scenario written so far; `twin.holdout_from`
-    is None without `--holdout-from` (then only the fit is reported). `export.occasions`
-    holds every occasion, the holdout's too (dates from `twin.holdout_from`).
+    Called while the twin's folder is written, after scenario.yaml and base.csv, so these
+    files are renamed into place with the rest (nothing half-written is left). The holdout
+    is simulated from the scenario just written, over `replications` seeds.
     """
-    return None
+    from sim.calibrate import holdout, report
+    from sim.outputs import write_file
+
+    check = None
+    if twin.holdout_from is not None:
+        check = holdout.check(
+            export.occasions,
+            twin.fit.bgnbd,
+            twin.fit.gamma_gamma,
+            twin.scenario_path,
+            calibration_end=twin.fit.calibration_end,
+            holdout_end=twin.holdout_end,
+            replications=replications,
+            progress=progress,
+        )
+        holdout.write_holdout(Path(twin.folder) / holdout.FILENAME, check.numbers)
+    write_file(Path(twin.folder) / report.FILENAME, report.render(twin, check), force=True)
 
 
 def _date(value: dt.date | str | None, source: str) -> dt.date | None:
@@ -62,14 +75,17 @@ def calibrate(
     locale: str | None = None,
     currency: str | None = None,
     force: bool = False,
+    replications: int = 20,
+    progress: bool = True,
     **cols: str | None,
 ) -> Twin:
     """Calibrate a twin from the export at `path` and write it to the folder `out`.
 
     `cols` are read_export's column choices (customer_col, date_col, amount_col,
     category_col). With `holdout_from`, the fit uses the orders before that day and the
-    twin starts on it, its horizon the rest of the export; without, the fit uses them all
-    and the twin runs a year from the day after the last order. Raises ExportError (every
+    twin starts on it, its horizon the rest of the export, and the holdout is simulated
+    `replications` times (holdout.json, report.html); without, the fit uses them all and
+    the twin runs a year from the day after the last order. Raises ExportError (every
     problem found) or OutputError; either way nothing is written.
     """
     from sim.calibrate.errors import one
@@ -144,7 +160,12 @@ def calibrate(
         salt_file=salt_path,
         salt_is_new=salt_new,
     )
-    write_twin(twin, force=force, inputs=(path,), extra=lambda t: holdout_step(t, export))
+    write_twin(
+        twin,
+        force=force,
+        inputs=(path,),
+        extra=lambda t: holdout_step(t, export, replications, progress),
+    )
     if salt_new:
         save_salt(salt_path, salt)
     return twin

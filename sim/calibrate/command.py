@@ -163,6 +163,8 @@ def calibrate_command(args: argparse.Namespace) -> int:
             locale=args.locale,
             currency=args.currency,
             force=args.force,
+            replications=args.replications,
+            progress=not args.quiet,
             customer_col=args.customer_col,
             date_col=args.date_col,
             amount_col=args.amount_col,

@@ -30,7 +30,7 @@ def _tidy(ax) -> None:
     ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _pos: fmt(y, "number")))
 
 
-def _bars(ax, table: pd.DataFrame, columns: list[str]) -> None:
+def _bars(ax, table: pd.DataFrame, columns: list[str], legend: str = "upper left") -> None:
     """Grouped bars, one group per row of `table`, one bar per column (in that order)."""
     x = np.arange(len(table))
     width = 0.8 / len(columns)
@@ -41,7 +41,7 @@ def _bars(ax, table: pd.DataFrame, columns: list[str]) -> None:
     last = len(table) - 1
     labels = [str(i) if i < last else f"{i}+" for i in range(len(table))]
     ax.set_xticks(x, labels)
-    ax.legend(frameon=False, loc="upper left")
+    ax.legend(frameon=False, loc=legend)
 
 
 @cjk_fonts()
@@ -81,7 +81,7 @@ def plot_period_transactions(actual, simulated, model=None, max_count: int = MAX
         table["model"] = _binned(model, max_count)
     table["simulated"] = _binned(simulated, max_count)
     fig, ax = plt.subplots(figsize=(7, 3.8), layout="constrained")
-    _bars(ax, table, list(table.columns))
+    _bars(ax, table, list(table.columns), legend="upper right")  # the 0 bar is the tallest
     ax.set_xlabel(_("purchases in the holdout"))
     ax.set_ylabel(_("customers"))
     _tidy(ax)
