@@ -1,4 +1,4 @@
-"""Command line: `python -m sim run|validate|schema ...`.
+"""Command line: `python -m sim run|validate|schema|compare|calibrate ...`.
 
 Exit codes: 0 done, 2 bad input (a scenario problem, a bad argument), 130 interrupted
 (Ctrl-C), 143 stopped by SIGTERM (handled like Ctrl-C: nothing half-written is left).
@@ -115,7 +115,48 @@ def _parser() -> argparse.ArgumentParser:
     )
     add_shared(tour, "--customers", "--days", "--workers", "--force", "--quiet")
 
-    for command in (run, val, schema, roleplay, rp_lint, rp_play, rp_cards, cmp, tour):
+    # python -m sim calibrate EXPORT --out DIR
+    cal = sub.add_parser("calibrate", help=_("fit a twin world to a CRM export of orders"))
+    cal.add_argument(
+        "export", help=_("the orders exported from a CRM: .csv, .txt, .xlsx or .parquet")
+    )
+    cal.add_argument(
+        "--out",
+        required=True,
+        metavar="DIR",
+        help=_("folder to write the twin into (scenario.yaml, base.csv, report.html)"),
+    )
+    cal.add_argument(
+        "--holdout-from",
+        metavar="DATE",
+        help=_("first day held out: fit on the orders before it, compare the rest"),
+    )
+    for role, word in (
+        ("customer", N_("the customer id column (default: found by its name)")),
+        ("date", N_("the order date column (default: found by its name)")),
+        ("amount", N_("the amount column (default: found by its name)")),
+        ("category", N_("the category column (optional; default: found by its name)")),
+    ):
+        cal.add_argument(f"--{role}-col", metavar="COLUMN", help=_(word))
+    cal.add_argument(
+        "--salt-file",
+        metavar="FILE",
+        help=_("the salt of the pseudonyms (default: DIR.salt beside DIR; made if missing)"),
+    )
+    cal.add_argument(
+        "--locale", help=_("locale of the made-up names (default: zh_CN for Chinese headers)")
+    )
+    cal.add_argument("--currency", help=_("3-letter currency code (default: the locale's)"))
+    cal.add_argument(
+        "--replications",
+        type=WHOLE_NUMBER,
+        default=20,
+        help=_("runs of the twin over the holdout (20)"),
+    )
+    add_shared(cal, "--force", "--quiet")
+
+    commands = (run, val, schema, roleplay, rp_lint, rp_play, rp_cards, cmp, tour, cal)
+    for command in commands:
         add_language_option(command)
     return parser
 
@@ -257,6 +298,10 @@ def _dispatch(args: argparse.Namespace) -> int:
             from sim.tournament.command import tournament_command
 
             return tournament_command(args)
+        if args.command == "calibrate":
+            from sim.calibrate.command import calibrate_command
+
+            return calibrate_command(args)
     except ScenarioError as exc:
         return _fail(exc.report())
     except KeyboardInterrupt as exc:

@@ -2,7 +2,8 @@
 
 RFM and segments (客户细分), customer value (BG/NBD, Gamma-Gamma, CLV), churn early warning
 (流失预警), retention curves and cohorts, dynamic tags (动态标签), lifecycle stages, and
-control-group tests of a message (对照组).
+control-group tests of a message (对照组), and the calibration/holdout check of a BTYD fit
+(its charts: sim.views.holdout_plots).
 """
 
 from sim.analytics.btyd import BGNBD, FitError, GammaGamma, clv
@@ -14,6 +15,16 @@ from sim.analytics.churn import (
     score_warnings,
     warning_table,
     winback_value,
+)
+from sim.analytics.holdout import (
+    calibration_and_holdout,
+    customers_by_purchases,
+    daily_repeat_purchases,
+    expected_cumulative,
+    expected_holdout_purchases,
+    expected_holdout_revenue,
+    holdout_by_frequency,
+    holdout_revenue,
 )
 from sim.analytics.lifecycle import STAGES, lifecycle_stage
 from sim.analytics.retention import (
@@ -50,8 +61,16 @@ __all__ = [
     "agreement",
     "apply_tags",
     "behaviour_features",
+    "calibration_and_holdout",
     "clv",
     "cohort_retention",
+    "customers_by_purchases",
+    "daily_repeat_purchases",
+    "expected_cumulative",
+    "expected_holdout_purchases",
+    "expected_holdout_revenue",
+    "holdout_by_frequency",
+    "holdout_revenue",
     "kaplan_meier",
     "lifecycle_stage",
     "model_flag_age",
