@@ -132,10 +132,10 @@ def _parser() -> argparse.ArgumentParser:
         help=_("first day held out: fit on the orders before it, compare the rest"),
     )
     for role, word in (
-        ("customer", N_("the customer id column (default: found by its name)")),
-        ("date", N_("the order date column (default: found by its name)")),
-        ("amount", N_("the amount column (default: found by its name)")),
-        ("category", N_("the category column (optional; default: found by its name)")),
+        ("customer", N_("the customer id column (default: recognised by its name)")),
+        ("date", N_("the order date column (default: recognised by its name)")),
+        ("amount", N_("the amount column (default: recognised by its name)")),
+        ("category", N_("the category column (optional; default: recognised by its name)")),
     ):
         cal.add_argument(f"--{role}-col", metavar="COLUMN", help=_(word))
     cal.add_argument(

@@ -142,7 +142,7 @@ def written_lines(twin: Twin) -> list[str]:
             "  "
             + _(
                 "new salt in {file}: keep it (the same salt gives the same pseudonyms next "
-                "time) and do not share it",
+                "time) and give it to no one",
                 file=twin.salt_file,
             )
         )
