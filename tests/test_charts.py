@@ -245,6 +245,23 @@ class World:
                      customers=150, days=60, progress=False)  # fmt: skip
 
     @cached_property
+    def holdout(self):
+        """The CDNOW twin's holdout check, two replications (the report's three charts)."""
+        import datetime as dt
+        import tempfile
+
+        from sim.calibrate import calibrate
+        from sim.calibrate.holdout import check
+
+        cdnow = ROOT / "datasets" / "cdnow_sample" / "CDNOW_sample.txt"
+        with tempfile.TemporaryDirectory() as tmp:
+            twin = calibrate(cdnow, Path(tmp) / "twin", "1997-10-01", replications=2,
+                             progress=False)  # fmt: skip
+            fit = twin.fit
+            return check(twin.export.occasions, fit.bgnbd, fit.gamma_gamma, twin.scenario_path,
+                         dt.date(1997, 9, 30), replications=2, progress=False)  # fmt: skip
+
+    @cached_property
     def tournament(self):
         from sim.tournament import load_trainer, run_tournament
 
@@ -444,6 +461,28 @@ def _tournament(w: World) -> Figure:
     return _chart(t, t.teams[0].name)
 
 
+def _calibration_vs_holdout(w: World) -> Figure:
+    from sim.views.holdout_plots import plot_calibration_vs_holdout
+
+    h = w.holdout
+    return plot_calibration_vs_holdout(h.summary, h.bgnbd, h.simulated_by_customer())
+
+
+def _period_transactions(w: World) -> Figure:
+    from sim.views.holdout_plots import plot_period_transactions
+
+    h = w.holdout
+    return plot_period_transactions(h.summary["frequency_holdout"], h.simulated_counts())
+
+
+def _cumulative(w: World) -> Figure:
+    from sim.views.holdout_plots import plot_cumulative_transactions
+
+    h = w.holdout
+    return plot_cumulative_transactions(h.daily_actual, h.simulated_daily(),
+                                        h.observed.holdout_start, h.model_cumulative)  # fmt: skip
+
+
 # Every chart function of the package, by qualified name, drawn on a small world; where a
 # notebook draws a chart twice with different inputs, both draws are here.
 CHARTS: dict[str, list[Callable[[World], Figure]]] = {
@@ -468,6 +507,9 @@ CHARTS: dict[str, list[Callable[[World], Figure]]] = {
     "sim.views.report.plot_tier_mix": [_tier_mix],
     "sim.views.report.plot_heatmap": [_heatmap],
     "sim.tournament.pages._chart": [_tournament],
+    "sim.views.holdout_plots.plot_calibration_vs_holdout": [_calibration_vs_holdout],
+    "sim.views.holdout_plots.plot_period_transactions": [_period_transactions],
+    "sim.views.holdout_plots.plot_cumulative_transactions": [_cumulative],
 }
 
 
