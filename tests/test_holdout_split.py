@@ -145,13 +145,18 @@ def _observed(orders: int = 1882, revenue: float = 70976.39) -> Observed:
 
 
 def test_holdout_json_keys_and_the_interval_of_a_known_spread(tmp_path):
-    # replications 1600, 1601, ..., 1700: mean 1650, the middle 95% from 1602.5 to 1697.5
+    # replications 1600, 1601, ..., 1700: mean 1650, sd √(101·102/12) = 29.3, the middle 95%
+    # from 1602.5 to 1697.5
     orders = list(range(1600, 1701))
     simulated = {"replications": len(orders), "repeat_orders": orders,
                  "revenue": [o * 30.0 for o in orders]}  # fmt: skip
     data = holdout_json(_observed(), simulated, Expected(1653.4087, 59931.626))
-    assert data["simulated_repeat_orders"] == {"mean": 1650.0, "low": 1602.5, "high": 1697.5}
-    assert data["simulated_revenue"] == {"mean": 49500.0, "low": 48075.0, "high": 50925.0}
+    assert data["simulated_repeat_orders"] == {
+        "mean": 1650.0, "sd": 29.3, "low": 1602.5, "high": 1697.5,
+    }  # fmt: skip
+    assert data["simulated_revenue"] == {
+        "mean": 49500.0, "sd": 879.01, "low": 48075.0, "high": 50925.0,
+    }  # fmt: skip
     assert data["actual_repeat_orders"] == 1882 and data["model_expected_repeat_orders"] == 1653.4
     assert data["model_expected_revenue"] == 59931.63 and data["actual_revenue"] == 70976.39
     assert data["replications"] == 101
@@ -164,10 +169,11 @@ def test_holdout_json_keys_and_the_interval_of_a_known_spread(tmp_path):
 
 
 def test_spread_of_too_few_replications_has_no_range():
-    assert spread([5.0]) == {"mean": 5.0, "low": None, "high": None}
-    assert spread([]) == {"mean": None, "low": None, "high": None}
+    assert spread([5.0]) == {"mean": 5.0, "sd": None, "low": None, "high": None}
+    assert spread([]) == {"mean": None, "sd": None, "low": None, "high": None}
     two = spread([0.0, 40.0])
     assert (two["low"], two["high"]) == pytest.approx((1.0, 39.0))  # 2.5% and 97.5% of the way
+    assert two["sd"] == pytest.approx(40 / np.sqrt(2))
 
 
 def test_base_purchases_of_a_fake_run():

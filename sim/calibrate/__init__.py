@@ -18,7 +18,13 @@ if TYPE_CHECKING:
     from sim.calibrate.twin import Twin
 
 
-def holdout_step(twin: Twin, export: Export, replications: int = 20, progress: bool = True) -> None:
+def holdout_step(
+    twin: Twin,
+    export: Export,
+    replications: int = 20,
+    progress: bool = True,
+    executor: object = None,
+) -> None:
     """Write the twin's report.html and, with a holdout, holdout.json (issue 15 part 5).
 
     Called while the twin's folder is written, after scenario.yaml and base.csv, so these
@@ -38,9 +44,11 @@ def holdout_step(twin: Twin, export: Export, replications: int = 20, progress: b
             calibration_end=twin.fit.calibration_end,
             holdout_end=twin.holdout_end,
             replications=replications,
+            executor=executor,
             progress=progress,
         )
         holdout.write_holdout(Path(twin.folder) / holdout.FILENAME, check.numbers)
+        twin.check = check
     write_file(Path(twin.folder) / report.FILENAME, report.render(twin, check), force=True)
 
 
@@ -77,6 +85,7 @@ def calibrate(
     force: bool = False,
     replications: int = 20,
     progress: bool = True,
+    executor: object = None,
     **cols: str | None,
 ) -> Twin:
     """Calibrate a twin from the export at `path` and write it to the folder `out`.
@@ -84,7 +93,8 @@ def calibrate(
     `cols` are read_export's column choices (customer_col, date_col, amount_col,
     category_col). With `holdout_from`, the fit uses the orders before that day and the
     twin starts on it, its horizon the rest of the export, and the holdout is simulated
-    `replications` times (holdout.json, report.html); without, the fit uses them all and
+    `replications` times on `executor` (as sim.compare's: None is local processes;
+    holdout.json, report.html); without, the fit uses them all and
     the twin runs a year from the day after the last order. Raises ExportError (every
     problem found) or OutputError; either way nothing is written.
     """
@@ -164,7 +174,7 @@ def calibrate(
         twin,
         force=force,
         inputs=(path,),
-        extra=lambda t: holdout_step(t, export, replications, progress),
+        extra=lambda t: holdout_step(t, export, replications, progress, executor),
     )
     if salt_new:
         save_salt(salt_path, salt)

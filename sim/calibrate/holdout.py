@@ -124,19 +124,21 @@ def simulate_holdout(
 
 
 def spread(values: Sequence[float], level: float = LEVEL) -> dict[str, float | None]:
-    """{mean, low, high} of replications: their mean, and the range holding the middle
-    `level` of them (percentiles 2.5 and 97.5, linearly interpolated; None with fewer
-    than 2). It says where a real holdout should fall if the twin is right, and does not
-    shrink with more replications as an interval for the mean would."""
+    """{mean, sd, low, high} of replications: their mean and standard deviation, and the
+    range holding the middle `level` of them (percentiles 2.5 and 97.5, linearly
+    interpolated; None with fewer than 2). The range says where a real holdout should fall
+    if the twin is right, and does not shrink with more replications as an interval for
+    the mean would; sd / √n is the standard error of the mean."""
     x = np.asarray(values, dtype=float)
     x = x[np.isfinite(x)]
     if not len(x):
-        return {"mean": None, "low": None, "high": None}
+        return {"mean": None, "sd": None, "low": None, "high": None}
     if len(x) < 2:
-        return {"mean": float(x.mean()), "low": None, "high": None}
+        return {"mean": float(x.mean()), "sd": None, "low": None, "high": None}
     tail = (1 - level) / 2 * 100
     low, high = np.percentile(x, [tail, 100 - tail])
-    return {"mean": float(x.mean()), "low": float(low), "high": float(high)}
+    sd = float(x.std(ddof=1))
+    return {"mean": float(x.mean()), "sd": sd, "low": float(low), "high": float(high)}
 
 
 @dataclass(frozen=True)

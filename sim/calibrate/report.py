@@ -28,7 +28,7 @@ def _table(head: list[str], rows: list[list[str]]) -> str:
 
 
 def _read(twin: Twin) -> str:
-    from sim.calibrate.command import read_lines
+    from sim.calibrate.say import read_lines
 
     items = "".join(f"<li>{_e(line.strip())}</li>" for line in read_lines(twin.export.report))
     return f"<h2>{_e(_('What was read'))}</h2><ul>{items}</ul>"

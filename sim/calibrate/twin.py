@@ -55,6 +55,7 @@ class Twin:
     salt_is_new: bool = False
     folder: Path | None = None
     written: list[str] = field(default_factory=list)
+    check: typing.Any = None  # the holdout check (sim.calibrate.holdout.HoldoutCheck), if any
 
     @property
     def scenario_path(self) -> Path:
