@@ -80,6 +80,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/lab.py
 	$(PY) benchmarks/app.py
 	$(PY) benchmarks/database.py
+	$(PY) benchmarks/calibrate.py
 
 datasets: $(STAMP)
 	$(PY) -m sim run scenarios/coffee_chain.yaml --out datasets/coffee_chain --seed 7 --customers 2000 --days 365 --csv-only --force
