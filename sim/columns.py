@@ -110,6 +110,13 @@ COLUMNS: dict[str, tuple[str, str]] = {
     ),
     "opted_out": (N_("opted out"), N_("opted out of all messages")),
     "times_won_back": (N_("times won back"), N_("how often a win-back offer brought them back")),
+    "referred_by": (
+        N_("referred by"),
+        N_(
+            "the customer_id of the member who referred them (loyalty.referral_bonus); "
+            "empty if nobody did"
+        ),
+    ),
     "base_customer": (
         N_("base customer"),
         N_("the pseudonym of a twin's real customer (population.base); empty if simulated"),
@@ -149,7 +156,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "messages": (N_("messages sent"), N_("outbound messages sent that day")),
     "outreach_cost": (N_("outreach cost"), N_("what those messages cost")),
     "delta": (N_("points change"), N_("points added (+) or removed (-)")),
-    "reason": (N_("reason"), N_("earn, bonus, redeem, expire or adjust")),
+    "reason": (N_("reason"), N_("earn, bonus, redeem, expire, adjust or referral")),
     "balance": (N_("points balance"), N_("the customer's points after this movement")),
     "tier_from": (N_("tier before"), N_("the tier left")),
     "tier_to": (N_("tier after"), N_("the tier reached")),

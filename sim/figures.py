@@ -255,7 +255,8 @@ FIGURES: dict[str, Figure] = {
                lambda r: r.within("points_ledger")["customer_id"].nunique()
                if len(r.within("points_ledger")) else 0, "loyalty"),
         Figure("points_issued", N_("points issued"), "count", None,
-               lambda r: _points(r, "earn") + _points(r, "bonus"), "loyalty"),
+               lambda r: _points(r, "earn") + _points(r, "bonus") + _points(r, "referral"),
+               "loyalty"),
         Figure("points_redeemed", N_("points redeemed"), "count", None,
                lambda r: -_points(r, "redeem"), "loyalty"),
         Figure("points_expired", N_("points expired"), "count", None,

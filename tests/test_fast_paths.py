@@ -83,6 +83,20 @@ def with_changes(path: Path, **sections) -> Scenario:
             ),
             id="busy_inquiry_desk",
         ),
+        pytest.param(
+            with_changes(
+                COFFEE,
+                loyalty={
+                    **sim.load_scenario(COFFEE).loyalty.model_dump(),
+                    "referral_bonus": 100,
+                    "behaviour": {  # friends joining all through the run
+                        **sim.load_scenario(COFFEE).loyalty.behaviour.model_dump(),
+                        "referral": 0.05,
+                    },
+                },
+            ),
+            id="referrals",
+        ),
         pytest.param(with_changes(COFFEE, outreach=None, surveys=None), id="no_outreach"),
         pytest.param(with_changes(COFFEE, service=None, loyalty=None), id="no_desk_no_program"),
     ],
@@ -134,6 +148,9 @@ def random_worlds(draw: st.DrawFn) -> tuple[Scenario, int, int, int]:
             shock["categories"] = [draw(st.sampled_from(categories))]
         shocks.append(shock)
     data["shocks"] = shocks
+    if data.get("loyalty") is not None:  # members may bring friends in mid-run
+        data["loyalty"]["referral_bonus"] = draw(st.sampled_from([0, 100]))
+        data["loyalty"]["behaviour"]["referral"] = draw(st.sampled_from([0.01, 0.1]))
     customers = draw(st.integers(20, 300))
     days = draw(st.integers(20, 160))
     seed = draw(st.integers(0, 2**31 - 1))

@@ -190,7 +190,9 @@ def test_signup_and_referral_bonuses() -> None:
     e = engine(signup_bonus=50, referral_bonus=100)
     a = Account(7)
     assert (e.signup(a, 0), e.referral(a, 3), e.earn(a, 4, 10).points) == (50, 100, 10)
-    assert e.ledger == [(7, 0, 50, "bonus", 50), (7, 3, 100, "bonus", 150), (7, 4, 10, "earn", 160)]
+    assert e.ledger == [
+        (7, 0, 50, "bonus", 50), (7, 3, 100, "referral", 150), (7, 4, 10, "earn", 160),
+    ]  # fmt: skip
 
 
 def test_expiry_per_lot_and_oldest_first_spending() -> None:

@@ -233,13 +233,13 @@ class Engine:
         return self._bonus(a, day, self.program.signup_bonus)
 
     def referral(self, a: Account, day: float) -> int:
-        """The referral bonus for the member `a` who brought someone in."""
-        return self._bonus(a, day, self.program.referral_bonus)
+        """The referral bonus (reason "referral") for the member `a` who brought someone in."""
+        return self._bonus(a, day, self.program.referral_bonus, "referral")
 
-    def _bonus(self, a: Account, day: float, points: int) -> int:
+    def _bonus(self, a: Account, day: float, points: int, reason: str = "bonus") -> int:
         self._step(a, day)
         if points > 0:
-            self._award(a, day, points, "bonus")
+            self._award(a, day, points, reason)
             a.bonus += points
         return points
 

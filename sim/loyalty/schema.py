@@ -276,6 +276,27 @@ class Behaviour(_Model):
     redemption: Probability = Field(
         0.35, description="mean chance that a member who can afford a reward redeems one"
     )
+    referral: Probability = Field(
+        0.01,
+        description=N_(
+            "chance that a member brings a friend with an order, when the program pays a "
+            "referral_bonus (none is referred without one). Default 0.01: a teaching "
+            "assumption, as no published per-order rate fits every shop; set it from your "
+            "own program (referred customers ÷ members' orders). A reward raises the "
+            "referral likelihood (Ryu and Feick 2007), and referred customers are worth "
+            "more and stay longer (Schmitt, Skiera and Van den Bulte 2011)"
+        ),
+    )
+    referral_delay_days: float = Field(
+        7.0,
+        gt=0.0,
+        le=365.0,
+        description=N_(
+            "mean days from the order on which a member refers a friend to the friend's "
+            "first order (exponential); the bonus is credited with the referring order. "
+            "Default 7: a teaching assumption"
+        ),
+    )
 
 
 class LoyaltyProgram(_Model):
@@ -309,7 +330,13 @@ class LoyaltyProgram(_Model):
         "null = the rewards' average cost per point",
     )
     signup_bonus: Points = 0
-    referral_bonus: Points = 0
+    referral_bonus: Points = Field(
+        0,
+        description=N_(
+            "points a member gets for each friend they refer (reason referral in the "
+            "ledger); with 0 nobody is referred (behaviour.referral says how often members do)"
+        ),
+    )
     behaviour: Behaviour = Field(default_factory=Behaviour)
 
     @field_validator("rules")

@@ -19,14 +19,14 @@ import numpy as np
 
 from sim.scenario import Scenario
 from sim.sections.service import SEVERITIES, Service
-from sim.world import basket, customers, leaving, rng
+from sim.world import basket, customers, leaving, population, rng
 from sim.world.clock import Clock
 from sim.world.feedback import SurveyDesk
 from sim.world.lives import Lives
 from sim.world.membership import Membership
 from sim.world.outreach import Outbox
 from sim.world.population import draw_population
-from sim.world.profiles import keyed_profiles
+from sim.world.profiles import GrowingProfiles, keyed_profiles
 from sim.world.records import EventLog, OrderLog
 from sim.world.service import FailureDraw, ServiceDesk, complaint, inquiries
 from sim.world.shocks import ShockBook
@@ -52,6 +52,7 @@ class World:
         ("spend_so_far", 0.0, float),
         ("last_failure", -np.inf, float),
         ("won_back", 0, np.int64),
+        ("referred_by", -1, np.int64),  # the member who referred them (-1: nobody)
     )
 
     def __init__(self, scenario: Scenario, seed: int | None = None, settle: bool | None = None):
@@ -97,6 +98,10 @@ class World:
         self._ran = False
         self.returns: list[tuple[float, float]] = []  # (left, came back) of won-back lives
         self.profiles = keyed_profiles(self.pop, scenario.locale, self.seed, scenario.start_date)
+        self.n0 = len(self.store)  # the rows after these are referred friends, as they join
+        self._friends = GrowingProfiles(
+            scenario.locale, self.seed, scenario.start_date, population.REFERRED
+        )
         cats = scenario.catalogue.categories
         self._price = [c.price_level for c in cats]
         self.streams = rng.Streams(self.seed, self.store)  # every customer's own streams
@@ -165,6 +170,43 @@ class World:
                 self.signup_time[c] = env.now
             if alive[c]:
                 env.process(process(env, self, c))
+
+    def refer(self, referrer: int, t: float) -> None:
+        """A friend of member `referrer` joins with their first order at env time t (not
+        after the horizon); the program credited the referral bonus already."""
+        if t < self.end:
+            self.env.call_at(t, lambda _event: self._join_referred(referrer))
+
+    def _join_referred(self, referrer: int) -> None:
+        """The referred friend signs up now: a new row of the store, traits of their own
+        (`population.draw_referred`), a life started as any new customer's."""
+        now = self.env.now
+        k = len(self.store) - self.n0
+        traits = population.draw_referred(self.scenario, self.seed, k, now)
+        c = int(self.store.append(**traits)[0])
+        self.referred_by[c] = referrer
+        self.signup_time[c] = now
+        self.sat[c] = traits["satisfaction0"][0]
+        self.sat_time[c] = now
+        if self.outbox is not None:
+            self.birth_md[c] = month_day(np.array([self.profile("birth_date", c)]))[0]
+        if self.lives is not None:
+            self.lives.start(c)
+        else:
+            self.env.process(self._process(self.env, self, c))
+
+    def profile(self, name: str, c: int):
+        """Customer c's profile field `name` (name, gender, birth_date, city, phone, email)."""
+        if c < self.n0:
+            return self.profiles[name][c]
+        return self._friends.rows(c - self.n0 + 1)[name][c - self.n0]
+
+    def all_profiles(self) -> dict[str, np.ndarray]:
+        """Every customer's profiles, row for row with the store (friends last)."""
+        if len(self.store) == self.n0:
+            return self.profiles
+        friends = self._friends.rows(len(self.store) - self.n0)
+        return {n: np.concatenate([v, friends[n]]) for n, v in self.profiles.items()}
 
     # ------------------------------------------------------------------ state
     def draws(self, c: int, life: int = 0) -> customers.Draws:

@@ -18,6 +18,7 @@ import numpy as np
 
 from sim.loyalty import Account, Engine, LoyaltyError, LoyaltyProgram
 from sim.world.records import LedgerColumns
+from sim.world.rng import REFERRALS
 
 if TYPE_CHECKING:
     from sim.world import World
@@ -41,6 +42,9 @@ class Membership:
         self.store.share(self, said_no="said_no")
         self.propensity: dict[int, float] = {}
         self.uniforms: dict[int, _Uniforms] = {}  # each member's redemption draws
+        # members refer friends only when the program pays for it
+        self.refers = program.referral_bonus > 0 and program.behaviour.referral > 0
+        self.referrals: dict[int, _Uniforms] = {}  # each member's referral draws
         self.rewards = sorted(program.rewards, key=lambda r: r.points)
         self.reward_points = [r.points for r in self.rewards]
         self.affordable = [0] * len(self.rewards)
@@ -74,7 +78,7 @@ class Membership:
         m = self.behaviour.redemption
         self.propensity[c] = float(rng.beta(4 * m, 4 * (1 - m))) if 0 < m < 1 else m
         self.uniforms[c] = _Uniforms(rng)
-        birth = self.world.profiles["birth_date"][c].astype("datetime64[D]").item()
+        birth = self.world.profile("birth_date", c).astype("datetime64[D]").item()
         a = self.accounts[c] = Account(customer_id=c + 1, birthday=birth)
         self.engine.signup(a, now)
         return a
@@ -109,7 +113,20 @@ class Membership:
                 self.redeemed[i] += 1
                 redeemed = reward.points
                 self.redemptions.append((c, now, reward.name, reward.points, reward.cost))
+        if self.refers:
+            self._refer(a, c, now)
         return discount, earned, redeemed
+
+    def _refer(self, a: Account, c: int, now: float) -> None:
+        """Whether member c's order at `now` brings a friend: the bonus now, the friend's
+        first order an exponential delay later (both draws from c's own referral stream)."""
+        draws = self.referrals.get(c)
+        if draws is None:
+            draws = self.referrals[c] = _Uniforms(self.world.streams.kept(REFERRALS, c))
+        u_refer, u_delay = draws.pair()
+        if u_refer < self.behaviour.referral:
+            self.engine.referral(a, now)
+            self.world.refer(c, now - self.behaviour.referral_delay_days * math.log1p(-u_delay))
 
     def on_orders(
         self, cs: np.ndarray, t: np.ndarray, amount: np.ndarray, categories: np.ndarray

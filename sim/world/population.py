@@ -53,16 +53,18 @@ class Population:
 # customers is the same world plus two: its first customers live the same lives.
 ACQUIRED_KEY = 1 << 32
 BASE_KEY = 2 * ACQUIRED_KEY  # (block k's keys start at k × ACQUIRED_KEY)
-INITIAL, ACQUIRED, BASE = 0, 1, 2
+REFERRED_KEY = 3 * ACQUIRED_KEY  # friends referred by members, in the order they join
+INITIAL, ACQUIRED, BASE, REFERRED = 0, 1, 2, 3
 # Each trait has its own stream within a block (numpy's draws are sequential, so the first
 # n of a longer array are the n of a shorter one): part of the reproducibility contract.
 SIGNUP, COUNT, RATE, DROPOUT, SPEND, SATISFACTION, DOMINANT, NEED_MIX, CHANNEL, TASTE = range(10)
 ALIVE = 10
 
 
-def trait_stream(seed: int, block: int, trait: int) -> np.random.Generator:
-    """The generator of one trait of one block of customers."""
-    return rng.stream(seed, rng.POPULATION, block, trait)
+def trait_stream(seed: int, block: int, trait: int, *part: int) -> np.random.Generator:
+    """The generator of one trait of one block of customers (or of one `part` of it: a
+    referred friend has their own)."""
+    return rng.stream(seed, rng.POPULATION, block, trait, *part)
 
 
 def draw_population(scenario: Scenario, seed: int) -> Population:
@@ -98,15 +100,30 @@ def draw_population(scenario: Scenario, seed: int) -> Population:
     )
 
 
+def draw_referred(scenario: Scenario, seed: int, k: int, signup: float) -> dict[str, np.ndarray]:
+    """The traits of the k-th friend referred in a run (k = 0, 1, ... in the order they
+    join), who signs up at env time `signup`: drawn as any new customer's, from one stream
+    of their own (the traits in a fixed order), so they depend only on (seed, k)."""
+    own = trait_stream(seed, REFERRED, 0, k)
+    return _traits(scenario, seed, REFERRED, np.array([float(signup)]),
+                   np.array([REFERRED_KEY + k], dtype=np.int64), stream=own)  # fmt: skip
+
+
 def _traits(
-    scenario: Scenario, seed: int, block: int, signup: np.ndarray, key: np.ndarray
+    scenario: Scenario,
+    seed: int,
+    block: int,
+    signup: np.ndarray,
+    key: np.ndarray,
+    stream: np.random.Generator | None = None,
 ) -> dict[str, np.ndarray]:
-    """The latent traits of one block of customers, each trait from its own stream."""
+    """The latent traits of one block of customers, each trait from its own stream (or
+    all from `stream`, one customer's own)."""
     pop = scenario.population
     n = len(signup)
 
     def draw(trait: int) -> np.random.Generator:
-        return trait_stream(seed, block, trait)
+        return stream if stream is not None else trait_stream(seed, block, trait)
 
     lam = draw(RATE).gamma(pop.purchase_rate.r, 1.0 / pop.purchase_rate.alpha, n)
     p = draw(DROPOUT).beta(pop.dropout.a, pop.dropout.b, n)

@@ -262,7 +262,8 @@ def _distinct_numbers(rng: np.random.Generator, group: np.ndarray, block: int) -
     that a row keeps whatever rows come after it (so a bigger world keeps every e-mail).
 
     A row's number is a draw from 1..999 plus 1000 × (2 × its rank among the earlier rows
-    of its group + block): ranges of different ranks or blocks never overlap.
+    of its group + block's parity) plus 10⁹ × (block // 2): ranges of different ranks or
+    blocks never overlap (below half a million rows of one stem).
     """
     n = len(group)
     value = rng.integers(1, 1000, size=n)
@@ -272,7 +273,7 @@ def _distinct_numbers(rng: np.random.Generator, group: np.ndarray, block: int) -
     start_of_row = np.repeat(starts, np.diff(np.r_[starts, n]))
     rank = np.empty(n, dtype=np.int64)
     rank[order] = np.arange(n) - start_of_row
-    return value + 1000 * (2 * rank + block)
+    return value + 1000 * (2 * rank + block % 2) + 10**9 * (block // 2)
 
 
 def make_profiles(
@@ -348,3 +349,24 @@ def keyed_profiles(
     if not out:
         out = make_profiles(0, locale, seed, as_of=as_of)
     return out
+
+
+class GrowingProfiles:
+    """The profiles of one block whose customers join one at a time (referred friends):
+    row k is row k of `make_profiles(n, ..., block=block)` for any n > k (each field's
+    stream is drawn in order), made in doubling batches so k joins cost O(k) in all."""
+
+    def __init__(self, locale: str, seed: int, as_of: dt.date, block: int) -> None:
+        self.args = (locale, seed)
+        self.as_of, self.block = as_of, block
+        self.made: dict[str, np.ndarray] = make_profiles(0, locale, seed, as_of=as_of, block=block)
+
+    def __len__(self) -> int:
+        return len(self.made["name"])
+
+    def rows(self, n: int) -> dict[str, np.ndarray]:
+        """The first n rows."""
+        if n > len(self):
+            size = max(n, 2 * len(self), 16)
+            self.made = make_profiles(size, *self.args, as_of=self.as_of, block=self.block)
+        return {name: values[:n] for name, values in self.made.items()}

@@ -150,7 +150,7 @@ class LedgerColumns:
     (customer_id, day, delta, reason, balance) and keeps 33 bytes of it instead of a
     ~190-byte tuple (a 100,000-customer world writes millions of rows)."""
 
-    REASONS = ("earn", "bonus", "redeem", "expire", "adjust")
+    REASONS = ("earn", "bonus", "redeem", "expire", "adjust", "referral")
 
     def __init__(self) -> None:
         self.cust, self.day, self.delta = array("q"), array("d"), array("q")

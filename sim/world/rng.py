@@ -21,6 +21,7 @@ SURVEYS = 5
 SHOCKS = 6
 LOYALTY = 7
 INQUIRIES = 8  # the desk's questions that are not complaints: one stream per day
+REFERRALS = 9  # a member's referrals: whether an order brings a friend, and when they come
 
 
 def stream(seed: int, subsystem: int, *part: int) -> np.random.Generator:

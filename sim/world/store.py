@@ -26,6 +26,8 @@ import numpy as np
 
 from sim.world.population import Population
 
+TRAIT = object()  # the fill of a trait column: append must be given its rows
+
 
 class CustomerStore:
     """The columns of every customer of one world (see the module's docstring)."""
@@ -38,7 +40,7 @@ class CustomerStore:
         self._shared: list[tuple[object, dict[str, str]]] = []
         for f in fields(Population):
             self._data[f.name] = np.asarray(getattr(pop, f.name))
-            self._fill[f.name] = None  # a trait: a new customer brings their own
+            self._fill[f.name] = TRAIT  # a new customer brings their own
         self._bind()
 
     def __len__(self) -> int:
@@ -78,7 +80,7 @@ class CustomerStore:
     def append(self, **traits: np.ndarray) -> np.ndarray:
         """Add customers with these traits (every trait column, k rows each); every other
         column gets its fill value unless given. Returns the new rows' indices."""
-        missing = [n for n, f in self._fill.items() if f is None and n not in traits]
+        missing = [n for n, f in self._fill.items() if f is TRAIT and n not in traits]
         unknown = [n for n in traits if n not in self._data]
         if missing or unknown:
             raise ValueError(f"append needs every trait: missing {missing}, unknown {unknown}")

@@ -139,13 +139,15 @@ def build_tables(world: World) -> dict[str, pd.DataFrame]:
     del o, cust, cat, amount, discount  # the frame holds copies: keep the peak down
 
     # ---------------------------------------------------------------- customers
-    prof = world.profiles
+    prof = world.all_profiles()
+    referrer = world.referred_by[idx]
     signup_day = world.signup_time[idx] - origin
     churn_day = world.churn_time[idx] - origin
     needs = pop.needs[idx]
     customers = pd.DataFrame(
         {
             "customer_id": ids,
+            "referred_by": pd.arrays.IntegerArray(referrer + 1, referrer < 0),  # NA: nobody
             "name": prof["name"][idx],
             "gender": prof["gender"][idx],
             "birth_date": prof["birth_date"][idx],
