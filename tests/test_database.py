@@ -132,7 +132,7 @@ def test_every_table_comes_back_from_the_workbook_as_it_was(coffee, files, langu
     assert list(sheets) == ["README", *coffee.tables]
     head = list(sheets["customers"].columns)
     if language == "zh":
-        assert head[:2] == ["客户编号", "姓名"]
+        assert head[:3] == ["客户编号", "推荐人", "姓名"]
     else:
         assert head == list(coffee["customers"].columns)
     back = workbook.read_excel(path)

@@ -147,7 +147,7 @@ def build_tables(world: World) -> dict[str, pd.DataFrame]:
     customers = pd.DataFrame(
         {
             "customer_id": ids,
-            "referred_by": pd.arrays.IntegerArray(referrer + 1, referrer < 0),  # NA: nobody
+            "referred_by": np.where(referrer >= 0, referrer + 1.0, np.nan),  # NaN: nobody
             "name": prof["name"][idx],
             "gender": prof["gender"][idx],
             "birth_date": prof["birth_date"][idx],
