@@ -68,14 +68,8 @@ class World:
         for name, fill, dtype in self.STATE:
             pop.add(name, fill, dtype)
         pop.share(self, **{name: name for name, _, _ in self.STATE})
-        # a base customer is known from their first order on; one who had left, since
-        # their last (they never act in this world)
-        pop.set("signup_time", np.where(pop.continuing, pop.first_seen, np.nan))
-        pop.set("churn_time", np.where(pop.continuing & ~pop.alive, pop.last_seen, np.nan))
-        pop.set("sat", pop.satisfaction0)
-        pop.set("sat_time", pop.signup)
-        pop.set("last_order", pop.last_seen)  # what a CRM sees: the last order's time
-        pop.set("spend_so_far", pop.spend0)
+        self._enter(np.arange(len(pop)))
+        pop.on_append(self._enter)  # (a referred friend joining mid-run)
         self.orders = OrderLog()
         self.renewals = EventLog(("cust", "time", "satisfaction", "lapse_prob", "outcome"))
         self.contacts = EventLog(("cust", "time"))
@@ -111,6 +105,19 @@ class World:
         self.lives = Lives(self) if lazy else None
         if self.lives is None:  # (the lives' windows let customers join)
             self.env.process(self.arrivals())
+
+    def _enter(self, rows: np.ndarray) -> None:
+        """The world's state of customers `rows` from their traits, before they act: a
+        base customer is known from their first order on, and one who had left, since
+        their last (they never act in this world)."""
+        pop = self.store
+        continuing = pop.continuing[rows]
+        self.signup_time[rows] = np.where(continuing, pop.first_seen[rows], np.nan)
+        self.churn_time[rows] = np.where(continuing & ~pop.alive[rows], pop.last_seen[rows], np.nan)
+        self.sat[rows] = pop.satisfaction0[rows]
+        self.sat_time[rows] = pop.signup[rows]
+        self.last_order[rows] = pop.last_seen[rows]  # what a CRM sees: the last order's time
+        self.spend_so_far[rows] = pop.spend0[rows]
 
     def _setup_outreach_and_surveys(self) -> None:
         sc = self.scenario
@@ -186,8 +193,6 @@ class World:
         c = int(self.store.append(**traits)[0])
         self.referred_by[c] = referrer
         self.signup_time[c] = now
-        self.sat[c] = traits["satisfaction0"][0]
-        self.sat_time[c] = now
         if self.outbox is not None:
             self.birth_md[c] = month_day(np.array([self.profile("birth_date", c)]))[0]
         if self.lives is not None:
