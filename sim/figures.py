@@ -134,6 +134,14 @@ def _retention(run: Run) -> float | None:
     return still.sum() / at_start.sum() if at_start.any() else None
 
 
+def _referred(run: Run) -> int:
+    """Friends who joined within the run because a member referred them."""
+    c = run.tables["customers"]
+    signup = c["signup_day"].to_numpy(dtype=float)
+    joined = (signup >= 0) & (signup < run.horizon)
+    return int((joined & c["referred_by"].notna().to_numpy()).sum())
+
+
 def _points(run: Run, reason: str) -> float:
     ledger = run.within("points_ledger")
     return _sum(ledger[ledger["reason"] == reason], "delta") if len(ledger) else 0.0
@@ -254,6 +262,7 @@ FIGURES: dict[str, Figure] = {
         Figure("members", N_("program members"), "count", None,
                lambda r: r.within("points_ledger")["customer_id"].nunique()
                if len(r.within("points_ledger")) else 0, "loyalty"),
+        Figure("referred", N_("customers members referred"), "count", True, _referred, "loyalty"),
         Figure("points_issued", N_("points issued"), "count", None,
                lambda r: _points(r, "earn") + _points(r, "bonus") + _points(r, "referral"),
                "loyalty"),

@@ -9,6 +9,7 @@ import pytest
 import sim
 from sim import figures
 from sim.analytics.service import policy_row
+from sim.experiments import build_variant, read_variant
 from sim.experiments.metrics import run_metrics
 from sim.tournament import load_trainer
 from sim.tournament.run import Job, run_job
@@ -128,9 +129,14 @@ def test_agent_cost_per_hour_must_be_finite_and_in_range(tmp_path, value):
         sim.load_scenario(f)
 
 
-def test_the_shipped_loyalty_variant_sets_no_referral_bonus():
+def test_the_shipped_loyalty_variant_pays_for_referrals_and_gives_no_gifts():
+    """Its referral bonus brings friends in (tests/test_referrals.py); tier gifts, which
+    nothing in the world would act on, stay out."""
     text = (ROOT / "scenarios" / "variants" / "coffee_loyalty.yaml").read_text(encoding="utf-8")
-    assert "referral_bonus" not in text and "gifts" not in text
+    assert "gifts" not in text
+    coffee = sim.load_scenario(ROOT / "scenarios" / "coffee_chain.yaml")
+    program = read_variant(ROOT / "scenarios" / "variants" / "coffee_loyalty.yaml")
+    assert build_variant(coffee, program).loyalty.referral_bonus > 0
 
 
 def test_desk_panel_rows_and_chart_read_their_labels_from_figures():

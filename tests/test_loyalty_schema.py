@@ -120,6 +120,12 @@ def problems(section: str, monkeypatch: pytest.MonkeyPatch) -> list[scenario.Pro
             "a reward name used only once",
         ),
         (
+            "  referral_bonus: 100\n",
+            "loyalty.referral_bonus",
+            6,
+            "a referral bonus in points that buy something",
+        ),
+        (
             "  expiry: {policy: monthly}\n",
             "loyalty.expiry.policy",
             6,

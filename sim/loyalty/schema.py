@@ -279,12 +279,25 @@ class Behaviour(_Model):
     referral: Probability = Field(
         0.01,
         description=N_(
-            "chance that a member brings a friend with an order, when the program pays a "
-            "referral_bonus (none is referred without one). Default 0.01: a teaching "
+            "the most often a member brings a friend with an order, approached as the "
+            "referral_bonus grows (none is referred without one). Default 0.01: a teaching "
             "assumption, as no published per-order rate fits every shop; set it from your "
-            "own program (referred customers ÷ members' orders). A reward raises the "
-            "referral likelihood (Ryu and Feick 2007), and referred customers are worth "
-            "more and stay longer (Schmitt, Skiera and Van den Bulte 2011)"
+            "own program (referred customers ÷ members' orders). Referred customers are "
+            "worth more and stay longer (Schmitt, Skiera and Van den Bulte 2011)"
+        ),
+    )
+    referral_half_worth: float = Field(
+        0.1,
+        gt=0.0,
+        le=100.0,
+        description=N_(
+            "the referral bonus's worth, in mean orders (bonus × point value ÷ mean order "
+            "value), at which members refer half as often as `referral`: chance = referral "
+            "× worth ÷ (worth + this). Default 0.1: any reward raises referral likelihood "
+            "and its size matters far less (Ryu and Feick 2007), though larger rewards do "
+            "bring more new customers (Wolters, Schulze and Gedenk 2020); a free-coffee "
+            "bonus (about a quarter of a mean order) gets 70% of the most. The midpoint is "
+            "a teaching assumption"
         ),
     )
     referral_delay_days: float = Field(
@@ -334,7 +347,8 @@ class LoyaltyProgram(_Model):
         0,
         description=N_(
             "points a member gets for each friend they refer (reason referral in the "
-            "ledger); with 0 nobody is referred (behaviour.referral says how often members do)"
+            "ledger); with 0 nobody is referred. A larger bonus brings more friends, levelling "
+            "off (behaviour.referral and referral_half_worth say how often members refer)"
         ),
     )
     behaviour: Behaviour = Field(default_factory=Behaviour)
@@ -390,6 +404,17 @@ class LoyaltyProgram(_Model):
                 ),
                 _("lower base_points_per_unit or the multipliers, or raise currency_unit"),
                 at=("base_points_per_unit",),
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _referrals_are_worth_something(self) -> LoyaltyProgram:
+        if self.referral_bonus > 0 and not self.rewards and not self.point_value:
+            raise _invalid(
+                _("a referral bonus in points that buy something"),
+                _("{points:g} points, with no rewards and no point_value", points=self.referral_bonus),
+                _("add rewards, set point_value, or set referral_bonus to 0"),
+                at=("referral_bonus",),
             )
         return self
 

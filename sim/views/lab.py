@@ -99,6 +99,8 @@ LAB_LEVERS: tuple[LeverSpec, ...] = (
               ("points_expired", "breakage"), cap=run_months, label=N_("expiry months")),
     LeverSpec(LOYALTY, "loyalty.rules[birthday].bonus", 0, 1000, 50, POINTS,
               label=N_("birthday bonus")),
+    LeverSpec(LOYALTY, "loyalty.referral_bonus", 0, 1000, 50, ("referred", "points_issued"),
+              label=N_("referral bonus")),
     LeverSpec(OUTREACH, "outreach.triggers[churn_warning].days", 7, 120, 1,
               ("messages", "coupon_cost"), label=N_("churn warning days")),
     LeverSpec(OUTREACH, "outreach.triggers[monthly_offer].days", 7, 120, 1,

@@ -17,11 +17,21 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.loyalty import Account, Engine, LoyaltyError, LoyaltyProgram
+from sim.loyalty.schema import Behaviour
 from sim.world.records import LedgerColumns
 from sim.world.rng import REFERRALS
 
 if TYPE_CHECKING:
     from sim.world import World
+
+
+def referral_chance(behaviour: Behaviour, worth: float) -> float:
+    """The chance that a member's order brings a friend, for a referral bonus worth `worth`
+    mean orders: rising from 0 with the bonus and levelling off at `behaviour.referral`
+    (half of it at `referral_half_worth`)."""
+    if worth <= 0:
+        return 0.0
+    return behaviour.referral * worth / (worth + behaviour.referral_half_worth)
 
 
 class Membership:
@@ -42,15 +52,17 @@ class Membership:
         self.store.share(self, said_no="said_no")
         self.propensity: dict[int, float] = {}
         self.uniforms: dict[int, _Uniforms] = {}  # each member's redemption draws
-        # members refer friends only when the program pays for it
-        self.refers = program.referral_bonus > 0 and program.behaviour.referral > 0
+        self.mean_order = float(np.mean(world.pop.mean_spend)) if len(world.pop) else 1.0
+        # members refer friends only when the program pays for it, more often for more
+        worth = program.referral_bonus * self.engine.point_value / self.mean_order
+        self.refer_chance = referral_chance(program.behaviour, worth)
+        self.refers = self.refer_chance > 0
         self.referrals: dict[int, _Uniforms] = {}  # each member's referral draws
         self.rewards = sorted(program.rewards, key=lambda r: r.points)
         self.reward_points = [r.points for r in self.rewards]
         self.affordable = [0] * len(self.rewards)
         self.redeemed = [0] * len(self.rewards)
         self.redemptions: list[tuple] = []
-        self.mean_order = float(np.mean(world.pop.mean_spend)) if len(world.pop) else 1.0
         thresholds = [t.threshold for t in program.tiers]
         self.thresholds = thresholds
         # discount-sensitive customers value points and status more (the behaviour's
@@ -124,7 +136,7 @@ class Membership:
         if draws is None:
             draws = self.referrals[c] = _Uniforms(self.world.streams.kept(REFERRALS, c))
         u_refer, u_delay = draws.pair()
-        if u_refer < self.behaviour.referral:
+        if u_refer < self.refer_chance:
             self.engine.referral(a, now)
             self.world.refer(c, now - self.behaviour.referral_delay_days * math.log1p(-u_delay))
 
