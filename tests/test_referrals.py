@@ -1,11 +1,12 @@
 """The referral program (issue 17 part 5): members bring friends in mid-run.
 
 A member's order brings a friend when the program pays a `referral_bonus`, with a chance
-that grows with the bonus's worth and levels off at `loyalty.behaviour.referral`: the bonus goes to the member's ledger (reason `referral`) with
-that order, and the friend joins with their first order an exponential delay later, as a
-new row of the customer store, `referred_by` naming the member. With the bonus at 0 nobody
-is referred and the tables are those of a world without referrals. (The reference path
-and the window path agree with friends joining: tests/test_fast_paths.py.)
+that grows with the bonus's worth and levels off at `loyalty.behaviour.referral`: the
+bonus goes to the member's ledger (reason `referral`) with that order, and the friend
+joins with their first order an exponential delay later, as a new row of the customer
+store, `referred_by` naming the member. With the bonus at 0 nobody is referred and the
+tables are those of a world without referrals. (The reference path and the window path
+agree with friends joining: tests/test_fast_paths.py.)
 """
 
 from __future__ import annotations

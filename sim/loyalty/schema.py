@@ -295,9 +295,9 @@ class Behaviour(_Model):
             "value), at which members refer half as often as `referral`: chance = referral "
             "× worth ÷ (worth + this). Default 0.1: any reward raises referral likelihood "
             "and its size matters far less (Ryu and Feick 2007), though larger rewards do "
-            "bring more new customers (Wolters, Schulze and Gedenk 2020); a free-coffee "
-            "bonus (about a quarter of a mean order) gets 70% of the most. The midpoint is "
-            "a teaching assumption"
+            "bring more new customers (Wolters, Schulze and Gedenk 2020); in the coffee "
+            "chain a free coffee's 300 points (about a fifth of a mean order) get two "
+            "thirds of the most. The midpoint is a teaching assumption"
         ),
     )
     referral_delay_days: float = Field(
@@ -412,7 +412,10 @@ class LoyaltyProgram(_Model):
         if self.referral_bonus > 0 and not self.rewards and not self.point_value:
             raise _invalid(
                 _("a referral bonus in points that buy something"),
-                _("{points:g} points, with no rewards and no point_value", points=self.referral_bonus),
+                _(
+                    "{points:g} points, with no rewards and no point_value",
+                    points=self.referral_bonus,
+                ),
                 _("add rewards, set point_value, or set referral_bonus to 0"),
                 at=("referral_bonus",),
             )

@@ -227,6 +227,7 @@ LAB_FIGURES = (
     "strategy_cost",
     "staff_cost",
     "points_liability",
+    "referred",
     "complaints",
     "first_response_hours",
     "resolution_hours",
