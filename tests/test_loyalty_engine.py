@@ -187,7 +187,7 @@ def test_explanation_lists_every_rule() -> None:
 
 
 def test_signup_and_referral_bonuses() -> None:
-    e = engine(signup_bonus=50, referral_bonus=100)
+    e = engine(signup_bonus=50, referral_bonus=100, point_value=0.02)
     a = Account(7)
     assert (e.signup(a, 0), e.referral(a, 3), e.earn(a, 4, 10).points) == (50, 100, 10)
     assert e.ledger == [
