@@ -64,9 +64,10 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format .
 
 # Tests and notebooks run on every core (pytest-xdist), a whole file (a notebook, a test
-# module with its shared worlds) per worker; TEST_WORKERS=1 runs them one at a time.
+# module with its shared worlds) per worker, slowest first (conftest.py); TEST_WORKERS=1
+# runs them one at a time.
 TEST_WORKERS ?= auto
-XDIST = -n $(TEST_WORKERS) --dist loadfile
+XDIST = -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 # nbval runs every notebook under notebooks/, the Chinese twins in notebooks/zh/ included.
 test: lint browser-deps
 	MPLBACKEND=Agg $(PY) -m pytest $(XDIST) tests
