@@ -129,18 +129,18 @@ def test_priority_service_by_tier_shortens_waits_for_top_tiers():
         "priority_by_tier": True,
         "policy": {"follow_up_hours": None},
     }
-    r = sim.run(coffee(service=svc), seed=3, customers=3000)
+    # a busy desk, not a flooded one: at 3,000 customers the queue grew for the whole year
+    # (waits of 4,000 hours outside the top tiers) and the run took 9-13 s instead of 2-3
+    r = sim.run(coffee(service=svc), seed=3, customers=1500)
     t = r["tickets"].dropna(subset=["first_response_day"])
     t = t[t["opened_day"] >= 100]
-    tiers = r["tiers"]
     wait = (t["first_response_day"] - t["opened_day"]) * 24
 
-    # the tier each complainer held when they complained
-    def tier_at(row):
-        moves = tiers[(tiers["customer_id"] == row.customer_id) & (tiers["day"] <= row.opened_day)]
-        return moves["tier_to"].iloc[-1] if len(moves) else "member"
-
-    held = t.apply(tier_at, axis=1)
+    # the tier each complainer held when they complained: their last move on or before it
+    asked = t[["customer_id", "opened_day"]].reset_index().sort_values("opened_day")
+    moves = r["tiers"][["customer_id", "day", "tier_to"]].sort_values("day")
+    held = pd.merge_asof(asked, moves, left_on="opened_day", right_on="day", by="customer_id")
+    held = held.set_index("index")["tier_to"].fillna("member").loc[t.index]
     priority = held.isin(["gold", "platinum"])
-    assert priority.sum() > 10
-    assert wait[priority].mean() < wait[~priority].mean()
+    assert priority.sum() > 100
+    assert wait[priority].mean() < 0.6 * wait[~priority].mean()  # 15 h against 43 h
