@@ -1,15 +1,32 @@
-"""Slowest files first, for both `make test` runs (tests/ and the notebooks under nbval).
+"""Repository-wide pytest setup: guard notebook runs against a known kernel-client stall
+(sim/kernel_polling.py says what it is and what the guard measured), so every pytest run
+here, nbval included, polls the kernel's reply socket in short slices. Notebook kernels
+import `sim` from this checkout (PYTHONPATH), not from wherever the package is installed,
+so a worktree's notebooks test the worktree's code.
 
+Slowest files first, for both `make test` runs (tests/ and the notebooks under nbval):
 pytest-xdist hands each worker a whole file at a time, in collection order (the Makefile
 turns off its own reordering by test count, which sent the six browser tests, some three
-minutes of work, last). Starting the long files first lets the short ones fill in beside
-them, so neither worker waits idle at the end: the unit run ended with one worker alone for
-124 s before. The list is by measured time, slowest first (`pytest --durations=0`).
-"""
+minutes of work, last and left the other worker idle for 124 s). Starting the long files
+first lets the short ones fill in beside them. The list is by measured time, slowest
+first (`pytest --durations=0`)."""
 
-from __future__ import annotations
+import os
+from pathlib import Path
 
 import pytest
+
+from sim import kernel_polling
+
+ROOT = str(Path(__file__).resolve().parent)
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    [ROOT, *[p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p and p != ROOT]]
+)
+kernel_polling.install()
+
+# Tests read English unless they choose Chinese themselves (a zh_* locale on the machine
+# running them must not change what they see); subprocesses inherit this.
+os.environ["SIM_LANG"] = "en"
 
 SLOWEST_FIRST = (
     "tests/test_exercises_unsolved.py",  # executes every notebook: ~300 s
