@@ -52,9 +52,11 @@ class Membership:
         self.store.share(self, said_no="said_no")
         self.propensity: dict[int, float] = {}
         self.uniforms: dict[int, _Uniforms] = {}  # each member's redemption draws
-        self.mean_order = float(np.mean(world.pop.mean_spend)) if len(world.pop) else 1.0
+        mean_order = float(np.mean(world.pop.mean_spend)) if len(world.pop) else 1.0
+        # what a point is worth in mean orders: a balance's hold and a referral bonus's pull
+        self.orders_per_point = self.engine.point_value / mean_order
         # members refer friends only when the program pays for it, more often for more
-        worth = program.referral_bonus * self.engine.point_value / self.mean_order
+        worth = program.referral_bonus * self.orders_per_point
         self.refer_chance = referral_chance(program.behaviour, worth)
         self.refers = self.refer_chance > 0
         self.referrals: dict[int, _Uniforms] = {}  # each member's referral draws
@@ -185,7 +187,7 @@ class Membership:
         if a is None:
             return 0.0
         b = self.behaviour
-        worth = a.balance * (self.engine.point_value / self.mean_order)
+        worth = a.balance * self.orders_per_point
         return -self.weight[c] * (b.switching_cost * min(2.0, worth) + b.tier_loyalty * a.tier)
 
     def rate_multiplier(self, c: int) -> float:
