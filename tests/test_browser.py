@@ -35,6 +35,9 @@ pytestmark = pytest.mark.skipif(
 LEVER = "sim-lever-outreach-triggers-winback-coupon"  # win-back coupon, 15 CNY by default
 PAGE_LOAD_S = 60  # a Voila page still on "Executing k of n" after this has stalled
 RELOADS = 5
+# pages opened at once share the cores (with the other test worker's kernels, in CI): each
+# more page may take this much longer before the batch counts as stalled
+PER_RELOAD_S = 30
 POOL = 2  # app/voila.py: kernels kept warm for the next participant
 
 
@@ -126,14 +129,14 @@ def load_voila(browser, url: str, errors: KernelErrors, elsewhere: list[str]) ->
     return page
 
 
-def finish_loading(page: Page, name: str) -> None:
+def finish_loading(page: Page, name: str, within_s: float = PAGE_LOAD_S) -> None:
     """Wait for the lab; fail clearly when the page never finishes executing (a stall)."""
     try:
-        wait_for_lab(page, timeout_ms=PAGE_LOAD_S * 1000)
+        wait_for_lab(page, timeout_ms=max(within_s, 5) * 1000)
     except AssertionError:
         text = page.locator("body").inner_text()[:300]
         shot(page, f"{name}_stalled.png")
-        pytest.fail(f"{name}: the Voila page did not finish within {PAGE_LOAD_S} s: {text!r}")
+        pytest.fail(f"{name}: the Voila page did not finish within {within_s:.0f} s: {text!r}")
     assert not rendered_stderr(page), f"{name}: {rendered_stderr(page)}"
     text = page.locator("body").inner_text()
     assert "There was an error" not in text and "An exception occurred" not in text, name
@@ -153,8 +156,9 @@ def test_lab_as_a_voila_app_hides_code_and_reacts_to_a_lever(browser, tmp_path):
         first = time.monotonic() - start
         # a class opening the app at once: every load must complete, none may hang
         pages = [load_voila(browser, server.url, errors, elsewhere) for _ in range(RELOADS)]
+        deadline = time.monotonic() + PAGE_LOAD_S + PER_RELOAD_S * (RELOADS - 1)
         for i, page in enumerate(pages):
-            finish_loading(page, f"voila_load_{i + 1}")
+            finish_loading(page, f"voila_load_{i + 1}", deadline - time.monotonic())
         pages[-1].wait_for_timeout(300)
         assert errors.count == 0, f"kernel errors: {errors.samples}"
         for page in pages:
