@@ -2,7 +2,8 @@
 (sim/kernel_polling.py says what it is and what the guard measured), so every pytest run
 here, nbval included, polls the kernel's reply socket in short slices. Notebook kernels
 import `sim` from this checkout (PYTHONPATH), not from wherever the package is installed,
-so a worktree's notebooks test the worktree's code.
+so a worktree's notebooks test the worktree's code. Under nbval, each notebook ends with
+the "after run all" checks of tests/after_run_all.py (every exercise still unanswered).
 
 Slowest files first, for both `make test` runs (tests/ and the notebooks under nbval):
 pytest-xdist hands each worker a whole file at a time, in collection order (the Makefile
@@ -18,6 +19,8 @@ import pytest
 
 from sim import kernel_polling
 
+pytest_plugins = ["tests.after_run_all"]
+
 ROOT = str(Path(__file__).resolve().parent)
 os.environ["PYTHONPATH"] = os.pathsep.join(
     [ROOT, *[p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p and p != ROOT]]
@@ -29,7 +32,6 @@ kernel_polling.install()
 os.environ["SIM_LANG"] = "en"
 
 SLOWEST_FIRST = (
-    "tests/test_exercises_unsolved.py",  # executes every notebook: ~300 s
     "tests/test_browser.py",  # JupyterLab and Voila in Chromium: ~185 s
     "tests/test_levers_act.py",  # every lever's two ends: ~150 s
     "tests/test_app_room.py",  # a room of Voila pages: ~100 s
