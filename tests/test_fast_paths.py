@@ -166,3 +166,28 @@ def test_windows_equal_the_reference_on_random_worlds(world) -> None:
     fast = sim.run(scenario, seed=seed, customers=customers, days=days)
     slow = sim.run(scenario, seed=seed, customers=customers, days=days, settle=False)
     assert_same_tables(fast, slow)
+
+
+def test_a_window_starts_at_every_edge_and_lasts_at_most_a_day() -> None:
+    """The hold protocol's edges (sim.world.lives): the outbox's daily send and the
+    quarterly survey (at noon of the program's first day) each start a window."""
+    from sim.world import World
+    from sim.world.lives import DAY
+
+    sc = sim.load_scenario(ROOT / "scenarios" / "coffee_chain.yaml").with_overrides(
+        customers=150, days=200
+    )
+    world = World(sc, seed=5)
+    lives = world.lives
+    assert lives.edges == [world.outbox, world.survey_desk]
+    windows = []
+    place_until = lives.place_until
+    lives.place_until = lambda t: (windows.append((world.env.now, t)), place_until(t))[1]
+    sends, targets = set(), world.outbox.targets
+    world.outbox.targets = lambda *a: (sends.add(world.env.now), targets(*a))[1]
+    world.run()
+    starts = {now for now, _ in windows}
+    assert all(0 < until - now <= DAY for now, until in windows)
+    survey = world.start + 0.5
+    assert {survey, survey + 90.0} <= starts
+    assert len(sends) == 200 and sends <= starts  # a send every day, at 10:00

@@ -102,7 +102,8 @@ class World:
         self._setup_service_and_shocks()
         self._setup_outreach_and_surveys()
         self.members = Membership(self, scenario.loyalty) if scenario.loyalty else None
-        self.lives = Lives(self) if lazy else None
+        edges = [e for e in (self.outbox, self.survey_desk) if e is not None]
+        self.lives = Lives(self, edges) if lazy else None
         if self.lives is None:  # (the lives' windows let customers join)
             self.env.process(self.arrivals())
 

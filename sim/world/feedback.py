@@ -86,7 +86,7 @@ class SurveyDesk:
         self.lang = "zh" if world.scenario.locale.startswith("zh") else "en"
         self.invitations: list[tuple] = []
         self.answers: list[tuple] = []
-        self.next_at = math.inf  # the next quarterly survey (a window of sim.world.lives)
+        self.next_at = math.inf  # the next survey: an edge of sim.world.lives
 
     def quarterly(self, env: simpy.Environment):
         """Every 90 days from the start date, an NPS survey to a sample of the customer list."""

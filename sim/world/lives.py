@@ -10,12 +10,28 @@ a SimPy event, while something of theirs is under way (the survey after their fi
 order, a ticket, a message that may bring an order) or when their next order will go
 wrong (its complaint must queue at the desk then). The tables equal those of the one-yield-per-order
 `customers.shopper`, the reference (tests/test_fast_paths.py).
+
+The hold protocol, which every process that touches a customer keeps:
+
+- *Edges.* A process that reads or changes many customers at one moment (the outbox's daily
+  send, the survey desk's quarterly survey) is an `Edge`: it keeps `next_at`, the moment
+  it next runs, and the world hands it to `Lives`. A window starts at every edge and at
+  least once a day (`DAY`: the desk draws tomorrow's questions daily), so no order after
+  an edge is placed before the edge has run.
+- *Holds.* A process that will read or change customer c at a later moment (a ticket, a
+  question, a message that may bring an order, the survey after a first order) calls
+  `World.hold(c)` when it starts, at the latest at the window start before that moment,
+  and `World.let_go(c)` when it is over. A held customer's orders are SimPy events at
+  their exact times; holds count (`pending`), so several may overlap.
+- *Free again.* At each window start, the held customers with nothing pending and no
+  order about to go wrong are let go: from there on a window may settle their orders
+  ahead of time again.
 """
 
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
@@ -30,6 +46,14 @@ if TYPE_CHECKING:
     from sim.world import World
 
 INF = math.inf
+DAY = 1.0  # the longest window
+
+
+class Edge(Protocol):
+    """A process that reads or changes many customers at one moment: a window ends at
+    `next_at`, the next such moment (inf: none to come)."""
+
+    next_at: float
 
 
 class Lives:
@@ -80,8 +104,9 @@ class Lives:
         """gap, z, u, cat_u, f: the rows of `draws` (views, made again when it grows)."""
         self.gap, self.z, self.u, self.cat_u, self.f = (self.draws[:, k] for k in range(5))
 
-    def __init__(self, world: World) -> None:
+    def __init__(self, world: World, edges: list[Edge] = ()) -> None:
         self.world = world
+        self.edges = list(edges)
         self.store = world.store
         for name, fill, dtype, shape in self.COLUMNS:
             self.store.add(name, fill, dtype, shape)
@@ -271,12 +296,7 @@ class Lives:
             self.token[c] += 1
             self.next[c] = self.event_at[c]
             self.event_at[c] = INF
-        until = min(
-            now + 1.0,
-            getattr(w.outbox, "next_at", INF),
-            getattr(w.survey_desk, "next_at", INF),
-            w.end,
-        )
+        until = min(now + DAY, w.end, *(edge.next_at for edge in self.edges))
         self.join_until(until)
         self.place_until(until)
         if until < w.end:

@@ -51,7 +51,7 @@ class Outbox:
         # each customer's preferred channel, as an index into `channels`; a trigger's
         # channel as the same index (-1 for an outreach-only channel, e.g. sms)
         self.channel_code = {name: i for i, name in enumerate(channels)}
-        self.next_at = math.inf  # the next send (a window of sim.world.lives starts there)
+        self.next_at = math.inf  # the next send: an edge of sim.world.lives (a window ends there)
 
     def process(self, env: simpy.Environment):
         """Each day at the send hour, from the start date on, evaluate every trigger."""
