@@ -19,6 +19,12 @@ c = get_config()  # noqa: F821 (provided by the traitlets config loader)
 c.VoilaConfiguration.strip_sources = True  # participants see the lab, not the code
 c.VoilaConfiguration.show_tracebacks = False
 c.VoilaExecutor.timeout = 120  # seconds per cell: a stall becomes an error, not a hang
+# After a cell's reply, how long its last outputs may take to arrive. nbclient's default of
+# 4 s drops the lab's widget on a busy laptop (five pages opened at once beside other work:
+# "Timeout waiting for IOPub output" in the log, and a page that shows the prose but never
+# the lab); a late output is now waited for, and a lost one is an error, not a blank page.
+c.VoilaExecutor.iopub_timeout = 60
+c.VoilaExecutor.raise_on_iopub_timeout = True
 c.Voila.open_browser = False
 c.Voila.port_retries = 0  # the printed link names the port: fail rather than move
 
