@@ -170,6 +170,7 @@ def test_lab_as_a_voila_app_hides_code_and_reacts_to_a_lever(browser, tmp_path):
         log = server.log.read_text(errors="replace")
         assert "Error at server" not in log, server.log_tail()
         assert "'_xsrf' argument missing" not in log, server.log_tail()
+        assert "Timeout waiting for IOPub output" not in log, server.log_tail()
     took = time.monotonic() - start
     print(f"Voila: first load and lever check {first:.1f} s; {RELOADS} more loads: {took:.1f} s")
 
