@@ -84,3 +84,27 @@ def test_the_world_keeps_every_customer_array_in_its_store():
     assert world.lives.next is world.store.next_order
     world.run()
     assert "draws" not in world.store.columns  # let go of once the run is over
+
+
+def test_a_closed_world_is_freed_without_the_garbage_collector():
+    """World.close breaks the store's ties to its holders and callbacks, so dropping a run's
+    world frees its accounts, ledgers and queues at once (a collector pass over the lot
+    costs 0.1 s a run at 1,000 customers; 61,602 objects were left for it before)."""
+    import gc
+
+    sc = sim.load_scenario("scenarios/coffee_chain.yaml").with_overrides(customers=300, days=120)
+    gc.collect()
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        world = World(sc, seed=3)
+        world.run()
+        assert world.members is not None and len(world.members.accounts) > 50
+        world.tables()
+        world.close()
+        del world
+        left = gc.collect()
+    finally:
+        if was:
+            gc.enable()
+    assert left < 500, f"{left} objects were left for the garbage collector"

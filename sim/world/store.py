@@ -77,6 +77,12 @@ class CustomerStore:
         """Call `callback(new_rows)` after each append (a subsystem's derived columns)."""
         self._on_append.append(callback)
 
+    def close(self) -> None:
+        """Forget the holders and callbacks (they hold the store back: a cycle the garbage
+        collector would have to find); the columns stay readable."""
+        self._shared.clear()
+        self._on_append.clear()
+
     def append(self, **traits: np.ndarray) -> np.ndarray:
         """Add customers with these traits (every trait column, k rows each); every other
         column gets its fill value unless given. Returns the new rows' indices."""
