@@ -43,6 +43,8 @@ from sim.world.population import NEEDS
 from sim.world.shocks import advance, rate_multiplier
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from sim.world import World
 
 INF = math.inf
@@ -104,7 +106,7 @@ class Lives:
         """gap, z, u, cat_u, f: the rows of `draws` (views, made again when it grows)."""
         self.gap, self.z, self.u, self.cat_u, self.f = (self.draws[:, k] for k in range(5))
 
-    def __init__(self, world: World, edges: list[Edge] = ()) -> None:
+    def __init__(self, world: World, edges: Sequence[Edge] = ()) -> None:
         self.world = world
         self.edges = list(edges)
         self.store = world.store
