@@ -146,6 +146,11 @@ def layout_problems(fig: Figure) -> list[str]:
     for (i, (wa, _, x)), (j, (wb, _, y)) in itertools.combinations(enumerate(boxes), 2):
         if _overlap(shapes[i], shapes[j]):
             problems.append(f"{_name(wa, x)} overlaps {_name(wb, y)}")
+    w, h = fig.canvas.get_width_height()
+    for (what, _, artist), corners in zip(boxes, shapes, strict=True):
+        xs, ys = corners[:, 0], corners[:, 1]
+        if xs.min() < -SLACK or ys.min() < -SLACK or xs.max() > w + SLACK or ys.max() > h + SLACK:
+            problems.append(f"{_name(what, artist)} is cut off at the figure's edge")
     for ax in fig.axes:
         bars = [
             p.get_window_extent(renderer)
@@ -583,6 +588,7 @@ def _broken() -> Figure:
     ax.text(0, 4.8e5, "label one", ha="left")
     ax.text(0.05, 4.8e5, "label two", ha="left")  # on top of the first
     ax.set_title("⏱ missing glyph")
+    fig.text(0.98, 0.5, "past the edge")  # starts inside, ends outside the figure
     return fig
 
 
@@ -599,6 +605,7 @@ def test_the_check_finds_every_fault_of_a_broken_chart():
     text = "\n".join(problems)
     assert "text 'label one' overlaps text 'label two'" in text
     assert "legend is drawn over a bar's edge" in text
+    assert "'past the edge' is cut off at the figure's edge" in text
 
 
 def test_the_check_finds_repeated_tick_labels_and_scientific_ticks():

@@ -264,7 +264,8 @@ def _levers_html(levers: dict) -> str:
 
 @cjk_fonts()  # team names may be Chinese; the caller's rcParams stay
 def _chart(t: Tournament, team: str) -> Figure:
-    fig = Figure(figsize=(7.5, 3.2))  # no pyplot: no global figure state, no backend
+    # no pyplot: no global figure state, no backend
+    fig = Figure(figsize=(7.5, 3.2), layout="constrained")
     ax = fig.subplots()
     for r in t.rounds[:1]:
         curves = {k[1]: v for k, v in t.active.items() if k[0] == r.round.name and k[2]}

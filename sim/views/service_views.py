@@ -167,7 +167,7 @@ def plot_policy_comparison(table: pd.DataFrame, policies: list[str] | None = Non
         values = table.loc[m, cols].astype(float).to_numpy()
         ax.bar(cols, values, color=[f"C{i}" for i in range(len(cols))])
         better = _("↑ better") if higher_better else _("↓ better")
-        ax.set_title(f"{label} ({better})", fontsize=9)
+        ax.set_title(f"{label}\n({better})", fontsize=9)  # a long label fits its panel
         ax.tick_params(axis="x", labelrotation=20, labelsize=8)
         ax.spines[["top", "right"]].set_visible(False)
         if m == "retention":
