@@ -144,6 +144,25 @@ def test_run_redraws_the_chart_and_the_numbers_beside_the_baseline(lab):
     assert "Done" in lab.status.value and not lab.button.disabled
 
 
+def test_a_lever_moved_back_shows_its_chart_again_without_redrawing(lab, monkeypatch):
+    import sim.views.lab as lab_module
+
+    drawn = []
+    plot = lab_module.plot_lab
+    monkeypatch.setattr(lab_module, "plot_lab", lambda *a: drawn.append(a) or plot(*a))
+    coupon = lab.sliders["outreach.triggers[winback].coupon"]
+    own = coupon.value
+    lab.button.click()
+    first = bytes(lab.chart.value)
+    coupon.value = 60
+    lab.button.click()
+    moved = bytes(lab.chart.value)
+    coupon.value = own
+    lab.button.click()  # the first world again: from the cache, chart and all
+    assert len(drawn) == 2 and moved != first and bytes(lab.chart.value) == first
+    assert "from the cache" in lab.status.value
+
+
 def test_an_impossible_lever_combination_shows_a_message_not_a_traceback(lab):
     lab.button.click()
     before = lab.result

@@ -29,7 +29,7 @@ from matplotlib.figure import Figure
 from sim import figures, paths
 from sim.experiments.design import with_values
 from sim.figures import fmt, money_scale
-from sim.i18n import N_, _
+from sim.i18n import N_, _, language_in_use
 from sim.result import Result
 from sim.runner import run
 from sim.scenario import Scenario
@@ -264,7 +264,10 @@ def numbers_html(paired: Paired) -> str:
 @cjk_fonts()  # scenario names and labels may be Chinese; the caller's rcParams stay
 def plot_lab(result: Result, baseline: Result | None = None) -> Figure:
     """Retention curve, cumulative revenue and margin, NPS and cost, against the baseline."""
-    fig, axes = plt.subplots(2, 2, figsize=(10, 6.4), layout="constrained")
+    # Fixed margins, not layout="constrained": its layout pass draws every tick label once
+    # more and takes half of each Run's redraw (tests/test_charts.py checks the fit).
+    fig, axes = plt.subplots(2, 2, figsize=(10, 6.4))
+    fig.subplots_adjust(left=0.07, right=0.98, bottom=0.1, top=0.9, hspace=0.45, wspace=0.2)
     (a_ret, a_money), (a_nps, a_cost) = axes
     now, base = result.tables["daily"], baseline.tables["daily"] if baseline else None
     scale, unit = money_scale(result.scenario.catalogue.currency)
@@ -340,6 +343,9 @@ def figure_png(fig: Figure, dpi: int = 80) -> bytes:
 # --------------------------------------------------------------------------- panel
 
 
+CHARTS_KEPT = 8  # the lab's charts kept for Runs served from the cache
+
+
 class StrategyLab:
     """The strategy-lab panel: sliders by group, Run and Reset, figures and chart.
 
@@ -388,6 +394,7 @@ class StrategyLab:
         self.variant: Scenario | None = None
         self.paired: Paired | None = None
         self.figure: Figure | None = None
+        self._charts: OrderedDict[tuple, tuple] = OrderedDict()  # see _chart
         self.widget = self._layout()
 
     def _slider(self, lv: Lever) -> w.Widget:
@@ -484,16 +491,30 @@ class StrategyLab:
         served = _("from the cache (same world as before)") if cached else _("simulated")
         self.paired = self.first_pair()
         self.table.value = numbers_html(self.paired)
-        fig = plot_lab(result, self.baseline)
-        self.chart.value = figure_png(fig)
-        self.figure = fig
-        plt.close(fig)
+        self.figure, self.chart.value = self._chart(result)
         self.status.value = _(
             "✓ Done in {seconds} s, {served}. Grey = baseline.",
             seconds=f"{took:.1f}",
             served=served,
         )
         self._intervals(self.paired)
+
+    def _chart(self, result: Result) -> tuple[Figure, bytes]:
+        """The chart of `result` against the baseline, and its PNG: drawn once, then kept
+        for the last CHARTS_KEPT Runs, so a lever moved back to an earlier value redraws
+        at once (results come from the cache as the same objects)."""
+        key = (id(result), id(self.baseline), language_in_use())
+        kept = self._charts.get(key)
+        if kept is not None and kept[0] is result and kept[1] is self.baseline:
+            self._charts.move_to_end(key)
+            return kept[2], kept[3]
+        fig = plot_lab(result, self.baseline)
+        png = figure_png(fig)
+        plt.close(fig)
+        self._charts[key] = (result, self.baseline, fig, png)
+        while len(self._charts) > CHARTS_KEPT:
+            self._charts.popitem(last=False)
+        return fig, png
 
     def _ipython_display_(self) -> None:
         from IPython.display import display
