@@ -220,7 +220,8 @@ def test_a_lever_that_moves_a_figure_is_not_within_noise_and_a_no_op_change_is()
 
 
 def test_replications_share_the_seeds_and_run_in_the_background():
-    lab = StrategyLab(COFFEE, seed=3, replications=3, **SMALL)  # a background thread
+    # a background thread and two worker processes, as a trainee's lab on a laptop
+    lab = StrategyLab(COFFEE, seed=3, replications=3, workers=2, **SMALL)
     assert lab.seeds == panel_seeds(3, 3) and lab.seeds[0] == 3 and len(set(lab.seeds)) == 3
     lab.sliders["outreach.triggers[winback].coupon"].value = 40
     lab.button.click()
@@ -228,6 +229,12 @@ def test_replications_share_the_seeds_and_run_in_the_background():
     lab.jobs.wait(120)
     assert lab.paired.n == 3 and "95% intervals from 3 runs" in lab.note.value
     assert lab.progress.layout.visibility == "hidden"
+    # the workers' replications are the ones the kernel would have run itself, in order
+    here = StrategyLab(COFFEE, seed=3, replications=3, background=False, **SMALL)
+    here.sliders["outreach.triggers[winback].coupon"].value = 40
+    here.button.click()
+    assert lab.paired == here.paired and lab.table.value == here.table.value
+    assert lab.cache.known_figures(lab.variant, lab.seeds[2]) == here.paired.variant[2]
     # the first replication is the lab's own run: the same figures as a plain run
     plain = sim.run(
         with_values(COFFEE.with_overrides(**SMALL), {"outreach.triggers[winback].coupon": 40}),

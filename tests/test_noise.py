@@ -3,7 +3,10 @@ forms, and how a difference within noise is written."""
 
 from __future__ import annotations
 
+import concurrent.futures as cf
 import math
+import operator
+import os
 from pathlib import Path
 
 import matplotlib
@@ -18,7 +21,15 @@ import sim  # noqa: E402
 from sim.experiments import build_variant, read_variant, what_if  # noqa: E402
 from sim.experiments.stats import paired_difference  # noqa: E402
 from sim.experiments.sweep import Sweep  # noqa: E402
-from sim.views.noise import WITHIN_NOISE, change_html, noise_style  # noqa: E402
+from sim.views.noise import (  # noqa: E402
+    WITHIN_NOISE,
+    Background,
+    Paired,
+    Parallel,
+    change_html,
+    noise_style,
+    pair_runs,
+)
 from sim.views.report import NOISE_MARK, plot_heatmap  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -121,3 +132,58 @@ def test_what_if_reads_within_noise_for_a_no_op_and_not_for_a_lever_that_acts():
     assert issued["ci_low"] > 0 and issued["reading"] == ""
     styled = noise_style(same).to_html()
     assert "font-style:italic" in styled or "font-style: italic" in styled
+
+
+class Counting(cf.ThreadPoolExecutor):
+    """A pool that counts what it was asked to run."""
+
+    def __init__(self) -> None:
+        super().__init__(2)
+        self.asked: list[tuple] = []
+
+    def submit(self, fn, /, *args, **kwargs):
+        self.asked.append(args)
+        return super().submit(fn, *args, **kwargs)
+
+
+def test_replications_on_a_pool_come_back_in_seed_order_and_skip_what_is_known():
+    seeds = [5, 6, 7, 8]
+    kept = {(1000, 5): 1005}  # the baseline's first replication is already known
+    parallel = Parallel(
+        operator.add, lambda w, s: kept.get((w, s)), lambda w, s, f: kept.update({(w, s): f})
+    )
+    here = pair_runs(operator.add, 1000, 2000, seeds, Paired(replications=4))
+    with Counting() as pool:
+        steps = []
+        paired = pair_runs(
+            None, 1000, 2000, seeds, Paired(replications=4), lambda d, t: steps.append(d),
+            pool=pool, parallel=parallel,
+        )  # fmt: skip
+    assert paired == here and paired.baseline == [1005, 1006, 1007, 1008]
+    assert steps == [1, 2, 3, 4] and (1000, 5) not in pool.asked and len(pool.asked) == 7
+    assert kept == {(w, s): w + s for w in (1000, 2000) for s in seeds}  # all remembered
+
+
+def test_a_cancelled_pool_job_stops_after_the_pair_it_has_and_drops_the_rest():
+    paired = Paired(replications=4)
+    parallel = Parallel(operator.add, lambda w, s: None, lambda w, s, f: None)
+    with Counting() as pool:
+        out = pair_runs(
+            None, 1, 2, [5, 6, 7, 8], paired, cancelled=lambda: paired.n >= 1,
+            pool=pool, parallel=parallel,
+        )  # fmt: skip
+    assert out.n == 1 and out.baseline == [6] and out.variant == [7]
+
+
+def test_a_failing_worker_run_raises_and_a_dead_worker_is_replaced():
+    jobs = Background(threaded=True, workers=2)
+    pool = jobs.pool()
+    parallel = Parallel(operator.truediv, lambda w, s: None, lambda w, s, f: None)
+    with pytest.raises(ZeroDivisionError):
+        pair_runs(None, 1, 2, [1, 0], Paired(replications=2), pool=pool, parallel=parallel)
+    assert jobs.pool() is pool  # an error in a run does not break the pool
+    with pytest.raises(cf.process.BrokenProcessPool):
+        pool.submit(os._exit, 1).result()  # a worker dies (killed, out of memory...)
+    fresh = jobs.pool()
+    assert fresh is not pool and fresh.submit(operator.add, 2, 3).result() == 5
+    assert Background(threaded=False, workers=2).pool() is None  # inline: no processes

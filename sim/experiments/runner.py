@@ -205,9 +205,7 @@ def _pool(
 ) -> Iterator[tuple[int, Any]]:
     """Local worker processes that die with this process (even killed by SIGKILL, on Linux)
     and are stopped at once, not after their running tasks, when this one is interrupted."""
-    pool = cf.ProcessPoolExecutor(
-        workers, mp_context=_context(), initializer=die_with_parent, initargs=(os.getpid(),)
-    )
+    pool = worker_pool(workers)
     try:
         yield from _futures(pool, tasks, ids, fn)
     except BaseException:  # Ctrl-C, SIGTERM, an error, or the caller stopped reading
@@ -215,6 +213,13 @@ def _pool(
         raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def worker_pool(workers: int) -> cf.ProcessPoolExecutor:
+    """`workers` local processes that die with this one (even killed by SIGKILL, on Linux)."""
+    return cf.ProcessPoolExecutor(
+        workers, mp_context=_context(), initializer=die_with_parent, initargs=(os.getpid(),)
+    )
 
 
 def _stop_workers(pool: cf.ProcessPoolExecutor) -> None:

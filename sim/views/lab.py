@@ -28,16 +28,19 @@ from matplotlib.figure import Figure
 
 from sim import figures, paths
 from sim.experiments.design import with_values
+from sim.experiments.runner import default_workers
 from sim.figures import fmt, money_scale
 from sim.i18n import N_, _, language_in_use
 from sim.result import Result
 from sim.runner import run
 from sim.scenario import Scenario
 from sim.views.fonts import cjk_fonts
+from sim.views.lab_figures import COST_PARTS, LAB_FIGURES, lab_figures, run_figures
 from sim.views.noise import (
     REPLICATIONS,
     Background,
     Paired,
+    Parallel,
     failed_note,
     noise_note,
     paired_html,
@@ -197,6 +200,14 @@ class RunCache:
     def figures(self, scenario: Scenario, seed: int) -> dict[str, float | None]:
         """The lab figures of `scenario` with `seed`: from memory, from a kept result, or
         simulated (then only the figures are kept)."""
+        card = self.known_figures(scenario, seed)
+        if card is None:
+            card = run_figures(scenario, seed)
+            self.keep_figures(scenario, seed, card)
+        return card
+
+    def known_figures(self, scenario: Scenario, seed: int) -> dict[str, float | None] | None:
+        """The lab figures of `scenario` with `seed` if they are at hand without a run."""
         key = self.key(scenario, seed)
         with self._lock:
             if key in self._figures:
@@ -205,50 +216,22 @@ class RunCache:
                 return self._figures[key]
             self.figure_misses += 1
             result = self._store.get(key)
-        card = lab_figures(result if result is not None else run(scenario, seed, progress=False))
+        if result is None:
+            return None
+        card = lab_figures(result)
+        self.keep_figures(scenario, seed, card)
+        return card
+
+    def keep_figures(self, scenario: Scenario, seed: int, card: dict[str, float | None]) -> None:
+        """Remember the lab figures of a run (e.g. one a worker process simulated)."""
+        key = self.key(scenario, seed)
         with self._lock:
             self._figures[key] = card
             while len(self._figures) > self.figures_maxsize:
                 self._figures.popitem(last=False)
-        return card
 
 
 # --------------------------------------------------------------------------- numbers
-
-
-# The lab's table, top to bottom; labels, units and formulas are those of sim.figures.
-LAB_FIGURES = (
-    "retention",
-    "active_at_end",
-    "revenue",
-    "gross_margin",
-    "margin_after_costs",
-    "nps",
-    "strategy_cost",
-    "staff_cost",
-    "points_liability",
-    "referred",
-    "complaints",
-    "first_response_hours",
-    "resolution_hours",
-    "promise_kept",
-    "inquiries",
-    "inquiry_wait_hours",
-)
-# The parts of the cost chart: figure and legend.
-COST_PARTS = (
-    ("reward_cost", N_("rewards")),
-    ("discounts", N_("discounts + coupons")),
-    ("outreach_cost", N_("messages")),
-    ("desk_cost", N_("service desk")),
-)
-
-
-def lab_figures(result: Result) -> dict[str, float | None]:
-    """The lab's figures of one run (the table's and the charts'), from its summary."""
-    s = result.summary()
-    names = dict.fromkeys([*LAB_FIGURES, *(k for k, _label in COST_PARTS)])
-    return {name: s.get(name) for name in names}
 
 
 def numbers_html(paired: Paired) -> str:
@@ -344,6 +327,10 @@ def figure_png(fig: Figure, dpi: int = 80) -> bytes:
 
 
 CHARTS_KEPT = 8  # the lab's charts kept for Runs served from the cache
+# Worker processes behind the intervals (at most the cores there are): two halve the wait on
+# a 2-core laptop (benchmarks/lab.py); more would hold one world each in a shared classroom
+# server's memory for little gain with 4 replications left.
+LAB_WORKERS = 2
 
 
 class StrategyLab:
@@ -363,6 +350,7 @@ class StrategyLab:
         cache: RunCache | None = None,
         replications: int = REPLICATIONS,
         background: bool = True,
+        workers: int | None = None,
     ) -> None:
         if customers is not None or days is not None:
             scenario = scenario.with_overrides(customers=customers, days=days)
@@ -370,7 +358,8 @@ class StrategyLab:
         self.seed = seed
         self.seeds = panel_seeds(seed, replications)
         self.cache = cache if cache is not None else RunCache()
-        self.jobs = Background(threaded=background)
+        workers = min(LAB_WORKERS, default_workers()) if workers is None else workers
+        self.jobs = Background(threaded=background, workers=workers)
         self.levers = lab_levers(scenario, specs)
         self.groups = {lv.path: s.group for s in specs for lv in self.levers if lv.path == s.path}
         self.sliders = {lv.path: self._slider(lv) for lv in self.levers}
@@ -455,9 +444,10 @@ class StrategyLab:
             self.progress.layout.visibility = "hidden"
             self.note.value = failed_note(exc)
 
+        on_workers = Parallel(run_figures, self.cache.known_figures, self.cache.keep_figures)
         replicate_in_background(
             self.jobs, self.cache.figures, self.scenario, self.variant, self.seeds, paired,
-            redraw, failed,
+            redraw, failed, on_workers,
         )  # fmt: skip
 
     def reset(self) -> None:

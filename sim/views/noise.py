@@ -5,19 +5,24 @@ panels) runs the baseline and the changed world on the same seeds (common random
 takes the difference replication by replication (sim.experiments.stats.paired_difference)
 and writes it with its interval; an interval that includes 0 reads "within noise", in words
 and in a muted style. Replication 0 is the panel's own seed, so the first run shown is the
-same run as before; the others may run in a background thread while the first result shows.
+same run as before; the others may run in a background thread (and its worker processes)
+while the first result shows.
 """
 
 from __future__ import annotations
 
+import concurrent.futures as cf
 import html
 import threading
-from collections.abc import Callable, Sequence
+import weakref
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
 from sim.experiments.design import replication_seeds
+from sim.experiments.runner import worker_pool
 from sim.experiments.stats import WITHIN_NOISE, Difference, paired_difference
 from sim.figures import fmt, plain
 from sim.i18n import N_, _
@@ -28,6 +33,19 @@ REPLICATIONS = 5
 MUTED = "color:#767676;font-style:italic"
 
 Figures = dict[str, float | None]
+# How often a background job waiting on worker processes looks whether it was cancelled.
+POLL_S = 0.1
+
+
+@dataclass(frozen=True)
+class Parallel:
+    """How a panel's replications may run on worker processes: `compute(world, seed)` runs
+    in a worker (a module-level function, picklable arguments), `known(world, seed)` gives
+    the figures already at hand or None, `keep(world, seed, figures)` remembers a worker's."""
+
+    compute: Callable[[Any, int], Figures]
+    known: Callable[[Any, int], Figures | None]
+    keep: Callable[[Any, int, Figures], None]
 
 
 def panel_seeds(seed: int, replications: int = REPLICATIONS) -> list[int]:
@@ -123,30 +141,96 @@ def pair_runs(
     paired: Paired | None = None,
     progress: Callable[[int, int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    pool: cf.Executor | None = None,
+    parallel: Parallel | None = None,
 ) -> Paired:
     """Figures of `baseline` and `variant` on each seed (`figures_of(world, seed)`), added to
     `paired` from the replication it has reached; `progress(done, total)` after each pair;
-    stops early when `cancelled()` says so."""
+    stops early when `cancelled()` says so. With a `pool` and `parallel`, the runs go to the
+    pool's workers at once and are added in the same order: the same Paired, sooner."""
     paired = paired if paired is not None else Paired()
     total = len(seeds)
-    for k in range(paired.n, total):
-        if cancelled is not None and cancelled():
-            break
-        paired.baseline.append(figures_of(baseline, seeds[k]))
-        paired.variant.append(figures_of(variant, seeds[k]))
+    stop = cancelled if cancelled is not None else (lambda: False)
+    todo = seeds[paired.n : total]
+    if pool is not None and parallel is not None:
+        pairs = _pairs_on(pool, parallel, baseline, variant, todo, stop)
+    else:
+        pairs = _pairs_here(figures_of, baseline, variant, todo, stop)
+    for base, mine in pairs:
+        paired.baseline.append(base)
+        paired.variant.append(mine)
         if progress is not None:
-            progress(k + 1, total)
+            progress(paired.n, total)
     return paired
+
+
+def _pairs_here(
+    figures_of: Callable[[object, int], Figures],
+    baseline: object,
+    variant: object,
+    seeds: Sequence[int],
+    cancelled: Callable[[], bool],
+) -> Iterator[tuple[Figures, Figures]]:
+    for seed in seeds:
+        if cancelled():
+            return
+        yield figures_of(baseline, seed), figures_of(variant, seed)
+
+
+def _pairs_on(
+    pool: cf.Executor,
+    parallel: Parallel,
+    baseline: object,
+    variant: object,
+    seeds: Sequence[int],
+    cancelled: Callable[[], bool],
+) -> Iterator[tuple[Figures, Figures]]:
+    """Every run not at hand submitted at once; pairs yielded in seed order as they finish.
+    Cancelled, the runs not started are dropped (those running finish and are kept)."""
+
+    def ask(world: object, seed: int) -> cf.Future:
+        card = parallel.known(world, seed)
+        if card is not None:
+            ready: cf.Future = cf.Future()
+            ready.set_result(card)
+            return ready
+        future = pool.submit(parallel.compute, world, seed)
+
+        def keep(done: cf.Future) -> None:
+            if not done.cancelled() and done.exception() is None:
+                parallel.keep(world, seed, done.result())
+
+        future.add_done_callback(keep)
+        return future
+
+    wanted = [(ask(baseline, seed), ask(variant, seed)) for seed in seeds]
+    try:
+        for pair in wanted:
+            while cf.wait(pair, timeout=POLL_S).not_done:
+                if cancelled():
+                    return
+            if cancelled():
+                return
+            yield pair[0].result(), pair[1].result()
+    finally:
+        for pair in wanted:
+            for future in pair:
+                future.cancel()
 
 
 class Background:
     """Runs one job at a time off the kernel's main thread (or inline, for tests and
-    scripts); starting a new job cancels the one before it, which stops at its next step."""
+    scripts); starting a new job cancels the one before it, which stops at its next step.
+    With `workers` > 1 (threaded only) a job may also use that many worker processes,
+    started at the first `pool()` and kept while this object lives."""
 
-    def __init__(self, threaded: bool = True) -> None:
+    def __init__(self, threaded: bool = True, workers: int = 1) -> None:
         self.threaded = threaded
+        self.workers = workers if threaded else 1
         self._generation = 0
         self._thread: threading.Thread | None = None
+        self._pool: cf.ProcessPoolExecutor | None = None
+        self._pool_lock = threading.Lock()
 
     def start(self, job: Callable[[Callable[[], bool]], None]) -> None:
         """Run `job(cancelled)`; `cancelled()` turns true once a newer job starts."""
@@ -170,6 +254,17 @@ class Background:
         """Wait for the running job to finish (tests and the benchmark)."""
         if self._thread is not None:
             self._thread.join(timeout)
+
+    def pool(self) -> cf.ProcessPoolExecutor | None:
+        """The worker processes (None with one worker); a pool broken by a dead worker is
+        replaced, so the next Run works again."""
+        if self.workers < 2:
+            return None
+        with self._pool_lock:
+            if self._pool is None or getattr(self._pool, "_broken", False):
+                self._pool = worker_pool(self.workers)
+                weakref.finalize(self, self._pool.shutdown, wait=False, cancel_futures=True)
+            return self._pool
 
 
 def paired_html(
@@ -245,10 +340,11 @@ def replicate_in_background(
     paired: Paired,
     redraw: Callable[[Paired, bool], None],
     failed: Callable[[Exception], None],
+    parallel: Parallel | None = None,
 ) -> None:
     """Run the replications `paired` still lacks as a background job of `jobs`: `redraw(paired,
     done)` after each pair and at the end, `failed(exc)` if a run raises (a thread's traceback
-    reaches no one)."""
+    reaches no one). With `parallel`, on the job's worker processes when it has them."""
     if paired.complete:
         redraw(paired, True)
         return
@@ -259,7 +355,8 @@ def replicate_in_background(
                 redraw(paired, False)
 
         try:
-            pair_runs(figures_of, baseline, variant, seeds, paired, step, cancelled)
+            pool = jobs.pool() if parallel is not None else None
+            pair_runs(figures_of, baseline, variant, seeds, paired, step, cancelled, pool, parallel)
         except Exception as exc:
             failed(exc)
             raise
