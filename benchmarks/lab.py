@@ -10,8 +10,8 @@ a ratio to one plain run of that world:
   baseline's, so every change is exactly 0);
 - a Run with one lever moved: time to the first result, then to the full intervals
   (the baseline's replications too, this first time), with the replications on one
-  background thread and on the lab's worker processes (LAB_WORKERS, the first time
-  including their start);
+  background thread and on the lab's worker processes (sim.views.noise.panel_workers;
+  the first time including their start);
 - a second lever value: the intervals with the baseline's replications cached;
 - the same Run again: served from the cache.
 
@@ -30,9 +30,8 @@ import matplotlib
 matplotlib.use("Agg")
 
 import sim  # noqa: E402
-from sim.experiments.runner import default_workers  # noqa: E402
-from sim.views.lab import LAB_WORKERS, StrategyLab  # noqa: E402
-from sim.views.noise import REPLICATIONS  # noqa: E402
+from sim.views.lab import StrategyLab  # noqa: E402
+from sim.views.noise import REPLICATIONS, panel_workers  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 LEVER = ("outreach.triggers[winback].coupon", 40, 25)
@@ -80,7 +79,7 @@ def main() -> int:
     t0 = time.perf_counter()
     sim.run(world, seed=7, progress=False)
     one = time.perf_counter() - t0
-    workers = min(LAB_WORKERS, default_workers())
+    workers = panel_workers()
     thread = measure(scenario, args.customers, args.replications, 1)
     pooled = measure(scenario, args.customers, args.replications, workers)
 

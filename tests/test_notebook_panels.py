@@ -126,3 +126,27 @@ def test_loyalty_panel_runs_what_if_from_its_sliders():
     issued = table.loc["points_issued"]
     assert issued["difference"] > 0 and issued["reading"] == ""
     assert "95% interval over 3 replications" in panel.status.value
+
+
+@pytest.mark.parametrize("kind", ["outreach", "policy"])
+def test_a_panels_replications_on_worker_processes_equal_the_kernels_own(kind):
+    """The desk and outreach panels send their replications to two worker processes; the
+    intervals are those the kernel would compute itself, pair by pair, in seed order."""
+
+    def panel(**how):
+        if kind == "outreach":
+            p = ov.OutreachPanel(SMALL, ov.outreach_levers(SMALL), seed=5, replications=3, **how)
+            p.sliders["outreach.fatigue.max_messages"].value = 1
+        else:
+            p = PolicyPanel(SMALL, seed=5, replications=3, **how)
+            p.controls["apology"].value = False
+        if how.get("workers"):  # the workers run the replications, never the kernel
+            p.figures_of = lambda world, seed: pytest.fail("a replication ran in the kernel")
+        p.button.click()
+        p.jobs.wait(120)
+        return p
+
+    pooled, here = panel(workers=2), panel(background=False)
+    assert pooled.jobs.pool() is not None and here.jobs.pool() is None
+    assert pooled.paired.n == 3 and pooled.paired == here.paired
+    assert pooled.table.value == here.table.value and "from 3 runs" in pooled.note.value

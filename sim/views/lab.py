@@ -28,14 +28,12 @@ from matplotlib.figure import Figure
 
 from sim import figures, paths
 from sim.experiments.design import with_values
-from sim.experiments.runner import default_workers
 from sim.figures import fmt, money_scale
 from sim.i18n import N_, _, language_in_use
 from sim.result import Result
 from sim.runner import run
 from sim.scenario import Scenario
 from sim.views.fonts import cjk_fonts
-from sim.views.lab_figures import COST_PARTS, LAB_FIGURES, lab_figures, run_figures
 from sim.views.noise import (
     REPLICATIONS,
     Background,
@@ -45,9 +43,11 @@ from sim.views.noise import (
     noise_note,
     paired_html,
     panel_seeds,
+    panel_workers,
     pending_note,
     replicate_in_background,
 )
+from sim.views.panel_figures import COST_PARTS, LAB_FIGURES, lab_figures, lab_figures_of
 from sim.views.plots import date_axis
 from sim.views.widgets import Lever, explain, lever, lever_slider, run_button
 
@@ -202,7 +202,7 @@ class RunCache:
         simulated (then only the figures are kept)."""
         card = self.known_figures(scenario, seed)
         if card is None:
-            card = run_figures(scenario, seed)
+            card = lab_figures_of(scenario, seed)
             self.keep_figures(scenario, seed, card)
         return card
 
@@ -327,10 +327,6 @@ def figure_png(fig: Figure, dpi: int = 80) -> bytes:
 
 
 CHARTS_KEPT = 8  # the lab's charts kept for Runs served from the cache
-# Worker processes behind the intervals (at most the cores there are): two halve the wait on
-# a 2-core laptop (benchmarks/lab.py); more would hold one world each in a shared classroom
-# server's memory for little gain with 4 replications left.
-LAB_WORKERS = 2
 
 
 class StrategyLab:
@@ -358,7 +354,7 @@ class StrategyLab:
         self.seed = seed
         self.seeds = panel_seeds(seed, replications)
         self.cache = cache if cache is not None else RunCache()
-        workers = min(LAB_WORKERS, default_workers()) if workers is None else workers
+        workers = panel_workers() if workers is None else workers
         self.jobs = Background(threaded=background, workers=workers)
         self.levers = lab_levers(scenario, specs)
         self.groups = {lv.path: s.group for s in specs for lv in self.levers if lv.path == s.path}
@@ -444,7 +440,7 @@ class StrategyLab:
             self.progress.layout.visibility = "hidden"
             self.note.value = failed_note(exc)
 
-        on_workers = Parallel(run_figures, self.cache.known_figures, self.cache.keep_figures)
+        on_workers = Parallel(lab_figures_of, self.cache.known_figures, self.cache.keep_figures)
         replicate_in_background(
             self.jobs, self.cache.figures, self.scenario, self.variant, self.seeds, paired,
             redraw, failed, on_workers,

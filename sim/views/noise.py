@@ -22,7 +22,7 @@ from typing import Any
 import pandas as pd
 
 from sim.experiments.design import replication_seeds
-from sim.experiments.runner import worker_pool
+from sim.experiments.runner import default_workers, worker_pool
 from sim.experiments.stats import WITHIN_NOISE, Difference, paired_difference
 from sim.figures import fmt, plain
 from sim.i18n import N_, _
@@ -35,17 +35,27 @@ MUTED = "color:#767676;font-style:italic"
 Figures = dict[str, float | None]
 # How often a background job waiting on worker processes looks whether it was cancelled.
 POLL_S = 0.1
+# A panel's worker processes (at most the cores there are): two halve the wait on a 2-core
+# laptop (benchmarks/lab.py); more would each hold a world in a shared classroom server's
+# memory for little gain with 4 replications left.
+PANEL_WORKERS = 2
+
+
+def panel_workers() -> int:
+    """How many worker processes a panel's replications use here."""
+    return min(PANEL_WORKERS, default_workers())
 
 
 @dataclass(frozen=True)
 class Parallel:
     """How a panel's replications may run on worker processes: `compute(world, seed)` runs
     in a worker (a module-level function, picklable arguments), `known(world, seed)` gives
-    the figures already at hand or None, `keep(world, seed, figures)` remembers a worker's."""
+    the figures already at hand or None, `keep(world, seed, figures)` remembers a worker's
+    (a panel without a cache leaves both out)."""
 
     compute: Callable[[Any, int], Figures]
-    known: Callable[[Any, int], Figures | None]
-    keep: Callable[[Any, int, Figures], None]
+    known: Callable[[Any, int], Figures | None] = lambda world, seed: None
+    keep: Callable[[Any, int, Figures], None] = lambda world, seed, figures: None
 
 
 def panel_seeds(seed: int, replications: int = REPLICATIONS) -> list[int]:

@@ -29,13 +29,16 @@ from sim.views.noise import (
     REPLICATIONS,
     Background,
     Paired,
+    Parallel,
     failed_note,
     noise_note,
     paired_html,
     panel_seeds,
+    panel_workers,
     pending_note,
     replicate_in_background,
 )
+from sim.views.panel_figures import outreach_figures_of
 from sim.views.widgets import (
     Lever,
     explain,
@@ -175,12 +178,14 @@ class OutreachPanel:
         baseline: Result | None = None,
         replications: int = REPLICATIONS,
         background: bool = True,
+        workers: int | None = None,
     ) -> None:
         self.scenario = scenario
         self.levers = levers
         self.seed = seed
         self.seeds = panel_seeds(seed, replications)
-        self.jobs = Background(threaded=background)
+        workers = panel_workers() if workers is None else workers
+        self.jobs = Background(threaded=background, workers=workers)
         self.baseline = baseline
         self.sliders: dict[str, w.Widget] = {}
         for lv in levers:
@@ -224,8 +229,7 @@ class OutreachPanel:
 
     def figures_of(self, world: Scenario, seed: int) -> dict:
         """The headline figures of one run of `world`."""
-        result = run(world, seed=seed, progress=False)
-        return outreach_headline(result.tables, self.scenario.horizon_days)
+        return outreach_figures_of(world, seed)
 
     def update(self) -> None:
         """Button callback: run with the sliders' values, redraw the table and the chart,
@@ -251,7 +255,7 @@ class OutreachPanel:
         show_figure(self.out, fig)
         replicate_in_background(
             self.jobs, self.figures_of, self.scenario, self.variant, self.seeds, self.paired,
-            self._redraw, self._failed,
+            self._redraw, self._failed, Parallel(outreach_figures_of),
         )  # fmt: skip
 
     def _redraw(self, paired: Paired, done: bool) -> None:

@@ -28,13 +28,16 @@ from sim.views.noise import (
     REPLICATIONS,
     Background,
     Paired,
+    Parallel,
     failed_note,
     noise_note,
     paired_html,
     panel_seeds,
+    panel_workers,
     pending_note,
     replicate_in_background,
 )
+from sim.views.panel_figures import policy_figures_of
 from sim.views.widgets import run_button, run_outputs, show_figure
 
 # A desk that answers late (five days), never apologises, compensates or follows up.
@@ -340,11 +343,13 @@ class PolicyPanel:
         start: DeskPolicy | None = None,
         replications: int = REPLICATIONS,
         background: bool = True,
+        workers: int | None = None,
     ) -> None:
         self.scenario = scenario
         self.seed = seed
         self.seeds = panel_seeds(seed, replications)
-        self.jobs = Background(threaded=background)
+        workers = panel_workers() if workers is None else workers
+        self.jobs = Background(threaded=background, workers=workers)
         self.baseline = baseline
         self.controls = policy_widgets(start or scenario.service.policy)
         self.button = run_button(lambda: self.update())
@@ -391,7 +396,7 @@ class PolicyPanel:
 
     def figures_of(self, world: Scenario, seed: int) -> dict:
         """The policy table's figures of one run of `world`."""
-        return policy_row(run(world, seed=seed, progress=False))
+        return policy_figures_of(world, seed)
 
     def update(self) -> None:
         """Button callback: run with the controls' policy, redraw the table and chart, then
@@ -412,7 +417,7 @@ class PolicyPanel:
         show_figure(self.out, fig)
         replicate_in_background(
             self.jobs, self.figures_of, self.scenario, self.variant, self.seeds, self.paired,
-            self._redraw, self._failed,
+            self._redraw, self._failed, Parallel(policy_figures_of),
         )  # fmt: skip
 
     def _redraw(self, paired: Paired, done: bool) -> None:

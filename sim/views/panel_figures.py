@@ -1,11 +1,14 @@
-"""The strategy lab's figures of one run: what its table and cost chart show.
+"""The figures a panel shows of one run: the strategy lab's table and cost chart, the
+outreach panel's headline, the desk panel's policy row.
 
-Kept apart from the lab's widgets and charts so that a worker process computing the
-replications behind the intervals imports only the simulator and sim.figures.
+Kept apart from the panels' widgets and charts: a worker process computing the replications
+behind the intervals (sim.views.noise) imports only the simulator and the analytics.
 """
 
 from __future__ import annotations
 
+from sim.analytics.feedback import outreach_headline
+from sim.analytics.service import policy_row
 from sim.i18n import N_
 from sim.result import Result
 from sim.runner import run
@@ -46,6 +49,16 @@ def lab_figures(result: Result) -> dict[str, float | None]:
     return {name: s.get(name) for name in names}
 
 
-def run_figures(scenario: Scenario, seed: int) -> dict[str, float | None]:
-    """Simulate `scenario` with `seed` and keep only its lab figures (what a worker returns)."""
-    return lab_figures(run(scenario, seed=seed, progress=False))
+def lab_figures_of(world: Scenario, seed: int) -> dict[str, float | None]:
+    """Simulate `world` with `seed` and keep only its lab figures (what a worker returns)."""
+    return lab_figures(run(world, seed=seed, progress=False))
+
+
+def outreach_figures_of(world: Scenario, seed: int) -> dict:
+    """The outreach panel's headline figures of one run of `world`."""
+    return outreach_headline(run(world, seed=seed, progress=False).tables, world.horizon_days)
+
+
+def policy_figures_of(world: Scenario, seed: int) -> dict:
+    """The desk panel's policy figures of one run of `world`."""
+    return policy_row(run(world, seed=seed, progress=False))
