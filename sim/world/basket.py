@@ -12,6 +12,8 @@ def category(taste_cdf: np.ndarray, u) -> np.ndarray:
     (..., k), broadcast against u: how many of the first k − 1 tastes it exceeds. One
     column at a time, so a 100,000-customer world needs no orders × categories matrix."""
     u = np.asarray(u)
+    if taste_cdf.ndim == 1:  # one customer's tastes (sorted): the count is a binary search
+        return np.searchsorted(taste_cdf[:-1], u, side="left").astype(np.int64)
     cat = np.zeros(np.broadcast_shapes(u.shape, taste_cdf.shape[:-1]), dtype=np.int64)
     for k in range(taste_cdf.shape[-1] - 1):
         cat += u > taste_cdf[..., k]

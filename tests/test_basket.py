@@ -1,0 +1,29 @@
+"""An order's category: one customer's tastes and many customers' rows pick alike."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sim.world import basket
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    tastes=st.lists(st.integers(0, 5), min_size=1, max_size=6).filter(any),
+    picks=st.lists(st.integers(0, 40), min_size=1, max_size=40),
+)
+def test_one_customers_tastes_pick_the_categories_their_row_among_many_picks(tastes, picks):
+    """The binary search over one customer's cumulative tastes counts the tastes a uniform
+    exceeds exactly as the column-at-a-time count over many rows does, ties (a uniform on
+    a boundary, a category of zero taste) included."""
+    w = np.asarray(tastes, dtype=float)
+    cdf = np.cumsum(w / w.sum())
+    # uniforms on a grid that hits the boundaries, and the boundaries themselves
+    u = np.concatenate([np.asarray(picks) / 40.0, cdf])
+    one = basket.category(cdf, u)
+    many = basket.category(np.repeat(cdf[None, :], len(u), axis=0), u)
+    assert one.dtype == many.dtype == np.int64
+    assert np.array_equal(one, many)
+    assert ((one >= 0) & (one < len(cdf))).all()
