@@ -27,3 +27,18 @@ def test_one_customers_tastes_pick_the_categories_their_row_among_many_picks(tas
     assert one.dtype == many.dtype == np.int64
     assert np.array_equal(one, many)
     assert ((one >= 0) & (one < len(cdf))).all()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    z=st.floats(0.0, 1e4, allow_subnormal=False),
+    scale=st.floats(0.05, 50.0),
+    price=st.floats(0.1, 100.0),
+)
+def test_an_amount_is_rounded_to_the_cent_as_numpys_round_does(z, scale, price):
+    """The written-out rounding equals np.round(·, 2) bit for bit, never below one cent,
+    for one order and for many."""
+    want = max(float(np.round(z / scale * price, 2)), 0.01)
+    assert float(basket.amount(z, scale, price)) == want
+    many = basket.amount(np.array([z, z]), np.array([scale, scale]), np.array([price, price]))
+    assert many.tolist() == [want, want]
