@@ -135,3 +135,19 @@ def test_reviews_do_not_depend_on_how_often_the_engine_is_called() -> None:
         logs.append(e.tier_log)
     assert logs[0] == logs[1]
     assert len(logs[0]) >= 3
+
+
+def test_a_long_rolling_window_holds_exactly_its_orders_and_keeps_little_else() -> None:
+    """Five years of an order every half day: at each order the window's total is the sum
+    of the points of the last 100 days (to the point), and the pairs kept behind the window
+    never outnumber those in it by more than a small constant (they are dropped as it
+    moves, not kept for the whole history)."""
+    e = Engine(LoyaltyProgram.model_validate({"tiers": TIERS, **ROLLING}), dt.date(2026, 1, 1))
+    a = Account(1)
+    history = [(k * 0.5, float(1 + k % 7)) for k in range(3650)]
+    for i, (day, amount) in enumerate(history):
+        e.earn(a, day, amount)
+        inside = [x for d, x in history[: i + 1] if d > day - 100]
+        assert a.qual_sum == pytest.approx(sum(inside), abs=1e-6)
+        assert len(a.qual_day) - a.qual_head == len(inside)
+        assert len(a.qual_day) <= 2 * len(inside) + 32

@@ -45,12 +45,16 @@ class Tiers:
         if not self.thresholds:
             return
         if self.rolling:
-            q = a.qual
-            q.append((day, amount))
+            days, amounts = a.qual_day, a.qual_amount
+            days.append(day)
+            amounts.append(amount)
             a.qual_sum += amount
             cutoff = day - self.window
-            while q[0][0] <= cutoff:
-                a.qual_sum -= q.popleft()[1]
+            h = a.qual_head
+            while days[h] <= cutoff:
+                a.qual_sum -= amounts[h]
+                h += 1
+            _forget(a, h)
             total = a.qual_sum
         else:
             year = self.cal.date(day).year
@@ -82,11 +86,12 @@ class Tiers:
 
     def _window_total(self, a: Account, t: float) -> float:
         if self.rolling:
-            q = a.qual
+            days, h = a.qual_day, a.qual_head
             cutoff = t - self.window
-            while q and q[0][0] <= cutoff:
-                q.popleft()
-            a.qual_sum = math.fsum(x for _, x in q)  # re-sum: no drift from +/- floats
+            while h < len(days) and days[h] <= cutoff:
+                h += 1
+            _forget(a, h)
+            a.qual_sum = math.fsum(a.qual_amount[a.qual_head :])  # re-sum: no drift from +/-
             return a.qual_sum
         year = self.cal.date(t).year  # the year just ended, or (after grace) this one so far
         this = a.qual_sum if a.qual_year == year else 0.0
@@ -109,3 +114,12 @@ class Tiers:
     def _move(self, a: Account, day: float, target: int, log: list) -> None:
         log.append((a.customer_id, day, self.names[a.tier], self.names[target]))
         a.tier = target
+
+
+def _forget(a: Account, head: int) -> None:
+    """Move the rolling window's start to `head`; drop the pairs before it once they are
+    at least half of what is stored (amortised O(1) a pair)."""
+    if head >= 32 and 2 * head >= len(a.qual_day):
+        del a.qual_day[:head], a.qual_amount[:head]
+        head = 0
+    a.qual_head = head
