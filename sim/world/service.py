@@ -82,11 +82,9 @@ class WaitingLine(simpy.resources.resource.SortedQueue):
     """SimPy's SortedQueue, the same order, without its re-sort on every arrival: it sorts
     the whole line again (a key call per waiting contact), which an understaffed desk of a
     big world pays millions of times; a binary search puts the newcomer after every equal
-    key, where the stable sort put it."""
+    key, where the stable sort put it. (SimPy's resources make it without a maxlen.)"""
 
     def append(self, item: Any) -> None:
-        if self.maxlen is not None and len(self) >= self.maxlen:
-            raise RuntimeError("Cannot append event. Queue is full.")
         insort_right(self, item, key=_KEY)
 
 
