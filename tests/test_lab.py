@@ -245,16 +245,16 @@ def test_replications_share_the_seeds_and_run_in_the_background():
 
 def test_a_replication_that_fails_says_so_in_the_note_and_hides_the_progress_bar():
     lab = StrategyLab(COFFEE, seed=3, customers=200, days=60, replications=3, background=False)
-    figures = lab.cache.figures
+    simulate = lab.cache.source.compute
     calls = []
 
     def breaks_on_the_second_seed(world, seed):
         calls.append(seed)
         if seed == lab.seeds[1]:
             raise RuntimeError("the disk is full")
-        return figures(world, seed)
+        return simulate(world, seed)
 
-    lab.cache.figures = breaks_on_the_second_seed
+    lab.cache.source.compute = breaks_on_the_second_seed
     lab.sliders["outreach.triggers[winback].coupon"].value = 40
     lab.button.click()  # ipywidgets logs the callback's error; the note says it
     assert "The intervals could not be computed: the disk is full" in lab.note.value

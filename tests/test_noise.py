@@ -24,8 +24,8 @@ from sim.experiments.sweep import Sweep  # noqa: E402
 from sim.views.noise import (  # noqa: E402
     WITHIN_NOISE,
     Background,
+    FigureSource,
     Paired,
-    Parallel,
     change_html,
     noise_style,
     pair_runs,
@@ -149,15 +149,15 @@ class Counting(cf.ThreadPoolExecutor):
 def test_replications_on_a_pool_come_back_in_seed_order_and_skip_what_is_known():
     seeds = [5, 6, 7, 8]
     kept = {(1000, 5): 1005}  # the baseline's first replication is already known
-    parallel = Parallel(
+    source = FigureSource(
         operator.add, lambda w, s: kept.get((w, s)), lambda w, s, f: kept.update({(w, s): f})
     )
-    here = pair_runs(operator.add, 1000, 2000, seeds, Paired(replications=4))
+    here = pair_runs(FigureSource(operator.add), 1000, 2000, seeds, Paired(replications=4))
     with Counting() as pool:
         steps = []
         paired = pair_runs(
-            None, 1000, 2000, seeds, Paired(replications=4), lambda d, t: steps.append(d),
-            pool=pool, parallel=parallel,
+            source, 1000, 2000, seeds, Paired(replications=4), lambda d, t: steps.append(d),
+            pool=pool,
         )  # fmt: skip
     assert paired == here and paired.baseline == [1005, 1006, 1007, 1008]
     assert steps == [1, 2, 3, 4] and (1000, 5) not in pool.asked and len(pool.asked) == 7
@@ -166,11 +166,11 @@ def test_replications_on_a_pool_come_back_in_seed_order_and_skip_what_is_known()
 
 def test_a_cancelled_pool_job_stops_after_the_pair_it_has_and_drops_the_rest():
     paired = Paired(replications=4)
-    parallel = Parallel(operator.add, lambda w, s: None, lambda w, s, f: None)
+    source = FigureSource(operator.add, lambda w, s: None, lambda w, s, f: None)
     with Counting() as pool:
         out = pair_runs(
-            None, 1, 2, [5, 6, 7, 8], paired, cancelled=lambda: paired.n >= 1,
-            pool=pool, parallel=parallel,
+            source, 1, 2, [5, 6, 7, 8], paired, cancelled=lambda: paired.n >= 1,
+            pool=pool,
         )  # fmt: skip
     assert out.n == 1 and out.baseline == [6] and out.variant == [7]
 
@@ -178,9 +178,9 @@ def test_a_cancelled_pool_job_stops_after_the_pair_it_has_and_drops_the_rest():
 def test_a_failing_worker_run_raises_and_a_dead_worker_is_replaced():
     jobs = Background(threaded=True, workers=2)
     pool = jobs.pool()
-    parallel = Parallel(operator.truediv, lambda w, s: None, lambda w, s, f: None)
+    source = FigureSource(operator.truediv, lambda w, s: None, lambda w, s, f: None)
     with pytest.raises(ZeroDivisionError):
-        pair_runs(None, 1, 2, [1, 0], Paired(replications=2), pool=pool, parallel=parallel)
+        pair_runs(source, 1, 2, [1, 0], Paired(replications=2), pool=pool)
     assert jobs.pool() is pool  # an error in a run does not break the pool
     with pytest.raises(cf.process.BrokenProcessPool):
         pool.submit(os._exit, 1).result()  # a worker dies (killed, out of memory...)

@@ -18,6 +18,7 @@ from sim.experiments import with_values  # noqa: E402
 from sim.paths import PathError, value_at  # noqa: E402
 from sim.views import outreach_views as ov  # noqa: E402
 from sim.views.fonts import use_cjk_fonts  # noqa: E402
+from sim.views.noise import FigureSource  # noqa: E402
 from sim.views.service_views import PolicyPanel  # noqa: E402
 
 SMALL = sim.load_scenario(COFFEE).with_overrides(customers=250, days=120)
@@ -128,6 +129,13 @@ def test_loyalty_panel_runs_what_if_from_its_sliders():
     assert "95% interval over 3 replications" in panel.status.value
 
 
+class WorkersOnly(FigureSource):
+    """A figure source that fails the test if this process computes a run's figures."""
+
+    def figures(self, world, seed):
+        pytest.fail("a replication ran in the kernel")
+
+
 @pytest.mark.parametrize("kind", ["outreach", "policy"])
 def test_a_panels_replications_on_worker_processes_equal_the_kernels_own(kind):
     """The desk and outreach panels send their replications to two worker processes; the
@@ -141,7 +149,7 @@ def test_a_panels_replications_on_worker_processes_equal_the_kernels_own(kind):
             p = PolicyPanel(SMALL, seed=5, replications=3, **how)
             p.controls["apology"].value = False
         if how.get("workers"):  # the workers run the replications, never the kernel
-            p.figures_of = lambda world, seed: pytest.fail("a replication ran in the kernel")
+            p.source = WorkersOnly(p.source.compute)
         p.button.click()
         p.jobs.wait(120)
         return p

@@ -37,8 +37,8 @@ from sim.views.fonts import cjk_fonts
 from sim.views.noise import (
     REPLICATIONS,
     Background,
+    FigureSource,
     Paired,
-    Parallel,
     failed_note,
     noise_note,
     paired_html,
@@ -169,6 +169,8 @@ class RunCache:
         self._store: OrderedDict[tuple[str, int], Result] = OrderedDict()
         self._figures: OrderedDict[tuple[str, int], dict] = OrderedDict()
         self._lock = threading.Lock()  # the lab's background replications share the cache
+        # where the replications behind the intervals get their figures (sim.views.noise)
+        self.source = FigureSource(lab_figures_of, self.known_figures, self.keep_figures)
 
     @staticmethod
     def key(scenario: Scenario, seed: int) -> tuple[str, int]:
@@ -200,11 +202,7 @@ class RunCache:
     def figures(self, scenario: Scenario, seed: int) -> dict[str, float | None]:
         """The lab figures of `scenario` with `seed`: from memory, from a kept result, or
         simulated (then only the figures are kept)."""
-        card = self.known_figures(scenario, seed)
-        if card is None:
-            card = lab_figures_of(scenario, seed)
-            self.keep_figures(scenario, seed, card)
-        return card
+        return self.source.figures(scenario, seed)
 
     def known_figures(self, scenario: Scenario, seed: int) -> dict[str, float | None] | None:
         """The lab figures of `scenario` with `seed` if they are at hand without a run."""
@@ -440,10 +438,9 @@ class StrategyLab:
             self.progress.layout.visibility = "hidden"
             self.note.value = failed_note(exc)
 
-        on_workers = Parallel(lab_figures_of, self.cache.known_figures, self.cache.keep_figures)
         replicate_in_background(
-            self.jobs, self.cache.figures, self.scenario, self.variant, self.seeds, paired,
-            redraw, failed, on_workers,
+            self.jobs, self.cache.source, self.scenario, self.variant, self.seeds, paired,
+            redraw, failed,
         )  # fmt: skip
 
     def reset(self) -> None:

@@ -46,16 +46,24 @@ def panel_workers() -> int:
     return min(PANEL_WORKERS, default_workers())
 
 
-@dataclass(frozen=True)
-class Parallel:
-    """How a panel's replications may run on worker processes: `compute(world, seed)` runs
-    in a worker (a module-level function, picklable arguments), `known(world, seed)` gives
-    the figures already at hand or None, `keep(world, seed, figures)` remembers a worker's
-    (a panel without a cache leaves both out)."""
+@dataclass
+class FigureSource:
+    """Where a panel's figures of one run come from: `compute(world, seed)` simulates them
+    (a module-level function of picklable arguments, so a worker process can run it),
+    `known(world, seed)` gives them if they are at hand (else None) and `keep(world, seed,
+    figures)` remembers new ones (a panel without a cache leaves both out)."""
 
     compute: Callable[[Any, int], Figures]
     known: Callable[[Any, int], Figures | None] = lambda world, seed: None
     keep: Callable[[Any, int, Figures], None] = lambda world, seed, figures: None
+
+    def figures(self, world: Any, seed: int) -> Figures:
+        """The figures at hand, or computed in this process and kept."""
+        card = self.known(world, seed)
+        if card is None:
+            card = self.compute(world, seed)
+            self.keep(world, seed, card)
+        return card
 
 
 def panel_seeds(seed: int, replications: int = REPLICATIONS) -> list[int]:
@@ -144,7 +152,7 @@ def change_html(d: Difference | None, unit: str) -> str:
 
 
 def pair_runs(
-    figures_of: Callable[[object, int], Figures],
+    source: FigureSource,
     baseline: object,
     variant: object,
     seeds: Sequence[int],
@@ -152,20 +160,19 @@ def pair_runs(
     progress: Callable[[int, int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
     pool: cf.Executor | None = None,
-    parallel: Parallel | None = None,
 ) -> Paired:
-    """Figures of `baseline` and `variant` on each seed (`figures_of(world, seed)`), added to
-    `paired` from the replication it has reached; `progress(done, total)` after each pair;
-    stops early when `cancelled()` says so. With a `pool` and `parallel`, the runs go to the
-    pool's workers at once and are added in the same order: the same Paired, sooner."""
+    """Figures of `baseline` and `variant` on each seed (from `source`), added to `paired`
+    from the replication it has reached; `progress(done, total)` after each pair; stops
+    early when `cancelled()` says so. With a `pool`, the runs go to the pool's workers at
+    once and are added in the same order: the same Paired, sooner."""
     paired = paired if paired is not None else Paired()
     total = len(seeds)
     stop = cancelled if cancelled is not None else (lambda: False)
     todo = seeds[paired.n : total]
-    if pool is not None and parallel is not None:
-        pairs = _pairs_on(pool, parallel, baseline, variant, todo, stop)
+    if pool is not None:
+        pairs = _pairs_on(pool, source, baseline, variant, todo, stop)
     else:
-        pairs = _pairs_here(figures_of, baseline, variant, todo, stop)
+        pairs = _pairs_here(source, baseline, variant, todo, stop)
     for base, mine in pairs:
         paired.baseline.append(base)
         paired.variant.append(mine)
@@ -175,7 +182,7 @@ def pair_runs(
 
 
 def _pairs_here(
-    figures_of: Callable[[object, int], Figures],
+    source: FigureSource,
     baseline: object,
     variant: object,
     seeds: Sequence[int],
@@ -184,12 +191,12 @@ def _pairs_here(
     for seed in seeds:
         if cancelled():
             return
-        yield figures_of(baseline, seed), figures_of(variant, seed)
+        yield source.figures(baseline, seed), source.figures(variant, seed)
 
 
 def _pairs_on(
     pool: cf.Executor,
-    parallel: Parallel,
+    source: FigureSource,
     baseline: object,
     variant: object,
     seeds: Sequence[int],
@@ -199,16 +206,16 @@ def _pairs_on(
     Cancelled, the runs not started are dropped (those running finish and are kept)."""
 
     def ask(world: object, seed: int) -> cf.Future:
-        card = parallel.known(world, seed)
+        card = source.known(world, seed)
         if card is not None:
             ready: cf.Future = cf.Future()
             ready.set_result(card)
             return ready
-        future = pool.submit(parallel.compute, world, seed)
+        future = pool.submit(source.compute, world, seed)
 
         def keep(done: cf.Future) -> None:
             if not done.cancelled() and done.exception() is None:
-                parallel.keep(world, seed, done.result())
+                source.keep(world, seed, done.result())
 
         future.add_done_callback(keep)
         return future
@@ -272,6 +279,8 @@ class Background:
             return None
         with self._pool_lock:
             if self._pool is None or getattr(self._pool, "_broken", False):
+                if self._pool is not None:
+                    self._pool.shutdown(wait=False, cancel_futures=True)
                 self._pool = worker_pool(self.workers)
                 weakref.finalize(self, self._pool.shutdown, wait=False, cancel_futures=True)
             return self._pool
@@ -343,18 +352,17 @@ def failed_note(error: Exception) -> str:
 
 def replicate_in_background(
     jobs: Background,
-    figures_of: Callable[[object, int], Figures],
+    source: FigureSource,
     baseline: object,
     variant: object,
     seeds: Sequence[int],
     paired: Paired,
     redraw: Callable[[Paired, bool], None],
     failed: Callable[[Exception], None],
-    parallel: Parallel | None = None,
 ) -> None:
     """Run the replications `paired` still lacks as a background job of `jobs`: `redraw(paired,
     done)` after each pair and at the end, `failed(exc)` if a run raises (a thread's traceback
-    reaches no one). With `parallel`, on the job's worker processes when it has them."""
+    reaches no one). On the job's worker processes when it has them."""
     if paired.complete:
         redraw(paired, True)
         return
@@ -365,8 +373,7 @@ def replicate_in_background(
                 redraw(paired, False)
 
         try:
-            pool = jobs.pool() if parallel is not None else None
-            pair_runs(figures_of, baseline, variant, seeds, paired, step, cancelled, pool, parallel)
+            pair_runs(source, baseline, variant, seeds, paired, step, cancelled, jobs.pool())
         except Exception as exc:
             failed(exc)
             raise

@@ -28,8 +28,8 @@ from sim.views.exercises import Feedback, exercise
 from sim.views.noise import (
     REPLICATIONS,
     Background,
+    FigureSource,
     Paired,
-    Parallel,
     failed_note,
     noise_note,
     paired_html,
@@ -186,6 +186,7 @@ class OutreachPanel:
         self.seeds = panel_seeds(seed, replications)
         workers = panel_workers() if workers is None else workers
         self.jobs = Background(threaded=background, workers=workers)
+        self.source = FigureSource(outreach_figures_of)  # the replications' figures of one run
         self.baseline = baseline
         self.sliders: dict[str, w.Widget] = {}
         for lv in levers:
@@ -227,10 +228,6 @@ class OutreachPanel:
         )
         return self.comparison
 
-    def figures_of(self, world: Scenario, seed: int) -> dict:
-        """The headline figures of one run of `world`."""
-        return outreach_figures_of(world, seed)
-
     def update(self) -> None:
         """Button callback: run with the sliders' values, redraw the table and the chart,
         then start the replications behind the intervals."""
@@ -254,8 +251,8 @@ class OutreachPanel:
         self.figure = fig
         show_figure(self.out, fig)
         replicate_in_background(
-            self.jobs, self.figures_of, self.scenario, self.variant, self.seeds, self.paired,
-            self._redraw, self._failed, Parallel(outreach_figures_of),
+            self.jobs, self.source, self.scenario, self.variant, self.seeds, self.paired,
+            self._redraw, self._failed,
         )  # fmt: skip
 
     def _redraw(self, paired: Paired, done: bool) -> None:

@@ -27,8 +27,8 @@ from sim.views.exercises import Feedback, exercise
 from sim.views.noise import (
     REPLICATIONS,
     Background,
+    FigureSource,
     Paired,
-    Parallel,
     failed_note,
     noise_note,
     paired_html,
@@ -350,6 +350,7 @@ class PolicyPanel:
         self.seeds = panel_seeds(seed, replications)
         workers = panel_workers() if workers is None else workers
         self.jobs = Background(threaded=background, workers=workers)
+        self.source = FigureSource(policy_figures_of)  # the replications' figures of one run
         self.baseline = baseline
         self.controls = policy_widgets(start or scenario.service.policy)
         self.button = run_button(lambda: self.update())
@@ -394,10 +395,6 @@ class PolicyPanel:
         )
         return self.comparison
 
-    def figures_of(self, world: Scenario, seed: int) -> dict:
-        """The policy table's figures of one run of `world`."""
-        return policy_figures_of(world, seed)
-
     def update(self) -> None:
         """Button callback: run with the controls' policy, redraw the table and chart, then
         start the replications behind the intervals."""
@@ -416,8 +413,8 @@ class PolicyPanel:
         self.figure = fig
         show_figure(self.out, fig)
         replicate_in_background(
-            self.jobs, self.figures_of, self.scenario, self.variant, self.seeds, self.paired,
-            self._redraw, self._failed, Parallel(policy_figures_of),
+            self.jobs, self.source, self.scenario, self.variant, self.seeds, self.paired,
+            self._redraw, self._failed,
         )  # fmt: skip
 
     def _redraw(self, paired: Paired, done: bool) -> None:
