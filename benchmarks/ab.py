@@ -9,6 +9,7 @@ identical tables (a hash of every table), which a speed-up must keep.
 
     python benchmarks/ab.py --base HEAD            # uncommitted changes against HEAD
     python benchmarks/ab.py --base 6f95376 --customers 20000 --rounds 1
+    python benchmarks/ab.py --base HEAD --pure --customers 100000 --runs 1 --rounds 1
 """
 
 from __future__ import annotations
@@ -25,12 +26,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 CHILD = r"""
-import hashlib, json, sys, time
+import hashlib, json, resource, sys, time
 import pandas as pd
 import sim
 
-customers, runs = int(sys.argv[1]), int(sys.argv[2])
+customers, runs, pure = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3] == "pure"
 scenario = sim.load_scenario("scenarios/coffee_chain.yaml")
+if pure:  # the sections off, as benchmarks/run.py's pure world
+    data = scenario.model_dump()
+    for key in ("loyalty", "service", "outreach", "surveys", "shocks"):
+        data[key] = None
+    scenario = sim.Scenario.model_validate(data)
 sim.run(scenario, seed=7, customers=300, days=30, progress=False)  # imports, warm caches
 cpu, wall = [], []
 for _ in range(runs):
@@ -41,16 +47,17 @@ for _ in range(runs):
 h = hashlib.sha256()
 for name in sorted(result.tables):
     h.update(pd.util.hash_pandas_object(result.tables[name], index=False).values.tobytes())
-print(json.dumps({"cpu": cpu, "wall": wall, "hash": h.hexdigest()[:16],
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"cpu": cpu, "wall": wall, "hash": h.hexdigest()[:16], "peak_mb": peak,
                   "orders": len(result.tables["orders"]), "where": sim.__file__}))
 """
 
 
-def measure(tree: Path, customers: int, runs: int) -> dict:
+def measure(tree: Path, customers: int, runs: int, world: str) -> dict:
     """One fresh process of the engine in `tree` (its own `sim`, its own scenario)."""
     env = {**os.environ, "PYTHONPATH": str(tree)}
     out = subprocess.run(
-        [sys.executable, "-c", CHILD, str(customers), str(runs)],
+        [sys.executable, "-c", CHILD, str(customers), str(runs), world],
         cwd=tree,
         env=env,
         capture_output=True,
@@ -69,7 +76,9 @@ def main() -> int:
     parser.add_argument("--customers", type=int, default=5000)
     parser.add_argument("--runs", type=int, default=3, help="timed runs per process")
     parser.add_argument("--rounds", type=int, default=2, help="alternating process pairs")
+    parser.add_argument("--pure", action="store_true", help="the sections off (pure BG/NBD)")
     args = parser.parse_args()
+    world = "pure" if args.pure else "full"
     with tempfile.TemporaryDirectory(prefix="ab-base-") as tmp:
         base = Path(tmp) / "tree"
         subprocess.run(
@@ -80,12 +89,13 @@ def main() -> int:
         try:
             got: dict[str, list[dict]] = {"base": [], "this": []}
             for _ in range(args.rounds):
-                got["base"].append(measure(base, args.customers, args.runs))
-                got["this"].append(measure(ROOT, args.customers, args.runs))
+                got["base"].append(measure(base, args.customers, args.runs, world))
+                got["this"].append(measure(ROOT, args.customers, args.runs, world))
         finally:
             subprocess.run(["git", "worktree", "remove", "--force", str(base)], cwd=ROOT)
+    sections = "the sections off" if args.pure else "every section on"
     print(
-        f"coffee chain {args.customers:,} x 365, seed 7, every section on; "
+        f"coffee chain {args.customers:,} x 365, seed 7, {sections}; "
         f"{args.rounds} x {args.runs} runs each, alternating fresh processes"
     )
     med = {}
@@ -94,8 +104,9 @@ def main() -> int:
         wall = statistics.median(x for m in ms for x in m["wall"])
         med[side] = cpu
         label = args.base if side == "base" else "this tree"
+        peak = max(m["peak_mb"] for m in ms)
         print(
-            f"{label:>12}: CPU {cpu:6.2f} s  wall {wall:6.2f} s  "
+            f"{label:>12}: CPU {cpu:6.2f} s  wall {wall:6.2f} s  peak {peak:,.0f} MB  "
             f"orders {ms[0]['orders']:,}  tables {ms[0]['hash']}"
         )
     same = {m["hash"] for ms in got.values() for m in ms}
