@@ -90,6 +90,8 @@ class World:
         self._decay = scenario.setting.satisfaction_decay_per_day if contractual else 0.0
         self._spend_shape = scenario.population.spend.p
         self._ran = False
+        self._tables: dict | None = None
+        self._settled_p = np.empty(0)  # settled_dropout's chances, made on first use
         self.returns: list[tuple[float, float]] = []  # (left, came back) of won-back lives
         self.profiles = keyed_profiles(self.pop, scenario.locale, self.seed, scenario.start_date)
         self.n0 = len(self.store)  # the rows after these are referred friends, as they join
@@ -227,6 +229,15 @@ class World:
         now = self.env.now if now is None else now
         self.satisfaction_at(c, now)  # bring any decay up to date
         return float(leaving.leave_probability(self, np.array([c]), np.array([now]))[0])
+
+    def settled_dropout(self, c: int) -> float:
+        """`dropout_probability` on the settled path, where no section runs: nothing moves
+        satisfaction or the odds, so a customer's chance is the one they start with, and
+        the store's are made at once by the same batched definition."""
+        if c >= len(self._settled_p):
+            cs = np.arange(len(self.store))
+            self._settled_p = leaving.leave_probability(self, cs, np.full(len(cs), self.start))
+        return float(self._settled_p[c])
 
     def service_rng(self, c: int) -> np.random.Generator:
         """Customer c's own service stream, made on their first failure."""
@@ -467,10 +478,13 @@ class World:
         self.lives = self.outbox = self.survey_desk = self.members = self.desk = None
 
     def tables(self) -> dict:
-        """The Result tables of DESIGN.md's data contract (DataFrames, built once)."""
-        from sim.world.tables import build_tables
+        """The Result tables of DESIGN.md's data contract (DataFrames, built once: building
+        them empties the order log, so later calls return the same tables)."""
+        if self._tables is None:
+            from sim.world.tables import build_tables
 
-        return build_tables(self)
+            self._tables = build_tables(self)
+        return self._tables
 
 
 def month_day(dates: np.ndarray) -> np.ndarray:

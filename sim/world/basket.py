@@ -7,16 +7,18 @@ from __future__ import annotations
 import numpy as np
 
 
-def category(taste_cdf: np.ndarray, u) -> np.ndarray:
+def category(taste_cdf: np.ndarray, u, rows: np.ndarray | None = None) -> np.ndarray:
     """The category index each uniform `u` picks from cumulative tastes `taste_cdf`
-    (..., k), broadcast against u: how many of the first k − 1 tastes it exceeds. One
-    column at a time, so a 100,000-customer world needs no orders × categories matrix."""
+    (..., k), broadcast against u: how many of the first k − 1 tastes it exceeds. With
+    `rows`, the tastes are `taste_cdf[rows]`, taken one column at a time, so a
+    100,000-customer world's orders need no orders × categories matrix."""
     u = np.asarray(u)
     if taste_cdf.ndim == 1:  # one customer's tastes (sorted): the count is a binary search
         return np.searchsorted(taste_cdf[:-1], u, side="left").astype(np.int64)
-    cat = np.zeros(np.broadcast_shapes(u.shape, taste_cdf.shape[:-1]), dtype=np.int64)
+    shape = taste_cdf.shape[:-1] if rows is None else np.shape(rows)
+    cat = np.zeros(np.broadcast_shapes(u.shape, shape), dtype=np.int64)
     for k in range(taste_cdf.shape[-1] - 1):
-        cat += u > taste_cdf[..., k]
+        cat += u > (taste_cdf[..., k] if rows is None else taste_cdf[rows, k])
     return cat
 
 

@@ -87,14 +87,26 @@ def shopper(env: simpy.Environment, world: World, c: int, life: int = 0):
 
 def settled_shopper(env: simpy.Environment, world: World, c: int, life: int = 0):
     """The same life as `shopper`, settled in blocks up to the horizon, then one wake-up."""
+    churn_at = settle_life(world, c, env.now)
+    if churn_at is not None:
+        yield env.timeout(churn_at - env.now)
+        world.churn(c, churn_at)
+    else:
+        yield env.timeout(0)
+
+
+def settle_life(world: World, c: int, t: float) -> float | None:
+    """Log customer c's orders from `t` up to the horizon; when they leave, or None. A
+    plain function, so its draws are freed on return: the process waiting for the
+    churn holds a float, not a block of draws and a generator (~2 kB a customer)."""
     draws = world.draws(c)
     lam = world.pop.purchase_rate[c]
-    p = world.dropout_probability(c)
+    p = world.settled_dropout(c)
     end = world.end
-    t = env.now
     draws.refill()
-    if not world.pop.continuing[c]:
-        world.orders.add_batch(c, np.array([t]), draws.z[:1], draws.c[:1])
+    # a new customer's first order is placed now, with the block's first draws; it goes
+    # to the log with the first run of orders after it (one batch, not two)
+    lead = 0 if world.pop.continuing[c] else 1
     # (no service section, so draws.f is drawn but never matters on this path)
     draws.i = 1
     churn_at = None
@@ -103,11 +115,14 @@ def settled_shopper(env: simpy.Environment, world: World, c: int, life: int = 0)
             draws.refill()
         s = draws.i
         # cumsum from t adds one gap at a time, exactly as env.now advances in `shopper`
-        times = np.cumsum(np.concatenate(([t], draws.gap[s:] / lam)))[1:]
+        run = np.cumsum(np.concatenate(([t], draws.gap[s:] / lam)))
+        times = run[1:]
         n_in = int(np.searchsorted(times, end, side="left"))
         leaves = np.flatnonzero(draws.u[s : s + n_in] < p)
         k = int(leaves[0]) + 1 if leaves.size else n_in
-        world.orders.add_batch(c, times[:k], draws.z[s : s + k], draws.c[s : s + k])
+        a = s - lead
+        world.orders.add_batch(c, run[1 - lead : 1 + k], draws.z[a : s + k], draws.c[a : s + k])
+        lead = 0
         draws.i = s + k
         if leaves.size:
             churn_at = float(times[k - 1])
@@ -115,11 +130,7 @@ def settled_shopper(env: simpy.Environment, world: World, c: int, life: int = 0)
         if n_in < len(times):
             break
         t = times[-1]
-    if churn_at is not None:
-        yield env.timeout(churn_at - env.now)
-        world.churn(c, churn_at)
-    else:
-        yield env.timeout(0)
+    return churn_at
 
 
 def account(env: simpy.Environment, world: World, c: int, life: int = 0):

@@ -45,10 +45,13 @@ class OrderLog:
     )
 
     def __init__(self) -> None:
-        # settled batches: only what varies (the rest is zero), kept compact
-        self._batch_cust: list[int] = []
-        self._batch_len: list[int] = []
-        self._batch_cols: tuple[list, list, list] = ([], [], [])  # time, z, ucat
+        self._empty()
+
+    def _empty(self) -> None:
+        # settled batches: only what varies (the rest is zero), as typed columns (a numpy
+        # array per batch took ~100 bytes of header for ~3 orders of 24 bytes)
+        self._batch_cust, self._batch_len = array("q"), array("q")
+        self._batch_cols = (array("d"), array("d"), array("d"))  # time, z, ucat
         # rounds of many customers' orders placed by a window: whole columns, any of NAMES
         self._wide: list[dict[str, np.ndarray]] = []
         self._rows: list[list] = [[] for _ in self.NAMES]
@@ -95,7 +98,7 @@ class OrderLog:
             self._batch_cust.append(cust)
             self._batch_len.append(len(times))
             for col, values in zip(self._batch_cols, (times, z, ucat), strict=True):
-                col.append(values.copy())  # a copy does not pin the whole draw block
+                col.frombytes(values.tobytes())  # float64 arrays, so the bytes are doubles
 
     def add_columns(self, **columns: np.ndarray) -> None:
         """Many orders at once as columns (`cust` and `time` required; the rest default to
@@ -105,28 +108,37 @@ class OrderLog:
 
     def __len__(self) -> int:
         wide = sum(len(w["cust"]) for w in self._wide)
-        return len(self._rows[0]) + sum(self._batch_len) + wide
+        return len(self._rows[0]) + len(self._batch_cols[0]) + wide
 
-    def arrays(self) -> dict[str, np.ndarray]:
-        """All orders sorted by time, ties by customer: the same whichever path logged them."""
-        batched = sum(self._batch_len)
+    def arrays(self, release: bool = False) -> dict[str, np.ndarray]:
+        """All orders sorted by time, ties by customer: the same whichever path logged them.
+        `release` empties the log column by column as it goes (the world's tables are
+        built once), so a large world never holds the log and its columns together."""
+        batched = len(self._batch_cols[0])
+        batch = dict(zip(("time", "z", "ucat"), self._batch_cols, strict=True))
+        counts = np.frombuffer(self._batch_len, dtype=np.int64)
+        wide_len = [len(w["cust"]) for w in self._wide]
         cols = []
         for i, (name, kind) in enumerate(zip(self.NAMES, self.TYPES, strict=True)):
             if name == "cust":
-                head = np.repeat(np.asarray(self._batch_cust, dtype=kind), self._batch_len)
-            elif name in ("time", "z", "ucat"):
-                parts = self._batch_cols[("time", "z", "ucat").index(name)]
-                head = np.concatenate(parts) if parts else np.empty(0, dtype=kind)
+                head = np.repeat(np.frombuffer(self._batch_cust, dtype=np.int64), counts)
+            elif name in batch:
+                head = np.frombuffer(batch[name], dtype=np.float64)  # a view: sorting copies it
             else:
                 head = np.zeros(batched, dtype=kind)
             parts = [head]
-            for w in self._wide:
-                col = w.get(name)
+            for w, n in zip(self._wide, wide_len, strict=True):
+                col = w.pop(name, None) if release else w.get(name)
                 parts.append(
-                    np.zeros(len(w["cust"]), dtype=kind) if col is None else col.astype(kind)
+                    np.zeros(n, dtype=kind) if col is None else col.astype(kind, copy=False)
                 )
             parts.append(np.asarray(self._rows[i], dtype=kind))
+            if release:
+                self._rows[i] = []
             cols.append(np.concatenate(parts) if len(parts) > 2 or len(parts[-1]) else head)
+        del batch, counts, head, parts
+        if release:
+            self._empty()  # the typed columns live on in `cols`' views until they are sorted
         order = np.lexsort((cols[0], cols[1]))  # by time, ties by customer
         out = {}
         for name in self.NAMES:  # sort one column at a time to keep the peak low

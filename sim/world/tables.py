@@ -102,41 +102,53 @@ def build_tables(world: World) -> dict[str, pd.DataFrame]:
     ids = idx + 1
 
     # ---------------------------------------------------------------- orders
-    o = world.orders.arrays()
-    cust = o["cust"]
-    cat = basket.category(pop.taste_cdf[cust], o["ucat"])
+    # each order column is made once and handed to the frame as it is (copy=False: a block
+    # per column); the log's columns are dropped as soon as they are used, so a
+    # 1,000,000-customer world holds about one frame's worth at a time
+    o = world.orders.arrays(release=True)
+    cust = o.pop("cust")
+    cat = basket.category(pop.taste_cdf, o.pop("ucat"), rows=cust)
     price = np.array([c.price_level for c in cats])
     margin = np.array([c.margin for c in cats])
-    amount = basket.amount(o["z"], pop.spend_scale[cust], price[cat])
-    discount = np.minimum(np.round(o["discount"], 2), amount)
+    amount = basket.amount(o.pop("z"), pop.spend_scale[cust], price[cat])
+    discount = np.minimum(np.round(o.pop("discount"), 2), amount)
     net = np.round(amount - discount, 2)
-    day = o["time"] - origin
+    day = o.pop("time")
+    day -= origin
+    # gross margin = net × m − discount × (1 − m), with m the category's margin, in place
+    gross = margin[cat]
+    lost = 1 - gross
+    lost *= discount
+    gross *= net
+    gross -= lost
+    del lost
+    np.round(gross, 2, out=gross)
     trigger_names = [t.name for t in sc.outreach.triggers] if sc.outreach else []
-    orders = pd.DataFrame(
-        {
-            "order_id": np.arange(1, len(cust) + 1, dtype=np.int64),
-            "customer_id": cust + 1,
-            "day": day,
-            "date": _dates(start, day),
-            "category": pd.Categorical.from_codes(cat, [c.name for c in cats]),
-            "channel": pd.Categorical.from_codes(pop.channel[cust], channels),
-            "amount": amount,
-            "discount": discount,
-            "net_amount": net,
-            "points_earned": o["points_earned"],
-            "points_redeemed": o["points_redeemed"],
-            "gross_margin": np.round(net * margin[cat] - discount * (1 - margin[cat]), 2),
-            "fulfilment_problem": o["problem"],
-            "service_failure": pd.Categorical.from_codes(
-                o["failure"].astype(np.int64), ["none", *SEVERITIES]
-            ),
-            "complained": o["complained"],
-            "triggered_by": pd.Categorical.from_codes(
-                o["trigger"].astype(np.int64), ["", *trigger_names]
-            ),
-        }
+    columns = {
+        "order_id": np.arange(1, len(cust) + 1, dtype=np.int64),
+        "customer_id": cust + 1,
+        "day": day,
+        "date": _dates(start, day),
+        "category": pd.Categorical.from_codes(cat, [c.name for c in cats]),
+        "channel": pd.Categorical.from_codes(pop.channel[cust], channels),
+        "amount": amount,
+        "discount": discount,
+        "net_amount": net,
+        "points_earned": o.pop("points_earned"),
+        "points_redeemed": o.pop("points_redeemed"),
+        "gross_margin": gross,
+    }
+    del cust, cat, amount, discount
+    columns["fulfilment_problem"] = o.pop("problem")
+    columns["service_failure"] = pd.Categorical.from_codes(
+        o.pop("failure").astype(np.int64), ["none", *SEVERITIES]
     )
-    del o, cust, cat, amount, discount  # the frame holds copies: keep the peak down
+    columns["complained"] = o.pop("complained")
+    columns["triggered_by"] = pd.Categorical.from_codes(
+        o.pop("trigger").astype(np.int64), ["", *trigger_names]
+    )
+    orders = pd.DataFrame(columns, copy=False)
+    del o, columns
 
     # ---------------------------------------------------------------- customers
     prof = world.all_profiles()
@@ -171,7 +183,8 @@ def build_tables(world: World) -> dict[str, pd.DataFrame]:
             "opted_out": world.outbox.opted_out[idx] if world.outbox else np.zeros(len(idx), bool),
             "times_won_back": world.won_back[idx],
             "base_customer": pop.base_id[idx].astype(str),
-        }
+        },
+        copy=False,
     )
     if not len(customers):
         customers["birth_date"] = customers["birth_date"].astype("datetime64[s]")
