@@ -91,6 +91,7 @@ def _pure(customers: int, days: int) -> sim.Scenario:
 def test_a_settled_customer_waiting_to_leave_holds_no_draws():
     """A settled life's process waits for its churn holding a float: with its block of
     draws and generator kept (~2 kB a customer) a 1,000,000-customer world held 2 GB."""
+
     def count(kind) -> int:
         return sum(isinstance(o, kind) and getattr(o, "is_alive", True) for o in gc.get_objects())
 
