@@ -74,6 +74,7 @@ class World:
         self.renewals = EventLog(("cust", "time", "satisfaction", "lapse_prob", "outcome"))
         self.contacts = EventLog(("cust", "time"))
         contractual = scenario.setting.kind == "contractual"
+        self._settled = False
         # Which path places a shopper's orders: settle=False is the one-yield-per-order
         # reference; otherwise a whole life at once when no section can touch it, else a
         # day's window at a time (sim.world.lives). All three give the same tables.
@@ -83,7 +84,8 @@ class World:
         elif settle is False:
             self._process = customers.shopper
         elif all(getattr(scenario, s) is None for s in SHARED_SECTIONS):
-            self._process = customers.settled_shopper
+            self._process = None  # customers.settle settles each life as it arrives
+            self._settled = True
         else:
             self._process = None  # sim.world.lives places the orders
             lazy = True
@@ -169,7 +171,7 @@ class World:
     def arrivals(self):
         """The source: starts each customer's process at their signup time."""
         env, signup, process = self.env, self.pop.signup, self._process
-        continuing, alive = self.pop.continuing, self.pop.alive
+        continuing, alive, settled = self.pop.continuing, self.pop.alive, self._settled
         for c in range(len(signup)):
             wait = signup[c] - env.now
             if wait > 0:
@@ -178,7 +180,11 @@ class World:
                 return
             if not continuing[c]:
                 self.signup_time[c] = env.now
-            if alive[c]:
+            if not alive[c]:
+                continue
+            if settled:
+                customers.settle(self, c)
+            else:
                 env.process(process(env, self, c))
 
     def refer(self, referrer: int, t: float) -> None:

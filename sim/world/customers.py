@@ -1,10 +1,10 @@
 """Customer processes: how one customer buys, drifts and leaves, or renews and lapses.
 
 Read like SimPy's tutorial: each is a generator over (env, world, customer index).
-`shopper` is the reference, one `yield` per order. `settled_shopper` draws the same
-numbers in the same order and settles a whole life in a few numpy operations; the
-world uses it when nothing shared (a desk, a message, a shock) can touch the customer
-between orders. tests/test_engine.py proves the two give identical tables.
+`shopper` is the reference, one `yield` per order. `settle` draws the same
+numbers in the same order and settles a whole life in a few numpy operations when the
+customer arrives; the world uses it when nothing shared (a desk, a message, a shock)
+can touch the customer between orders. tests/test_engine.py proves the two give identical tables.
 """
 
 from __future__ import annotations
@@ -85,20 +85,16 @@ def shopper(env: simpy.Environment, world: World, c: int, life: int = 0):
             return
 
 
-def settled_shopper(env: simpy.Environment, world: World, c: int, life: int = 0):
-    """The same life as `shopper`, settled in blocks up to the horizon, then one wake-up."""
-    churn_at = settle_life(world, c, env.now)
+def settle(world: World, c: int) -> None:
+    """The same life as `shopper`, settled now in blocks up to the horizon: no process,
+    only the churn, scheduled for when it happens (holding a float, not the draws)."""
+    churn_at = settle_life(world, c, world.env.now)
     if churn_at is not None:
-        yield env.timeout(churn_at - env.now)
-        world.churn(c, churn_at)
-    else:
-        yield env.timeout(0)
+        world.env.call_at(churn_at, lambda _event: world.churn(c, churn_at))
 
 
 def settle_life(world: World, c: int, t: float) -> float | None:
-    """Log customer c's orders from `t` up to the horizon; when they leave, or None. A
-    plain function, so its draws are freed on return: the process waiting for the
-    churn holds a float, not a block of draws and a generator (~2 kB a customer)."""
+    """Log customer c's orders from `t` up to the horizon; when they leave, or None."""
     draws = world.draws(c)
     lam = world.pop.purchase_rate[c]
     p = world.settled_dropout(c)
@@ -115,10 +111,14 @@ def settle_life(world: World, c: int, t: float) -> float | None:
             draws.refill()
         s = draws.i
         # cumsum from t adds one gap at a time, exactly as env.now advances in `shopper`
-        run = np.cumsum(np.concatenate(([t], draws.gap[s:] / lam)))
+        # (ndarray methods, not np.* functions: this runs once a block for every customer)
+        run = np.empty(BLOCK + 1 - s)
+        run[0] = t
+        np.divide(draws.gap[s:], lam, out=run[1:])
+        run.cumsum(out=run)
         times = run[1:]
-        n_in = int(np.searchsorted(times, end, side="left"))
-        leaves = np.flatnonzero(draws.u[s : s + n_in] < p)
+        n_in = int(times.searchsorted(end))
+        leaves = (draws.u[s : s + n_in] < p).nonzero()[0]
         k = int(leaves[0]) + 1 if leaves.size else n_in
         a = s - lead
         world.orders.add_batch(c, run[1 - lead : 1 + k], draws.z[a : s + k], draws.c[a : s + k])
