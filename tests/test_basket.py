@@ -42,3 +42,32 @@ def test_an_amount_is_rounded_to_the_cent_as_numpys_round_does(z, scale, price):
     assert float(basket.amount(z, scale, price)) == want
     many = basket.amount(np.array([z, z]), np.array([scale, scale]), np.array([price, price]))
     assert many.tolist() == [want, want]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    customers=st.integers(1, 6),
+    orders=st.integers(0, 40),
+    chunk=st.integers(1, 9),
+    seed=st.integers(0, 2**16),
+)
+def test_customers_rows_gathered_in_chunks_pick_as_their_matrix_does(
+    customers, orders, chunk, seed
+):
+    """The tables' path (`rows=`, CHUNK rows gathered at a time) picks exactly what the
+    orders × categories matrix of those rows picks, whatever the chunk boundaries."""
+    rng = np.random.default_rng(seed)
+    w = rng.integers(0, 4, (customers, 4)).astype(float) + (rng.random((customers, 4)) < 0.5)
+    w[w.sum(axis=1) == 0, 0] = 1.0
+    cdf = np.cumsum(w / w.sum(axis=1, keepdims=True), axis=1)
+    cdf[:, -1] = 1.0
+    rows = rng.integers(0, customers, orders)
+    u = np.round(rng.random(orders) * 8) / 8  # boundaries hit
+    was = basket.CHUNK
+    basket.CHUNK = chunk
+    try:
+        got = basket.category(cdf, u, rows=rows)
+    finally:
+        basket.CHUNK = was
+    assert got.dtype == np.int64
+    assert np.array_equal(got, basket.category(cdf[rows], u))

@@ -24,10 +24,13 @@ STEPS = st.lists(
 )
 
 
-def _log(steps: list[tuple], seed: int) -> OrderLog:
-    """A log filled by `steps`, with times on a coarse grid so that ties happen."""
+def _log(steps: list[tuple], seed: int) -> tuple[OrderLog, list[dict]]:
+    """A log filled by `steps`, with times on a coarse grid so that ties happen, and the
+    same orders as plain rows in the order they were logged, each with its path's rank
+    (settled batches, then rounds of columns, then orders one at a time)."""
     rng = np.random.default_rng(seed)
-    log = OrderLog()
+    log, rows = OrderLog(), []
+    zero = dict.fromkeys(OrderLog.NAMES, 0)
     for step in steps:
         if step[0] == "batch":
             _, c, n = step
@@ -35,37 +38,45 @@ def _log(steps: list[tuple], seed: int) -> OrderLog:
             # a strided view, as the settled path slices its blocks of draws
             z, u = rng.random((2, 2 * n))[:, ::2]
             log.add_batch(c, times, z, u)
+            rows += [
+                zero | dict(cust=c, time=t, z=a, ucat=b, path=0)
+                for t, a, b in zip(times, z, u, strict=True)
+            ]
         elif step[0] == "one":
-            log.add(step[1], float(rng.integers(0, 8)), rng.random(), rng.random(), True, 2)
+            row = dict(cust=step[1], time=float(rng.integers(0, 8)), z=rng.random())
+            row |= dict(ucat=rng.random(), problem=True, failure=2)
+            log.add(**row)
+            rows.append(zero | row | dict(path=2))
         else:
             n = step[1]
-            log.add_columns(
+            cols = dict(
                 cust=rng.integers(0, 6, n),
                 time=rng.integers(0, 8, n).astype(float),
                 z=rng.random(n),
                 points_earned=rng.integers(0, 50, n),
             )
-    return log
+            log.add_columns(**cols)
+            rows += [zero | {k: v[i] for k, v in cols.items()} | dict(path=1) for i in range(n)]
+    return log, rows
 
 
 @settings(max_examples=60, deadline=None)
 @given(steps=STEPS, seed=st.integers(0, 2**16))
-def test_releasing_the_log_gives_the_same_columns_and_leaves_it_empty(steps, seed):
-    kept = _log(steps, seed).arrays()
-    log = _log(steps, seed)
+def test_the_log_is_its_orders_sorted_by_time_then_customer_and_releasing_it_empties_it(
+    steps, seed
+):
+    log, rows = _log(steps, seed)
+    kept = log.arrays()
+    rows.sort(key=lambda r: (r["time"], r["cust"], r["path"]))  # stable: then as logged
+    for name, kind in zip(OrderLog.NAMES, OrderLog.TYPES, strict=True):
+        assert kept[name].dtype == kind, name
+        np.testing.assert_array_equal(kept[name], [r[name] for r in rows], err_msg=name)
+    log, _ = _log(steps, seed)
     released = log.arrays(release=True)
     assert len(log) == 0 and len(log.arrays()["cust"]) == 0
-    assert kept.keys() == released.keys()
     for name, column in kept.items():
         assert column.dtype == released[name].dtype, name
         np.testing.assert_array_equal(column, released[name], err_msg=name)
-    # the canonical order: by time, ties by customer
-    key = np.stack([kept["time"], kept["cust"]])
-    assert (np.diff(key[0]) >= 0).all()
-    ties = np.diff(key[0]) == 0
-    assert (np.diff(key[1])[ties] >= 0).all()
-    n = sum(s[2] for s in steps if s[0] == "batch") + sum(s[0] == "one" for s in steps)
-    assert len(kept["cust"]) == n + sum(s[1] for s in steps if s[0] == "wide")
 
 
 def test_a_batch_keeps_the_numbers_it_was_given():

@@ -118,8 +118,12 @@ class OrderLog:
         batch = dict(zip(("time", "z", "ucat"), self._batch_cols, strict=True))
         counts = np.frombuffer(self._batch_len, dtype=np.int64)
         wide_len = [len(w["cust"]) for w in self._wide]
-        cols = []
+        cols: list[np.ndarray | None] = []  # None: a column of zeros (nothing set it)
         for i, (name, kind) in enumerate(zip(self.NAMES, self.TYPES, strict=True)):
+            if name not in batch and name != "cust" and not self._rows[i]:
+                if all(name not in w for w in self._wide):
+                    cols.append(None)
+                    continue
             if name == "cust":
                 head = np.repeat(np.frombuffer(self._batch_cust, dtype=np.int64), counts)
             elif name in batch:
@@ -141,8 +145,9 @@ class OrderLog:
             self._empty()  # the typed columns live on in `cols`' views until they are sorted
         order = np.lexsort((cols[0], cols[1]))  # by time, ties by customer
         out = {}
-        for name in self.NAMES:  # sort one column at a time to keep the peak low
-            out[name] = cols.pop(0)[order]
+        for name, kind in zip(self.NAMES, self.TYPES, strict=True):
+            col = cols.pop(0)  # sorted one at a time to keep the peak low
+            out[name] = np.zeros(len(order), dtype=kind) if col is None else col[order]
         return out
 
 
