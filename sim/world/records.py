@@ -43,6 +43,8 @@ class OrderLog:
         np.int64,
         np.int64,
     )
+    # the typed column (array module code) each column is kept in, order by order
+    CODES = ("q", "d", "d", "d", "b", "b", "b", "h", "d", "q", "q")
 
     def __init__(self) -> None:
         self._empty()
@@ -54,7 +56,9 @@ class OrderLog:
         self._batch_cols = (array("d"), array("d"), array("d"))  # time, z, ucat
         # rounds of many customers' orders placed by a window: whole columns, any of NAMES
         self._wide: list[dict[str, np.ndarray]] = []
-        self._rows: list[list] = [[] for _ in self.NAMES]
+        # orders placed one at a time, as typed columns (69 bytes an order, where lists of
+        # Python numbers took ~190)
+        self._rows = [array(code) for code in self.CODES]
 
     def add(
         self,
@@ -71,26 +75,23 @@ class OrderLog:
         points_redeemed: int = 0,
     ) -> int:
         """Append one order; return its position (to mark a failure on it later)."""
-        values = (
-            cust,
-            time,
-            z,
-            ucat,
-            problem,
-            failure,
-            complained,
-            trigger,
-            discount,
-            points_earned,
-            points_redeemed,
-        )
-        for col, value in zip(self._rows, values, strict=True):
-            col.append(value)
-        return len(self._rows[0]) - 1
+        rows = self._rows
+        rows[0].append(cust)
+        rows[1].append(time)
+        rows[2].append(z)
+        rows[3].append(ucat)
+        rows[4].append(bool(problem))  # (a numpy bool is no int to `array`)
+        rows[5].append(failure)
+        rows[6].append(bool(complained))
+        rows[7].append(trigger)
+        rows[8].append(discount)
+        rows[9].append(points_earned)
+        rows[10].append(points_redeemed)
+        return len(rows[0]) - 1
 
     def mark(self, position: int, failure: int, complained: bool) -> None:
         self._rows[5][position] = failure
-        self._rows[6][position] = complained
+        self._rows[6][position] = bool(complained)
 
     def add_batch(self, cust: int, times: np.ndarray, z: np.ndarray, ucat: np.ndarray) -> None:
         """A settled run of one customer's orders (no failures, triggers or points)."""
@@ -120,10 +121,10 @@ class OrderLog:
         wide_len = [len(w["cust"]) for w in self._wide]
         cols: list[np.ndarray | None] = []  # None: a column of zeros (nothing set it)
         for i, (name, kind) in enumerate(zip(self.NAMES, self.TYPES, strict=True)):
-            if name not in batch and name != "cust" and not self._rows[i]:
-                if all(name not in w for w in self._wide):
-                    cols.append(None)
-                    continue
+            zeros = name not in batch and name != "cust" and not self._rows[i]
+            if zeros and all(name not in w for w in self._wide):
+                cols.append(None)
+                continue
             if name == "cust":
                 head = np.repeat(np.frombuffer(self._batch_cust, dtype=np.int64), counts)
             elif name in batch:
@@ -136,11 +137,14 @@ class OrderLog:
                 parts.append(
                     np.zeros(n, dtype=kind) if col is None else col.astype(kind, copy=False)
                 )
-            parts.append(np.asarray(self._rows[i], dtype=kind))
+            rows = self._rows[i]
+            parts.append(
+                np.frombuffer(rows, dtype=rows.typecode).astype(kind) if rows else head[:0]
+            )
             if release:
-                self._rows[i] = []
+                self._rows[i] = array(rows.typecode)
             cols.append(np.concatenate(parts) if len(parts) > 2 or len(parts[-1]) else head)
-        del batch, counts, head, parts
+        del batch, counts, head, parts, rows
         if release:
             self._empty()  # the typed columns live on in `cols`' views until they are sorted
         order = np.lexsort((cols[0], cols[1]))  # by time, ties by customer
