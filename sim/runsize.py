@@ -16,6 +16,7 @@ from pathlib import Path
 from sim.i18n import _
 from sim.problems import Problem, ScenarioError
 from sim.scenario import Scenario
+from sim.sections import SHARED_SECTIONS
 
 # Peak memory = BASE + the bytes of each kind of row the run keeps (measured, rounded up).
 BASE_BYTES = 160e6  # the interpreter, numpy, pandas, simpy, the Faker pools
@@ -23,6 +24,10 @@ BYTES_PER_CUSTOMER = 2_500.0  # traits, profile strings, per-customer state and 
 BYTES_PER_CUSTOMER_CATEGORY = 40.0  # tastes: a few float64 columns per category
 BYTES_PER_ORDER = 600.0  # the orders table and the records behind it, ledger rows included
 BYTES_PER_TOUCH = 300.0  # a message row (touches) and the sending state
+# A world with every shared section off settles each life at once: no per-customer
+# state beyond the traits and profiles, 24 logged bytes an order and its table row.
+BYTES_PER_SETTLED_CUSTOMER = 600.0
+BYTES_PER_SETTLED_ORDER = 130.0
 # Share of the machine's free memory one run may plan to use.
 MEMORY_SHARE = 0.8
 
@@ -84,10 +89,14 @@ def estimate(scenario: Scenario) -> RunSize:
         touches += days / scenario.setting.contact_every_days  # account-manager contacts
     touches *= customers
     categories = len(scenario.catalogue.categories)
+    settled = scenario.setting.kind != "contractual" and all(
+        getattr(scenario, s) is None for s in SHARED_SECTIONS
+    )
+    customer_bytes = BYTES_PER_SETTLED_CUSTOMER if settled else BYTES_PER_CUSTOMER
     peak = (
         BASE_BYTES
-        + customers * (BYTES_PER_CUSTOMER + BYTES_PER_CUSTOMER_CATEGORY * categories)
-        + orders * BYTES_PER_ORDER
+        + customers * (customer_bytes + BYTES_PER_CUSTOMER_CATEGORY * categories)
+        + orders * (BYTES_PER_SETTLED_ORDER if settled else BYTES_PER_ORDER)
         + touches * BYTES_PER_TOUCH
     )
     return RunSize(customers, orders, touches, peak)

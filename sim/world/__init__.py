@@ -18,6 +18,7 @@ from contextlib import contextmanager
 import numpy as np
 
 from sim.scenario import Scenario
+from sim.sections import SHARED_SECTIONS
 from sim.sections.service import SEVERITIES, Service
 from sim.world import basket, customers, leaving, population, rng
 from sim.world.clock import Clock
@@ -31,8 +32,6 @@ from sim.world.records import EventLog, OrderLog
 from sim.world.service import FailureDraw, ServiceDesk, complaint, inquiries
 from sim.world.shocks import ShockBook
 from sim.world.store import CustomerStore
-
-SHARED_SECTIONS = ("loyalty", "service", "outreach", "surveys", "shocks")
 
 
 class World:
