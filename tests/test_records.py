@@ -120,3 +120,21 @@ def test_the_tables_are_built_once():
     assert len(first["orders"]) > 500
     again = world.tables()  # building them emptied the order log: the same tables
     assert again is first
+
+
+def test_messages_and_contacts_are_one_touches_table_in_time_order():
+    """The touches table joins the outbox's messages and the account managers' contacts,
+    sorted by day then customer; a contact is an `account_review` that costs nothing."""
+    for name, n in (("online_store", 300), ("b2b_contracts", 200)):
+        touches = sim.run(f"scenarios/{name}.yaml", customers=n, days=120).tables["touches"]
+        assert len(touches) > 100, name
+        np.testing.assert_array_equal(touches["touch_id"], np.arange(1, len(touches) + 1))
+        key = touches[["day", "customer_id"]].to_numpy()
+        later = (np.diff(key[:, 0]) > 0) | ((np.diff(key[:, 0]) == 0) & (np.diff(key[:, 1]) >= 0))
+        assert later.all(), name
+        assert str(touches["trigger"].dtype) == str(touches["channel"].dtype) == "str"
+        review = touches[touches["trigger"] == "account_review"]
+        assert (review["channel"] == "account_manager").all()
+        assert (review["cost"] == 0).all() and review["opened"].all()
+        assert not (review["converted"].any() or review["coupon"].any())
+    assert len(review) > 20  # b2b_contracts' account managers called

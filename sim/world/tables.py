@@ -353,57 +353,49 @@ def _service_days(
 
 
 def _touches(world: World, origin: float) -> pd.DataFrame:
-    """Messages sent and account-manager contacts, in time order."""
-    parts = []
+    """Messages sent and account-manager contacts, in time order (ties by customer, then
+    messages before contacts, each in the order they happened)."""
     box = world.outbox
+    triggers = box.outreach.triggers if box is not None else []
+    # the trigger and channel columns: codes into these, the contacts' as the last code
+    names = [x.name for x in triggers] + ["account_review"]
+    channels = [x.channel for x in triggers] + ["account_manager"]
+    costs = [box.outreach.channels[x.channel].cost for x in triggers] + [0.0]
+    cols: list[list[np.ndarray]] = [[] for _ in range(7)]  # cust, day, code, opened, ...
     if box is not None and box.touches:
-        triggers = box.outreach.triggers
-        cols = [np.concatenate(col) for col in zip(*box.touches, strict=True)]
-        c, t, k, opened, converted, opted, coupon = cols
-        names = np.array([x.name for x in triggers], dtype=object)
-        channels = np.array([x.channel for x in triggers], dtype=object)
-        costs = np.array([box.outreach.channels[x.channel].cost for x in triggers])
-        k = k.astype(np.int64)
-        parts.append(
-            pd.DataFrame(
-                {
-                    "customer_id": c.astype(np.int64),
-                    "day": t,
-                    "trigger": names[k],
-                    "channel": channels[k],
-                    "cost": costs[k],
-                    "opened": opened.astype(bool),
-                    "converted": converted.astype(bool),
-                    "opted_out": opted.astype(bool),
-                    "coupon": coupon.astype(float),
-                }
-            )
-        )
+        for col, parts in zip(cols, zip(*box.touches, strict=True), strict=True):
+            col.extend(parts)
     if world.contacts.rows:
         con = np.array(world.contacts.rows, dtype=float)
-        parts.append(
-            pd.DataFrame(
-                {
-                    "customer_id": con[:, 0].astype(np.int64),
-                    "day": con[:, 1],
-                    "trigger": "account_review",
-                    "channel": "account_manager",
-                    "cost": 0.0,
-                    "opened": True,
-                    "converted": False,
-                    "opted_out": False,
-                    "coupon": 0.0,
-                }
-            )
-        )
-    if not parts:
+        n = len(con)
+        extra = (con[:, 0], con[:, 1], np.full(n, len(triggers)), np.ones(n, bool))
+        for col, part in zip(cols, (*extra, *(np.zeros(n, bool),) * 2, np.zeros(n)), strict=True):
+            col.append(part)
+    if not cols[0]:
         return _empty(EMPTY_TABLES["touches"])
-    df = pd.concat(parts, ignore_index=True)
-    df["customer_id"] += 1
-    df["day"] -= origin
-    df = df.sort_values(["day", "customer_id"], kind="stable").reset_index(drop=True)
-    df.insert(0, "touch_id", np.arange(1, len(df) + 1, dtype=np.int64))
-    return df.astype({"trigger": "str", "channel": "str"})
+    kinds = (np.int64, float, np.int64, bool, bool, bool, float)
+    cust, day, code, opened, converted, opted, coupon = (
+        np.concatenate(col).astype(kind, copy=False) for col, kind in zip(cols, kinds, strict=True)
+    )
+    del cols
+    day -= origin
+    order = np.lexsort((cust, day))  # stable: ties keep the order they were logged in
+    code = code[order]
+    return pd.DataFrame(
+        {
+            "touch_id": np.arange(1, len(order) + 1, dtype=np.int64),
+            "customer_id": cust[order] + 1,
+            "day": day[order],
+            "trigger": pd.array(names, dtype="str").take(code),
+            "channel": pd.array(channels, dtype="str").take(code),
+            "cost": np.asarray(costs)[code],
+            "opened": opened[order],
+            "converted": converted[order],
+            "opted_out": opted[order],
+            "coupon": coupon[order],
+        },
+        copy=False,
+    )
 
 
 def _holdouts(box, origin: float) -> pd.DataFrame:
