@@ -1,10 +1,11 @@
 """Customer processes: how one customer buys, drifts and leaves, or renews and lapses.
 
-Read like SimPy's tutorial: each is a generator over (env, world, customer index).
-`shopper` is the reference, one `yield` per order. `settle` draws the same
-numbers in the same order and settles a whole life in a few numpy operations when the
-customer arrives; the world uses it when nothing shared (a desk, a message, a shock)
-can touch the customer between orders. tests/test_engine.py proves the two give identical tables.
+Read like SimPy's tutorial: the processes are generators over (env, world, customer
+index). `shopper` is the reference, one `yield` per order. `settle`, a plain function,
+draws the same numbers in the same order and settles a whole life in a few numpy
+operations when the customer arrives; the world uses it when nothing shared (a desk, a
+message, a shock) can touch the customer between orders. tests/test_engine.py proves the
+two give identical tables.
 """
 
 from __future__ import annotations
