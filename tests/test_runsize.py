@@ -16,7 +16,7 @@ estimate; 2 shared cores, 24 GB machine; measured 2026-12-06):
 | 100000 365                |   173,041 |  3,541,407 | 0 |   622 |   773 |
 | 1000000 365               | 1,730,131 | 35,566,369 | 0 | 5,458 | 6,292 |
 
-The estimate errs high (by 3-42%): it refuses a little early rather than late.
+The estimate errs high (by 15-42%): it refuses a little early rather than late.
 """
 
 from __future__ import annotations
