@@ -192,6 +192,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
             overwrite=args.force,
             inputs=(args.scenario,),
             formats=tuple(dict.fromkeys(args.format or ["csv"])),
+            progress=not args.quiet,
         )
     except OutputError as exc:
         return _fail(str(exc))
