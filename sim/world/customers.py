@@ -2,10 +2,10 @@
 
 Read like SimPy's tutorial: the processes are generators over (env, world, customer
 index). `shopper` is the reference, one `yield` per order. `settle`, a plain function,
-draws the same numbers in the same order and settles a whole life in a few numpy
-operations when the customer arrives; the world uses it when nothing shared (a desk, a
-message, a shock) can touch the customer between orders. tests/test_engine.py proves the
-two give identical tables.
+draws the same numbers in the same order and settles a whole life at once when the
+customer arrives; the world uses it when nothing shared (a desk, a message, a shock) can
+touch the customer between orders. tests/test_engine.py proves the two give identical
+tables.
 """
 
 from __future__ import annotations
@@ -95,43 +95,42 @@ def settle(world: World, c: int) -> None:
 
 
 def settle_life(world: World, c: int, t: float) -> float | None:
-    """Log customer c's orders from `t` up to the horizon; when they leave, or None."""
+    """Log customer c's orders from `t` up to the horizon; when they leave, or None.
+
+    Each wait is added to the clock one at a time, exactly as env.now advances in
+    `shopper` (and as a cumsum would): a plain loop, since a block holds a few orders and
+    a numpy call on a handful of numbers costs more than the arithmetic."""
     draws = world.draws(c)
-    lam = world.pop.purchase_rate[c]
+    lam = float(world.pop.purchase_rate[c])
     p = world.settled_dropout(c)
     end = world.end
+    log = world.orders
     draws.refill()
     # a new customer's first order is placed now, with the block's first draws; it goes
-    # to the log with the first run of orders after it (one batch, not two)
+    # to the log with the run of orders after it (one batch, not two)
     lead = 0 if world.pop.continuing[c] else 1
     # (no service section, so draws.f is drawn but never matters on this path)
-    draws.i = 1
-    churn_at = None
+    i = 1
     while True:
-        if draws.i == BLOCK:
+        if i == BLOCK:
             draws.refill()
-        s = draws.i
-        # cumsum from t adds one gap at a time, exactly as env.now advances in `shopper`
-        # (ndarray methods, not np.* functions: this runs once a block for every customer)
-        run = np.empty(BLOCK + 1 - s)
-        run[0] = t
-        np.divide(draws.gap[s:], lam, out=run[1:])
-        run.cumsum(out=run)
-        times = run[1:]
-        n_in = int(times.searchsorted(end))
-        leaves = (draws.u[s : s + n_in] < p).nonzero()[0]
-        k = int(leaves[0]) + 1 if leaves.size else n_in
-        a = s - lead
-        world.orders.add_batch(c, run[1 - lead : 1 + k], draws.z[a : s + k], draws.c[a : s + k])
+            i = 0
+        first, times, leaves = i - lead, [t] if lead else [], False
+        for gap, u in zip(draws.gap[i:].tolist(), draws.u[i:].tolist(), strict=True):
+            t = t + gap / lam
+            if not t < end:  # the horizon comes first
+                break
+            times.append(t)
+            i += 1
+            if u < p:
+                leaves = True
+                break
+        log.add_batch(c, times, draws.z[first:i], draws.c[first:i])
         lead = 0
-        draws.i = s + k
-        if leaves.size:
-            churn_at = float(times[k - 1])
-            break
-        if n_in < len(times):
-            break
-        t = times[-1]
-    return churn_at
+        if leaves:
+            return t
+        if i < BLOCK:
+            return None
 
 
 def account(env: simpy.Environment, world: World, c: int, life: int = 0):

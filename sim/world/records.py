@@ -7,6 +7,7 @@ Processes either append one event at a time (scalars to lists) or a settled batc
 from __future__ import annotations
 
 from array import array
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -93,13 +94,16 @@ class OrderLog:
         self._rows[5][position] = failure
         self._rows[6][position] = bool(complained)
 
-    def add_batch(self, cust: int, times: np.ndarray, z: np.ndarray, ucat: np.ndarray) -> None:
-        """A settled run of one customer's orders (no failures, triggers or points)."""
+    def add_batch(self, cust: int, times: Sequence[float], z: np.ndarray, ucat: np.ndarray) -> None:
+        """A settled run of one customer's orders (no failures, triggers or points): their
+        times (a list or an array) and float64 arrays of their draws."""
         if len(times):
             self._batch_cust.append(cust)
             self._batch_len.append(len(times))
-            for col, values in zip(self._batch_cols, (times, z, ucat), strict=True):
-                col.frombytes(values.tobytes())  # float64 arrays, so the bytes are doubles
+            time, z_col, ucat_col = self._batch_cols
+            time.extend(times)
+            z_col.frombytes(z.tobytes())  # float64 arrays, so the bytes are doubles
+            ucat_col.frombytes(ucat.tobytes())
 
     def add_columns(self, **columns: np.ndarray) -> None:
         """Many orders at once as columns (`cust` and `time` required; the rest default to
