@@ -16,7 +16,7 @@ from pathlib import Path
 from sim.i18n import _
 from sim.problems import Problem, ScenarioError
 from sim.scenario import Scenario
-from sim.sections import SHARED_SECTIONS
+from sim.sections import settles
 
 # Peak memory = BASE + the bytes of each kind of row the run keeps (measured, rounded up).
 BASE_BYTES = 160e6  # the interpreter, numpy, pandas, simpy, the Faker pools
@@ -89,9 +89,7 @@ def estimate(scenario: Scenario) -> RunSize:
         touches += days / scenario.setting.contact_every_days  # account-manager contacts
     touches *= customers
     categories = len(scenario.catalogue.categories)
-    settled = scenario.setting.kind != "contractual" and all(
-        getattr(scenario, s) is None for s in SHARED_SECTIONS
-    )
+    settled = settles(scenario)
     customer_bytes = BYTES_PER_SETTLED_CUSTOMER if settled else BYTES_PER_CUSTOMER
     peak = (
         BASE_BYTES

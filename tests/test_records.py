@@ -8,6 +8,7 @@ import gc
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from worlds import pure
 
 import sim
 from sim.world import World, customers
@@ -91,17 +92,10 @@ def test_a_batch_keeps_the_numbers_it_was_given():
     np.testing.assert_array_equal(out["cust"], [3, 3])
 
 
-def _pure(customers: int, days: int) -> sim.Scenario:
-    data = sim.load_scenario("scenarios/coffee_chain.yaml").model_dump()
-    for key in ("loyalty", "service", "outreach", "surveys", "shocks"):
-        data[key] = None
-    return sim.Scenario.model_validate(data).with_overrides(customers=customers, days=days)
-
-
 def test_a_settled_customer_waiting_to_leave_holds_no_draws():
     """A settled life waits for its churn holding a float: with its block of draws and
     generator kept (~2 kB a customer) a 1,000,000-customer world held 2 GB more."""
-    world = World(_pure(400, 120), seed=5)
+    world = World(pure().with_overrides(customers=400, days=120), seed=5)
     assert world._settled
     gc.collect()
     before = sum(isinstance(o, customers.Draws) for o in gc.get_objects())  # other tests'
@@ -114,7 +108,7 @@ def test_a_settled_customer_waiting_to_leave_holds_no_draws():
 
 
 def test_the_tables_are_built_once():
-    world = World(_pure(200, 60), seed=5)
+    world = World(pure().with_overrides(customers=200, days=60), seed=5)
     world.run()
     first = world.tables()
     assert len(first["orders"]) > 500

@@ -24,6 +24,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from worlds import pure
 
 import sim.runsize as runsize
 from sim.cli import main
@@ -119,21 +120,14 @@ def test_sim_compare_counts_the_runs_going_at_once(tmp_path, capsys, monkeypatch
     assert main([*args, "--workers", "1"]) == 0
 
 
-def _settled(scenario):
-    data = scenario.model_dump()
-    for key in ("loyalty", "service", "outreach", "surveys", "shocks"):
-        data[key] = None
-    return type(scenario).model_validate(data)
-
-
 def test_a_world_with_every_shared_section_off_is_estimated_as_the_settled_path():
     """Settled lives keep a few bytes an order where the per-order paths keep hundreds:
     a 1,000,000-customer pure coffee chain peaked at 5,458 MB (the table above), which
     the sectioned coefficients put at 26 GB and refused on this 24 GB machine."""
     coffee = load_scenario(ROOT / "scenarios" / "coffee_chain.yaml")
-    pure = _settled(coffee)
+    settled = pure()
     for customers, measured in ((100_000, 622e6), (1_000_000, 5_458e6)):
-        size = estimate(pure.with_overrides(customers=customers))
+        size = estimate(settled.with_overrides(customers=customers))
         assert measured <= size.peak_bytes <= 1.3 * measured
     full = estimate(coffee.with_overrides(customers=100_000))
-    assert full.peak_bytes > 2.5 * estimate(pure.with_overrides(customers=100_000)).peak_bytes
+    assert full.peak_bytes > 2.5 * estimate(settled.with_overrides(customers=100_000)).peak_bytes

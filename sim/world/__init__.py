@@ -18,7 +18,7 @@ from contextlib import contextmanager
 import numpy as np
 
 from sim.scenario import Scenario
-from sim.sections import SHARED_SECTIONS
+from sim.sections import settles
 from sim.sections.service import SEVERITIES, Service
 from sim.world import basket, customers, leaving, population, rng
 from sim.world.clock import Clock
@@ -82,7 +82,7 @@ class World:
             self._process = customers.account
         elif settle is False:
             self._process = customers.shopper
-        elif all(getattr(scenario, s) is None for s in SHARED_SECTIONS):
+        elif settles(scenario):
             self._process = None  # customers.settle settles each life as it arrives
             self._settled = True
         else:

@@ -368,8 +368,10 @@ def _touches(world: World, origin: float) -> pd.DataFrame:
     if world.contacts.rows:
         con = np.array(world.contacts.rows, dtype=float)
         n = len(con)
-        extra = (con[:, 0], con[:, 1], np.full(n, len(triggers)), np.ones(n, bool))
-        for col, part in zip(cols, (*extra, *(np.zeros(n, bool),) * 2, np.zeros(n)), strict=True):
+        no = np.zeros(n, bool)
+        # a contact: opened, never converted or opted out, no coupon
+        contact = (con[:, 0], con[:, 1], np.full(n, len(triggers)), ~no, no, no, np.zeros(n))
+        for col, part in zip(cols, contact, strict=True):
             col.append(part)
     if not cols[0]:
         return _empty(EMPTY_TABLES["touches"])
